@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { BakeryError } from '../errors.ts'
+import { describeConfig, loadConfig } from './load.ts'
+
+test('config runs every service embedded when no variable is set', () => {
+  const config = loadConfig({})
+  assert.equal(config.databaseUrl.protocol, 'memory:')
+  assert.equal(config.amqpUrl.protocol, 'memory:')
+  assert.equal(config.redisUrl.protocol, 'memory:')
+  assert.equal(config.kafkaBrokers, 'memory://')
+  assert.equal(config.receptionPort, 8000)
+  assert.equal(config.otlpEndpoint, undefined)
+  assert.ok(Object.isFrozen(config))
+})
+
+test('config lists every invalid variable with its value and what is allowed', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        BAKERY_RECEPTION_PORT: '80000',
+        LOG_LEVEL: 'loud',
+        AMQP_URL: 'http://x',
+        KAFKA_BROKERS: 'nohost',
+      }),
+    (error: unknown) => {
+      assert.ok(error instanceof BakeryError)
+      assert.equal(error.code, 'BKR_CONFIG_INVALID')
+      assert.match(
+        error.message,
+        /BAKERY_RECEPTION_PORT="80000" is out of range; allowed: an integer from 0 to 65535/,
+      )
+      assert.match(error.message, /LOG_LEVEL="loud" is not allowed; allowed: one of fatal, error/)
+      assert.match(error.message, /AMQP_URL=\[redacted\] has unsupported scheme http:/)
+      assert.match(error.message, /KAFKA_BROKERS="nohost" has "nohost", not host:port/)
+      assert.equal((error.details as string[]).length, 4)
+      return true
+    },
+  )
+})
+
+test('config parses OTel variables the standard way', () => {
+  const config = loadConfig({
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test,team=ovens%20crew',
+    OTEL_TRACES_SAMPLER: 'traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.25',
+  })
+  assert.equal(config.otlpEndpoint?.href, 'http://collector:4318/')
+  assert.equal(config.otlpProtocol, 'http/json')
+  assert.deepEqual(config.otelResourceAttributes, { 'deployment.environment': 'test', team: 'ovens crew' })
+  assert.equal(config.tracesSampler, 'traceidratio')
+  assert.equal(config.tracesSamplerArg, 0.25)
+  assert.throws(
+    () => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+    /allowed: one of http\/protobuf, http\/json/,
+  )
+})
+
+test("config honours the seeds' own variable names when the standard ones are unset", () => {
+  const config = loadConfig({
+    RABBIT_HOST: 'rabbit:5672',
+    RABBIT_USERNAME: 'baker',
+    RABBIT_PASSWORD: 's3cret',
+    DB_HOST: 'redis:6379',
+    KAFKA_HOST: 'kafka',
+    KAFKA_PORT: '29092',
+  })
+  assert.equal(config.amqpUrl.href, 'amqp://baker:s3cret@rabbit:5672')
+  assert.equal(config.redisUrl.href, 'redis://redis:6379')
+  assert.deepEqual(config.kafkaBrokers, ['kafka:29092'])
+  assert.equal(loadConfig({ AMQP_URL: 'amqp://a', RABBIT_HOST: 'b' }).amqpUrl.href, 'amqp://a')
+})
+
+test('describeConfig redacts passwords and secret headers', () => {
+  const shown = describeConfig(
+    loadConfig({
+      DATABASE_URL: 'postgres://bakery:hunter2@db:5432/bakery',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc123',
+    }),
+  )
+  assert.equal(shown.DATABASE_URL, 'postgres://bakery:redacted@db:5432/bakery')
+  assert.equal(shown.OTEL_EXPORTER_OTLP_HEADERS, 'api-key=[redacted]')
+  assert.equal(shown.KAFKA_BROKERS, 'memory://')
+  assert.ok(!JSON.stringify(shown).includes('hunter2'))
+  assert.ok(!JSON.stringify(shown).includes('abc123'))
+})

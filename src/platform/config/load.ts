@@ -1,0 +1,88 @@
+import { BakeryError, ErrorCode } from '../errors.ts'
+import { FieldError } from './fields.ts'
+import { type Config, type Schema, schema } from './schema.ts'
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Parses every field, collecting all problems before failing, so one start-up shows the whole list.
+ * The seed's legacy variable names are folded into the standard ones first.
+ */
+export function loadConfig(env: Env): Config {
+  const merged = withSeedAliases(env)
+  const problems: string[] = []
+  const values: Record<string, unknown> = {}
+  for (const [key, field] of Object.entries(schema) as [keyof Schema, Schema[keyof Schema]][]) {
+    const raw = merged[field.env] ?? field.fallback
+    if (raw === undefined) {
+      values[key] = undefined
+      continue
+    }
+    try {
+      values[key] = field.parse(raw)
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error
+      const shown = field.secret ? '[redacted]' : JSON.stringify(raw)
+      problems.push(`${field.env}=${shown} ${error.message}; allowed: ${field.allowed}`)
+    }
+  }
+  if (problems.length > 0) {
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n  ${problems.join('\n  ')}`, {
+      details: problems,
+    })
+  }
+  return Object.freeze(values) as Config
+}
+
+/** The seeds' own variable names, honoured when the standard name is not set. */
+function withSeedAliases(env: Env): Env {
+  const out: Record<string, string | undefined> = { ...env }
+  if (!env.AMQP_URL && env.RABBIT_HOST) {
+    const user = encodeURIComponent(env.RABBIT_USERNAME ?? 'guest')
+    const pass = encodeURIComponent(env.RABBIT_PASSWORD ?? 'guest')
+    out.AMQP_URL = `amqp://${user}:${pass}@${env.RABBIT_HOST}`
+  }
+  // The bakery seed's DB_HOST named its Redis.
+  if (!env.REDIS_URL && env.DB_HOST) out.REDIS_URL = `redis://${env.DB_HOST}`
+  if (!env.KAFKA_BROKERS && env.KAFKA_HOST)
+    out.KAFKA_BROKERS = `${env.KAFKA_HOST}:${env.KAFKA_PORT ?? '9092'}`
+  return out
+}
+
+/** The effective config as `bakery config` prints it: secrets redacted, URLs without passwords. */
+export function describeConfig(config: Config): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, field] of Object.entries(schema) as [keyof Schema, Schema[keyof Schema]][]) {
+    const value: unknown = config[key]
+    out[field.env] = field.secret ? redact(value) : show(value)
+  }
+  return out
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return ''
+  if (value instanceof URL) return value.href
+  if (Array.isArray(value)) return value.join(',')
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')
+  }
+  return String(value)
+}
+
+function redact(value: unknown): string {
+  if (value === undefined) return ''
+  if (value instanceof URL) {
+    if (!value.password) return value.href
+    const copy = new URL(value.href)
+    copy.password = 'redacted'
+    return copy.href
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.keys(value)
+      .map((k) => `${k}=[redacted]`)
+      .join(',')
+  }
+  return '[redacted]'
+}

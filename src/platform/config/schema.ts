@@ -1,0 +1,130 @@
+// The one config schema. Every env var the product reads is declared here; the README table is
+// checked against this file by a test. Defaults run every service embedded (no external server).
+import {
+  brokerList,
+  decimal,
+  flag,
+  integer,
+  keyValues,
+  oneOf,
+  optionalText,
+  optionalUrl,
+  text,
+  url,
+} from './fields.ts'
+
+const port = (env: string, fallback: number, doc: string) =>
+  integer(env, fallback, { min: 0, max: 65535, doc })
+
+export const schema = {
+  // --- process
+  host: text('HOST', '0.0.0.0', { doc: 'Address every HTTP service binds to' }),
+  logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    doc: 'Minimum log level',
+  }),
+  logFormat: oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'], {
+    doc: 'auto = readable on a terminal, JSON lines otherwise',
+  }),
+  shutdownTimeoutMs: integer('BAKERY_SHUTDOWN_TIMEOUT_MS', 15000, {
+    min: 100,
+    max: 600000,
+    doc: 'How long SIGTERM/SIGINT waits for in-flight work before exiting',
+  }),
+  bodyLimitBytes: integer('BAKERY_BODY_LIMIT_BYTES', 1048576, {
+    min: 1024,
+    max: 104857600,
+    doc: 'Largest HTTP request body accepted (413 above)',
+  }),
+  port: optionalText('PORT', {
+    doc: 'Port of the one service started alone (overrides its own port variable; ignored with several)',
+  }),
+
+  // --- ports (SPEC section 0)
+  receptionPort: port('BAKERY_RECEPTION_PORT', 8000, 'Bakery reception and order journey API'),
+  coffeePort: port('BAKERY_COFFEE_PORT', 8080, 'Coffee shop reception'),
+  paymentsPort: port('BAKERY_PAYMENTS_PORT', 8081, 'Payments service'),
+  albumStorePort: port('BAKERY_ALBUM_STORE_PORT', 9080, 'Album store'),
+  albumProxyPort: port('BAKERY_ALBUM_PROXY_PORT', 9070, 'Album proxy'),
+  eventApiPort: port('BAKERY_EVENT_API_PORT', 9998, 'Stream event API'),
+  aggregatorPort: port('BAKERY_AGGREGATOR_PORT', 9995, 'Stream aggregator (GET /api)'),
+  consumerHighPort: port('BAKERY_CONSUMER_HIGH_PORT', 9996, 'Stream consumer-high health and metrics'),
+  consumerLowPort: port('BAKERY_CONSUMER_LOW_PORT', 9997, 'Stream consumer-low health and metrics'),
+  dashboardPort: port('BAKERY_DASHBOARD_PORT', 3000, 'Dashboard: web UI, trace viewer, OTLP/HTTP receiver'),
+  workerPort: port('BAKERY_WORKER_PORT', 9464, 'Health and metrics of a worker started alone'),
+
+  // --- infrastructure: memory:// means the embedded adapter
+  databaseUrl: url('DATABASE_URL', 'memory://', ['memory:', 'pglite:', 'postgres:', 'postgresql:'], {
+    doc: 'PostgreSQL; memory:// = one shared in-process PGlite, pglite:///dir = PGlite on disk',
+    secret: true,
+  }),
+  databasePoolSize: integer('DATABASE_POOL_SIZE', 20, {
+    min: 1,
+    max: 500,
+    doc: 'PostgreSQL pool size per process',
+  }),
+  amqpUrl: url('AMQP_URL', 'memory://', ['memory:', 'amqp:', 'amqps:'], {
+    doc: 'RabbitMQ; memory:// = in-process queue. Seed names RABBIT_HOST/RABBIT_USERNAME/RABBIT_PASSWORD also work',
+    secret: true,
+  }),
+  redisUrl: url('REDIS_URL', 'memory://', ['memory:', 'redis:', 'rediss:'], {
+    doc: "Redis; memory:// = in-process store. The seed's DB_HOST (host:port) also works",
+    secret: true,
+  }),
+  kafkaBrokers: brokerList('KAFKA_BROKERS', 'memory://', {
+    doc: 'Kafka bootstrap brokers; memory:// = in-process stream. Seed KAFKA_HOST/KAFKA_PORT also work',
+  }),
+  influxUrl: url('INFLUX_URL', 'memory://', ['memory:', 'http:', 'https:'], {
+    doc: 'InfluxDB HTTP API (1.x API or 2.x/3.x v1-compatibility); memory:// = in-process store',
+    secret: true,
+  }),
+
+  // --- telemetry (standard OpenTelemetry names)
+  otelSdkDisabled: flag('OTEL_SDK_DISABLED', false, { doc: 'Turn tracing and OTel metrics off' }),
+  otelServiceName: optionalText('OTEL_SERVICE_NAME', {
+    doc: 'Overrides service.name when one service runs alone',
+  }),
+  otelResourceAttributes: keyValues('OTEL_RESOURCE_ATTRIBUTES', {
+    doc: 'Extra resource attributes, k=v,k2=v2',
+  }),
+  otlpEndpoint: optionalUrl('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], {
+    doc: 'OTLP/HTTP base URL (…/v1/traces, …/v1/metrics); unset = in-process span store',
+  }),
+  otlpProtocol: oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf', ['http/protobuf', 'http/json'], {
+    doc: 'OTLP encoding',
+  }),
+  otlpHeaders: keyValues('OTEL_EXPORTER_OTLP_HEADERS', {
+    doc: 'Headers sent with OTLP exports',
+    secret: true,
+  }),
+  tracesSampler: oneOf(
+    'OTEL_TRACES_SAMPLER',
+    'parentbased_always_on',
+    [
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ],
+    { doc: 'Trace sampler' },
+  ),
+  tracesSamplerArg: decimal('OTEL_TRACES_SAMPLER_ARG', 1, {
+    min: 0,
+    max: 1,
+    doc: 'Ratio for the *traceidratio samplers',
+  }),
+  metricExportIntervalMs: integer('OTEL_METRIC_EXPORT_INTERVAL', 60000, {
+    min: 100,
+    max: 3600000,
+    doc: 'OTLP metric export interval (ms), when OTLP is on',
+  }),
+  spanStoreSize: integer('BAKERY_SPAN_STORE_SIZE', 20000, {
+    min: 0,
+    max: 1000000,
+    doc: 'Spans kept in memory for the built-in trace viewer (0 = off)',
+  }),
+} as const
+
+export type Schema = typeof schema
+export type Config = Readonly<{ [K in keyof Schema]: ReturnType<Schema[K]['parse']> }>

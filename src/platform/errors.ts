@@ -1,0 +1,49 @@
+// One error type for the whole product: callers branch on `code`, HTTP maps it to a status,
+// workers read `retryable` to decide between retry and dead-letter.
+
+export const ErrorCode = {
+  CONFIG_INVALID: 'BKR_CONFIG_INVALID',
+  HTTP_VALIDATION: 'BKR_HTTP_VALIDATION',
+  HTTP_NOT_FOUND: 'BKR_HTTP_NOT_FOUND',
+  HTTP_UNAUTHORIZED: 'BKR_HTTP_UNAUTHORIZED',
+  HTTP_OVERLOADED: 'BKR_HTTP_OVERLOADED',
+  INTERNAL: 'BKR_INTERNAL',
+  DB_UNAVAILABLE: 'BKR_DB_UNAVAILABLE',
+  DB_MIGRATION_CHECKSUM: 'BKR_DB_MIGRATION_CHECKSUM',
+  DB_MIGRATION_FAILED: 'BKR_DB_MIGRATION_FAILED',
+  ADAPTER_UNSUPPORTED: 'BKR_ADAPTER_UNSUPPORTED',
+  SHUTDOWN_TIMEOUT: 'BKR_SHUTDOWN_TIMEOUT',
+  SERVICE_UNKNOWN: 'BKR_SERVICE_UNKNOWN',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export interface BakeryErrorOptions {
+  cause?: unknown
+  retryable?: boolean
+  status?: number
+  details?: unknown
+}
+
+export class BakeryError extends Error {
+  readonly code: ErrorCode
+  readonly retryable: boolean
+  readonly status: number | undefined
+  readonly details: unknown
+
+  constructor(code: ErrorCode, message: string, options: BakeryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'BakeryError'
+    this.code = code
+    this.retryable = options.retryable ?? false
+    this.status = options.status
+    this.details = options.details
+  }
+}
+
+export function isBakeryError(value: unknown): value is BakeryError {
+  return value instanceof BakeryError
+}
+
+export function errorMessage(value: unknown): string {
+  return value instanceof Error ? value.message : String(value)
+}
