@@ -1,0 +1,1 @@
+export { createLogger, createLogging, type Logger, type LoggerOptions, type Logging } from './logger.ts'

@@ -1,0 +1,19 @@
+export {
+  type Carrier,
+  extractTraceContext,
+  injectTraceContext,
+  markSpanError,
+  producerSpanContext,
+  startConsumerSpan,
+  withSpan,
+} from './propagation.ts'
+export {
+  type AttributeValue,
+  createSpanStore,
+  type SpanStore,
+  type StoredSpan,
+  type TraceQuery,
+  type TraceSummary,
+  toStoredSpan,
+} from './span-store.ts'
+export { createTelemetry, type ServiceTelemetry, type Telemetry, type TelemetryOptions } from './telemetry.ts'

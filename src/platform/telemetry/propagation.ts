@@ -1,0 +1,101 @@
+// W3C trace context in message headers, and the consumer-span pattern of the Bakery seed:
+// a consumer starts a NEW trace and links it to the producer span, so a long queue wait does
+// not stretch one trace and every message has its own trace.
+import {
+  type Attributes,
+  type Context,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  type SpanOptions,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
+import { W3CTraceContextPropagator } from '@opentelemetry/core'
+
+export type Carrier = Record<string, unknown>
+
+const propagator = new W3CTraceContextPropagator()
+
+/** Writes `traceparent` (and `tracestate`) of the given context into a header map. */
+export function injectTraceContext(carrier: Carrier, ctx: Context = context.active()): Carrier {
+  propagator.inject(ctx, carrier, defaultTextMapSetter)
+  return carrier
+}
+
+export function extractTraceContext(carrier: Carrier | undefined, ctx: Context = ROOT_CONTEXT): Context {
+  if (!carrier) return ctx
+  return propagator.extract(ctx, stringHeaders(carrier), defaultTextMapGetter)
+}
+
+/** The producer's span context carried by a message, if any. */
+export function producerSpanContext(carrier: Carrier | undefined): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(extractTraceContext(carrier))
+  return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined
+}
+
+/** Starts a consumer span as the root of a new trace, linked to the producer span in `carrier`. */
+export function startConsumerSpan(
+  tracer: Tracer,
+  name: string,
+  carrier: Carrier | undefined,
+  options: { attributes?: Attributes; linkAttributes?: Attributes } = {},
+): Span {
+  const producer = producerSpanContext(carrier)
+  const spanOptions: SpanOptions = {
+    kind: SpanKind.CONSUMER,
+    root: true,
+    links: producer
+      ? [{ context: producer, attributes: options.linkAttributes ?? { 'bakery.link': 'producer' } }]
+      : [],
+  }
+  if (options.attributes) spanOptions.attributes = options.attributes
+  return tracer.startSpan(name, spanOptions, ROOT_CONTEXT)
+}
+
+/**
+ * Runs `fn` inside an active span, records a thrown error on it and always ends it.
+ * The span is passed in so `fn` can add attributes and events.
+ */
+export function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions,
+  fn: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
+    try {
+      return await fn(span)
+    } catch (error) {
+      markSpanError(span, error)
+      throw error
+    } finally {
+      span.end()
+    }
+  })
+}
+
+export function markSpanError(span: Span, error: unknown): void {
+  if (error instanceof Error) span.recordException(error)
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  })
+}
+
+// AMQP and Kafka deliver header values as Buffers or strings; the propagator reads strings.
+function stringHeaders(carrier: Carrier): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(carrier)) {
+    if (typeof value === 'string') out[key] = value
+    else if (value instanceof Uint8Array) out[key] = Buffer.from(value).toString('utf8')
+  }
+  return out
+}

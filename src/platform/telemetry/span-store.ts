@@ -1,0 +1,202 @@
+// A bounded in-process span store: the trace backend of embedded mode. Ended spans (local, or
+// received over OTLP/HTTP from other Bakery processes) are kept as plain records in a ring buffer.
+import { type Context, SpanKind, SpanStatusCode } from '@opentelemetry/api'
+import { hrTimeToMilliseconds } from '@opentelemetry/core'
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
+
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | readonly (string | number | boolean | null | undefined)[]
+export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer'
+
+export interface StoredSpan {
+  traceId: string
+  spanId: string
+  parentSpanId: string | undefined
+  name: string
+  kind: SpanKindName
+  service: string
+  startTimeMs: number
+  durationMs: number
+  status: 'unset' | 'ok' | 'error'
+  statusMessage: string | undefined
+  attributes: Record<string, AttributeValue>
+  events: { name: string; timeMs: number; attributes: Record<string, AttributeValue> }[]
+  links: { traceId: string; spanId: string; attributes: Record<string, AttributeValue> }[]
+}
+
+export interface TraceSummary {
+  traceId: string
+  rootName: string
+  rootService: string
+  startTimeMs: number
+  durationMs: number
+  spanCount: number
+  services: string[]
+  error: boolean
+}
+
+export interface TraceQuery {
+  service?: string
+  name?: string
+  attribute?: { key: string; value: string }
+  minDurationMs?: number
+  error?: boolean
+  limit?: number
+}
+
+export interface SpanStore {
+  readonly capacity: number
+  add(span: StoredSpan): void
+  size(): number
+  getTrace(traceId: string): StoredSpan[]
+  /** Spans in other traces that link to a span of this trace (consumer → producer, seen from the producer). */
+  findLinksTo(traceId: string): StoredSpan[]
+  search(query: TraceQuery): TraceSummary[]
+  clear(): void
+}
+
+export function createSpanStore(capacity: number): SpanStore {
+  const ring: (StoredSpan | undefined)[] = new Array(capacity)
+  const byTrace = new Map<string, StoredSpan[]>()
+  let next = 0
+  let count = 0
+
+  function evict(old: StoredSpan): void {
+    const spans = byTrace.get(old.traceId)
+    if (!spans) return
+    const kept = spans.filter((s) => s !== old)
+    if (kept.length === 0) byTrace.delete(old.traceId)
+    else byTrace.set(old.traceId, kept)
+  }
+
+  function* newestFirst(): Generator<StoredSpan> {
+    for (let i = 1; i <= count; i++) {
+      const span = ring[(next - i + capacity) % capacity]
+      if (span) yield span
+    }
+  }
+
+  function summarize(traceId: string, spans: StoredSpan[]): TraceSummary {
+    const root = spans.find((s) => s.parentSpanId === undefined) ?? spans[0]
+    const start = Math.min(...spans.map((s) => s.startTimeMs))
+    const end = Math.max(...spans.map((s) => s.startTimeMs + s.durationMs))
+    return {
+      traceId,
+      rootName: root?.name ?? '',
+      rootService: root?.service ?? '',
+      startTimeMs: start,
+      durationMs: end - start,
+      spanCount: spans.length,
+      services: [...new Set(spans.map((s) => s.service))],
+      error: spans.some((s) => s.status === 'error'),
+    }
+  }
+
+  return {
+    capacity,
+    add(span) {
+      if (capacity === 0) return
+      const old = ring[next]
+      if (old) evict(old)
+      ring[next] = span
+      next = (next + 1) % capacity
+      count = Math.min(count + 1, capacity)
+      const spans = byTrace.get(span.traceId)
+      if (spans) spans.push(span)
+      else byTrace.set(span.traceId, [span])
+    },
+    size: () => count,
+    getTrace: (traceId) => [...(byTrace.get(traceId) ?? [])].sort((a, b) => a.startTimeMs - b.startTimeMs),
+    findLinksTo(traceId) {
+      const out: StoredSpan[] = []
+      for (const span of newestFirst()) {
+        if (span.links.some((l) => l.traceId === traceId)) out.push(span)
+      }
+      return out
+    },
+    search(query) {
+      const limit = query.limit ?? 50
+      const seen = new Set<string>()
+      const out: TraceSummary[] = []
+      for (const span of newestFirst()) {
+        if (out.length >= limit) break
+        if (seen.has(span.traceId) || !matches(span, query)) continue
+        seen.add(span.traceId)
+        const summary = summarize(span.traceId, byTrace.get(span.traceId) ?? [span])
+        if (query.minDurationMs !== undefined && summary.durationMs < query.minDurationMs) continue
+        if (query.error === true && !summary.error) continue
+        out.push(summary)
+      }
+      return out
+    },
+    clear() {
+      ring.fill(undefined)
+      byTrace.clear()
+      next = 0
+      count = 0
+    },
+  }
+}
+
+function matches(span: StoredSpan, query: TraceQuery): boolean {
+  if (query.service && span.service !== query.service) return false
+  if (query.name && !span.name.includes(query.name)) return false
+  if (query.attribute && String(span.attributes[query.attribute.key]) !== query.attribute.value) return false
+  return true
+}
+
+const KIND_NAMES: Record<SpanKind, SpanKindName> = {
+  [SpanKind.INTERNAL]: 'internal',
+  [SpanKind.SERVER]: 'server',
+  [SpanKind.CLIENT]: 'client',
+  [SpanKind.PRODUCER]: 'producer',
+  [SpanKind.CONSUMER]: 'consumer',
+}
+
+export function toStoredSpan(span: ReadableSpan): StoredSpan {
+  const context = span.spanContext()
+  const status =
+    span.status.code === SpanStatusCode.ERROR
+      ? 'error'
+      : span.status.code === SpanStatusCode.OK
+        ? 'ok'
+        : 'unset'
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: span.parentSpanContext?.spanId,
+    name: span.name,
+    kind: KIND_NAMES[span.kind],
+    service: String(span.resource.attributes['service.name'] ?? 'unknown'),
+    startTimeMs: hrTimeToMilliseconds(span.startTime),
+    durationMs: hrTimeToMilliseconds(span.duration),
+    status,
+    statusMessage: span.status.message,
+    attributes: span.attributes as Record<string, AttributeValue>,
+    events: span.events.map((e) => ({
+      name: e.name,
+      timeMs: hrTimeToMilliseconds(e.time),
+      attributes: (e.attributes ?? {}) as Record<string, AttributeValue>,
+    })),
+    links: span.links.map((l) => ({
+      traceId: l.context.traceId,
+      spanId: l.context.spanId,
+      attributes: (l.attributes ?? {}) as Record<string, AttributeValue>,
+    })),
+  }
+}
+
+/** Feeds ended, sampled spans into the store synchronously; the conversion is cheap and bounded. */
+export function createSpanStoreProcessor(store: SpanStore): SpanProcessor {
+  return {
+    onStart(_span, _parent: Context) {},
+    onEnd(span) {
+      store.add(toStoredSpan(span))
+    },
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  }
+}

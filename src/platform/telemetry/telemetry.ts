@@ -1,0 +1,151 @@
+// One OpenTelemetry setup for every service. All services of a process share the span
+// processors; each gets its own tracer and meter providers so spans and metrics carry its own
+// service.name even when everything runs in one process.
+import { randomUUID } from 'node:crypto'
+import { context, type Meter, type Tracer, trace } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
+import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto'
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
+import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
+import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import type { Config } from '../config/index.ts'
+import { createSampler } from './sampler.ts'
+import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+
+export interface ServiceTelemetry {
+  readonly serviceName: string
+  readonly tracer: Tracer
+  readonly meter: Meter
+  /** Current metrics in Prometheus text exposition format. */
+  metricsText(): Promise<string>
+}
+
+export interface Telemetry {
+  /** The in-process trace store, when enabled. */
+  readonly spanStore: SpanStore | undefined
+  forService(name: string): ServiceTelemetry
+  flush(): Promise<void>
+  shutdown(): Promise<void>
+}
+
+export interface TelemetryOptions {
+  /** Extra span processors, e.g. an in-memory exporter in tests. */
+  spanProcessors?: SpanProcessor[]
+  /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
+  singleService?: boolean
+}
+
+const VERSION = '0.1.0'
+let contextManagerInstalled = false
+
+function installContextManager(): void {
+  if (contextManagerInstalled) return
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  contextManagerInstalled = true
+}
+
+export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
+  installContextManager()
+  const tracingOn = !config.otelSdkDisabled
+  const spanStore = tracingOn && config.spanStoreSize > 0 ? createSpanStore(config.spanStoreSize) : undefined
+  const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
+  if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
+  if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
+
+  const instanceId = randomUUID()
+  const sampler = createSampler(config.tracesSampler, config.tracesSamplerArg)
+  const services = new Map<string, ServiceTelemetry>()
+  const meterProviders: MeterProvider[] = []
+
+  function resourceFor(name: string): Resource {
+    const serviceName = options.singleService && config.otelServiceName ? config.otelServiceName : name
+    return resourceFromAttributes({
+      ...config.otelResourceAttributes,
+      'service.name': serviceName,
+      'service.namespace': config.otelResourceAttributes['service.namespace'] ?? 'bakery',
+      'service.version': VERSION,
+      'service.instance.id': instanceId,
+      'process.pid': process.pid,
+    })
+  }
+
+  function create(name: string): ServiceTelemetry {
+    const resource = resourceFor(name)
+    const serviceName = String(resource.attributes['service.name'])
+    const tracer = tracingOn
+      ? new BasicTracerProvider({ resource, sampler, spanProcessors: processors }).getTracer(
+          'bakery',
+          VERSION,
+        )
+      : trace.getTracer('bakery-noop')
+    const prometheus = new PrometheusExporter({ preventServerStart: true })
+    const readers: MetricReader[] = [prometheus]
+    if (tracingOn && config.otlpEndpoint) {
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: otlpMetricExporter(config),
+          exportIntervalMillis: config.metricExportIntervalMs,
+        }),
+      )
+    }
+    const meterProvider = new MeterProvider({ resource, readers })
+    meterProviders.push(meterProvider)
+    const serializer = new PrometheusSerializer()
+    return {
+      serviceName,
+      tracer,
+      meter: meterProvider.getMeter('bakery', VERSION),
+      async metricsText() {
+        const { resourceMetrics } = await prometheus.collect()
+        return serializer.serialize(resourceMetrics)
+      },
+    }
+  }
+
+  return {
+    spanStore,
+    forService(name) {
+      let service = services.get(name)
+      if (!service) {
+        service = create(name)
+        services.set(name, service)
+      }
+      return service
+    },
+    async flush() {
+      await Promise.all([
+        ...processors.map((p) => p.forceFlush()),
+        ...meterProviders.map((m) => m.forceFlush().catch(() => {})),
+      ])
+    },
+    async shutdown() {
+      await Promise.all([
+        ...processors.map((p) => p.shutdown()),
+        ...meterProviders.map((m) => m.shutdown().catch(() => {})),
+      ])
+    },
+  }
+}
+
+function otlpUrl(config: Config, signal: 'traces' | 'metrics'): string {
+  const base = config.otlpEndpoint?.href.replace(/\/+$/, '') ?? ''
+  return `${base}/v1/${signal}`
+}
+
+function otlpTraceExporter(config: Config) {
+  const options = { url: otlpUrl(config, 'traces'), headers: config.otlpHeaders }
+  return config.otlpProtocol === 'http/json'
+    ? new OtlpJsonTraceExporter(options)
+    : new OtlpProtoTraceExporter(options)
+}
+
+function otlpMetricExporter(config: Config) {
+  const options = { url: otlpUrl(config, 'metrics'), headers: config.otlpHeaders }
+  return config.otlpProtocol === 'http/json'
+    ? new OtlpJsonMetricExporter(options)
+    : new OtlpProtoMetricExporter(options)
+}
