@@ -1,0 +1,62 @@
+import pg from 'pg'
+import type { Logger } from '../log/index.ts'
+import type { Database, Queryable, QueryOptions, QueryResult } from './port.ts'
+
+type Client = pg.Pool | pg.PoolClient
+
+function queryable(client: Client): Queryable {
+  return {
+    async query<R>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options: QueryOptions = {},
+    ): Promise<QueryResult<R>> {
+      const config: pg.QueryConfig = { text: sql, values: params as unknown[] }
+      if (options.name) config.name = options.name
+      const result = await client.query(config)
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length }
+    },
+    async exec(sql) {
+      await client.query(sql)
+    },
+  }
+}
+
+export function createPostgresDatabase(url: URL, options: { poolSize: number; log: Logger }): Database {
+  const pool = new pg.Pool({
+    connectionString: url.href,
+    max: options.poolSize,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  })
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', (error) => options.log.warn({ err: error }, 'idle PostgreSQL connection failed'))
+  const base = queryable(pool)
+  return {
+    engine: 'postgres',
+    ...base,
+    async transaction(fn) {
+      const client = await pool.connect()
+      let broken: Error | undefined
+      try {
+        await client.query('BEGIN')
+        const result = await fn(queryable(client))
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError
+        })
+        throw error
+      } finally {
+        client.release(broken)
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1')
+    },
+    async close() {
+      await pool.end()
+    },
+  }
+}

@@ -1,0 +1,2 @@
+export { type ErrorBody, errorReply, type FieldProblem, fieldProblems } from './error-handler.ts'
+export { createHttpService, type HttpApp, type HttpService, type HttpServiceOptions } from './server.ts'

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { Type } from 'typebox'
+import { loadConfig } from '../config/index.ts'
+import { BakeryError, ErrorCode } from '../errors.ts'
+import { createLogger } from '../log/index.ts'
+import { createTelemetry } from '../telemetry/index.ts'
+import { createHttpService } from './server.ts'
+
+function build(readinessOk = true) {
+  const exporter = new InMemorySpanExporter()
+  const telemetry = createTelemetry(loadConfig({}), { spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  const service = createHttpService({
+    name: 'test',
+    host: '127.0.0.1',
+    port: 0,
+    log: createLogger({ level: 'silent', format: 'json' }),
+    telemetry: telemetry.forService('test'),
+    bodyLimit: 1024,
+    readiness: [
+      {
+        name: 'database',
+        check: async () => {
+          if (!readinessOk) throw new Error('connection refused')
+        },
+      },
+    ],
+    routes(app) {
+      app.post(
+        '/orders',
+        { schema: { body: Type.Object({ customer: Type.String({ minLength: 1 }), count: Type.Integer() }) } },
+        async (request, reply) => reply.code(202).send({ customer: request.body.customer }),
+      )
+      app.get(
+        '/items',
+        { schema: { querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 10 }) }) } },
+        async (request) => ({ limit: request.query.limit }),
+      )
+      app.get('/boom', async () => {
+        throw new Error('secret stack detail')
+      })
+      app.get('/conflict', async () => {
+        throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'already there', { status: 409 })
+      })
+    },
+  })
+  return { service, exporter }
+}
+
+test('http server answers liveness, readiness, and the seed probe paths', async (t) => {
+  const { service } = build()
+  t.after(() => service.app.close())
+  const health = await service.app.inject('/healthz')
+  assert.equal(health.statusCode, 200)
+  assert.deepEqual(health.json(), { status: 'ok', service: 'test' })
+  const ready = await service.app.inject('/readyz')
+  assert.equal(ready.statusCode, 200)
+  assert.equal(ready.json().checks.database.ok, true)
+  assert.equal((await service.app.inject('/-/liveness')).body, 'Live')
+  assert.equal((await service.app.inject('/-/readiness')).body, 'Ready')
+})
+
+test('http server reports not ready with the failing dependency', async (t) => {
+  const { service } = build(false)
+  t.after(() => service.app.close())
+  const ready = await service.app.inject('/readyz')
+  assert.equal(ready.statusCode, 503)
+  assert.deepEqual(ready.json().checks.database, { ok: false, error: 'connection refused' })
+  assert.equal((await service.app.inject('/-/readiness')).statusCode, 503)
+})
+
+test('http server names the wrong field in a 400 and never coerces body types', async (t) => {
+  const { service } = build()
+  t.after(() => service.app.close())
+  const wrongType = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: 7, count: 1 },
+  })
+  assert.equal(wrongType.statusCode, 400)
+  assert.equal(wrongType.json().code, 'BKR_HTTP_VALIDATION')
+  assert.deepEqual(wrongType.json().errors, [{ field: 'customer', message: 'must be string' }])
+  const missing = await service.app.inject({ method: 'POST', url: '/orders', payload: { customer: 'ann' } })
+  assert.equal(missing.statusCode, 400)
+  assert.equal(missing.json().errors[0].field, 'count')
+  const badJson = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: '{"customer":',
+    headers: { 'content-type': 'application/json' },
+  })
+  assert.equal(badJson.statusCode, 400)
+  const ok = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: 'ann', count: 2 },
+  })
+  assert.equal(ok.statusCode, 202)
+  // Query strings are text, so they are converted.
+  assert.deepEqual((await service.app.inject('/items?limit=5')).json(), { limit: 5 })
+  assert.equal((await service.app.inject('/items?limit=50')).statusCode, 400)
+})
+
+test('http server limits body size, hides 5xx details and answers 404 as JSON', async (t) => {
+  const { service } = build()
+  t.after(() => service.app.close())
+  const big = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: 'x'.repeat(5000), count: 1 },
+  })
+  assert.equal(big.statusCode, 413)
+  const boom = await service.app.inject('/boom')
+  assert.equal(boom.statusCode, 500)
+  assert.deepEqual(boom.json(), { code: 'BKR_INTERNAL', message: 'internal error' })
+  assert.ok(!boom.body.includes('secret stack detail'))
+  const conflict = await service.app.inject('/conflict')
+  assert.equal(conflict.statusCode, 409)
+  assert.equal(conflict.json().message, 'already there')
+  const missing = await service.app.inject('/nowhere')
+  assert.equal(missing.statusCode, 404)
+  assert.equal(missing.json().code, 'BKR_HTTP_NOT_FOUND')
+  assert.ok(missing.headers['x-request-id'])
+  const echoed = await service.app.inject({ url: '/healthz', headers: { 'x-request-id': 'req-42' } })
+  assert.equal(echoed.headers['x-request-id'], 'req-42')
+})
+
+test('http server records a server span continuing the caller trace, and request metrics', async (t) => {
+  const { service, exporter } = build()
+  t.after(() => service.app.close())
+  const traceId = '0af7651916cd43dd8448eb211c80319c'
+  const response = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: 'ann', count: 1 },
+    headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+  })
+  assert.equal(response.statusCode, 202)
+  await service.app.inject('/healthz')
+  const spans = exporter.getFinishedSpans()
+  assert.equal(spans.length, 1, 'probes are not traced')
+  const [span] = spans
+  assert.equal(span?.name, 'POST /orders')
+  assert.equal(span?.spanContext().traceId, traceId)
+  assert.equal(span?.parentSpanContext?.spanId, 'b7ad6b7169203331')
+  assert.equal(span?.attributes['http.response.status_code'], 202)
+  assert.equal(span?.attributes['http.route'], '/orders')
+  const metrics = (await service.app.inject('/metrics')).body
+  assert.match(metrics, /http_server_request_duration_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
+})

@@ -1,0 +1,128 @@
+// The HTTP server factory every HTTP service uses: Fastify 5 with TypeBox schemas, request ids,
+// a body limit, health/readiness/metrics routes, JSON 404s and one error handler.
+import { randomUUID } from 'node:crypto'
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify'
+import { ErrorCode } from '../errors.ts'
+import { type ReadinessCheck, runReadiness, type Service } from '../lifecycle/index.ts'
+import type { Logger } from '../log/index.ts'
+import type { ServiceTelemetry } from '../telemetry/index.ts'
+import { errorReply } from './error-handler.ts'
+import { registerHttpTelemetry } from './tracing.ts'
+
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface HttpServiceOptions {
+  name: string
+  host: string
+  port: number
+  log: Logger
+  telemetry: ServiceTelemetry
+  bodyLimit: number
+  readiness?: readonly ReadinessCheck[]
+  /** Registers the service's routes (use `app.register` for anything asynchronous). */
+  routes?: (app: HttpApp) => void
+  /** Work to do after listening (start consumers) and before closing (stop them). */
+  onStart?: () => Promise<void>
+  onStop?: () => Promise<void>
+}
+
+export interface HttpService extends Service {
+  readonly app: HttpApp
+  /** The bound address, e.g. http://127.0.0.1:8000 (known after start). */
+  url(): string
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+export function createHttpService(options: HttpServiceOptions): HttpService {
+  const { log, telemetry } = options
+  const app = Fastify({
+    loggerInstance: log,
+    // Per-request log lines cost throughput; errors are still logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit,
+    requestTimeout: 15_000,
+    keepAliveTimeout: 60_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpApp
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  registerHttpTelemetry(app as unknown as FastifyInstance, telemetry, options.port)
+
+  let closing = false
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id)
+    // Keep-alive connections of requests still in flight at shutdown would hold close() open.
+    if (closing) reply.header('connection', 'close')
+    done(null, payload)
+  })
+  app.setErrorHandler(errorReply)
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no route ${request.method} ${request.url}` }),
+  )
+
+  const readiness = options.readiness ?? []
+  app.get('/healthz', async () => ({ status: 'ok', service: options.name }))
+  app.get('/-/liveness', async (_request, reply) => reply.type('text/plain').send('Live'))
+  app.get('/readyz', async (_request, reply) => {
+    const report = await runReadiness(readiness)
+    const ready = report.ready && !closing
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...report, ready })
+  })
+  app.get('/-/readiness', async (_request, reply) => {
+    const report = await runReadiness(readiness)
+    const ready = report.ready && !closing
+    return reply
+      .code(ready ? 200 : 503)
+      .type('text/plain')
+      .send(ready ? 'Ready' : 'Not ready')
+  })
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await telemetry.metricsText()),
+  )
+
+  options.routes?.(app)
+
+  let boundUrl = ''
+  return {
+    name: options.name,
+    app,
+    url: () => boundUrl,
+    async start() {
+      await app.listen({ host: options.host, port: options.port })
+      const address = app.server.address()
+      const port = typeof address === 'object' && address ? address.port : options.port
+      const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host
+      boundUrl = `http://${host}:${port}`
+      log.info({ url: boundUrl }, 'listening')
+      await options.onStart?.()
+    },
+    async stop() {
+      closing = true
+      // Stop background work that feeds requests first, then let in-flight requests finish.
+      await options.onStop?.()
+      await app.close()
+    },
+  }
+}
