@@ -1,0 +1,136 @@
+// bakery start [service...] | bakery <service> | bakery config | bakery --help
+import { parseArgs } from 'node:util'
+import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
+import { BakeryError, ErrorCode } from './platform/errors.ts'
+import { createHttpService } from './platform/http/index.ts'
+import { createInfra } from './platform/infra.ts'
+import { runServices, type Service } from './platform/lifecycle/index.ts'
+import { createLogging } from './platform/log/index.ts'
+import type { ServiceDeps } from './platform/service-kit.ts'
+import { createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import { findService, type ServiceDefinition, services } from './services.ts'
+
+const HELP = `Usage: bakery <command>
+
+Commands:
+  start [service...]   start all services (or the named ones) in one process
+  <service>            start one service alone (as in a container)
+  config               print the effective configuration, secrets redacted
+  help                 this text
+
+Services:
+${services.map((s) => `  ${s.name.padEnd(18)} ${s.kind.padEnd(6)} ${s.description}`).join('\n')}
+
+Configuration comes from environment variables; see README.md or run \`bakery config\`.`
+
+function write(text: string): void {
+  process.stdout.write(`${text}\n`)
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`bakery: ${message}\n`)
+  process.exit(code)
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (error) {
+    if (error instanceof BakeryError && error.code === ErrorCode.CONFIG_INVALID) fail(error.message)
+    throw error
+  }
+}
+
+function portOf(definition: ServiceDefinition, config: Config, alone: boolean): number {
+  if (alone && config.port !== undefined) {
+    const port = Number(config.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT=${config.port} is not a port number`)
+    return port
+  }
+  return Number(config[definition.kind === 'worker' ? 'workerPort' : definition.portKey])
+}
+
+/** A worker started alone still answers probes and scrapes on its own port. */
+function withHealthPort(service: Service, deps: ServiceDeps): Service {
+  const health = createHttpService({
+    name: `${service.name}-health`,
+    host: deps.config.host,
+    port: deps.port,
+    log: deps.log,
+    telemetry: deps.telemetry,
+    bodyLimit: deps.config.bodyLimitBytes,
+    readiness: service.readiness ?? [],
+  })
+  return {
+    name: service.name,
+    async start() {
+      await service.start()
+      await health.start()
+    },
+    async stop() {
+      await health.stop()
+      await service.stop()
+    },
+  }
+}
+
+async function start(names: string[], alone: boolean): Promise<void> {
+  const definitions =
+    names.length === 0 ? services : names.map((n) => findService(n) ?? fail(`unknown service ${n}`))
+  const config = readConfig()
+  const logging = createLogging({ level: config.logLevel, format: config.logFormat })
+  const log = logging.root
+  const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1 })
+  const infra = createInfra(config, log)
+  const built: Service[] = []
+  for (const definition of definitions) {
+    const factory = await definition.load()
+    const deps: ServiceDeps = {
+      config,
+      log: logging.forService(definition.name),
+      telemetry: telemetry.forService(definition.name),
+      rootTelemetry: telemetry,
+      infra,
+      port: portOf(definition, config, alone),
+    }
+    const service = factory(deps)
+    built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
+  }
+  await runServices(built, {
+    log,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    async afterStop() {
+      await infra.close()
+      await telemetry.shutdown()
+      log.flush()
+    },
+  })
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' } },
+  })
+  const [command, ...rest] = positionals
+  if (values.help || command === undefined || command === 'help') return write(HELP)
+  if (command === 'config') {
+    const effective = describeConfig(readConfig())
+    const width = Math.max(...Object.keys(effective).map((k) => k.length))
+    return write(
+      Object.entries(effective)
+        .map(([k, v]) => `${k.padEnd(width)}  ${v}`)
+        .join('\n'),
+    )
+  }
+  if (command === 'start') return start(rest, false)
+  if (findService(command)) return start([command], true)
+  fail(`unknown command or service "${command}"; see bakery --help`)
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bakery: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,29 @@
+// The catalogue of services. Each is loaded lazily, so `bakery <service>` imports only its own code.
+import type { Config } from './platform/config/index.ts'
+import type { Service } from './platform/lifecycle/index.ts'
+import type { ServiceDeps } from './platform/service-kit.ts'
+
+export interface ServiceDefinition {
+  readonly name: string
+  readonly system: 'bakery' | 'tracking' | 'coffee' | 'albums' | 'stream' | 'dashboard'
+  /** http services listen on their own port; workers get a health/metrics port only when run alone. */
+  readonly kind: 'http' | 'worker'
+  readonly portKey: keyof Config
+  readonly description: string
+  load(): Promise<(deps: ServiceDeps) => Service>
+}
+
+export const services: readonly ServiceDefinition[] = [
+  {
+    name: 'reception',
+    system: 'bakery',
+    kind: 'http',
+    portKey: 'receptionPort',
+    description: 'Bakery order API (POST /orders, GET /orders/:key)',
+    load: async () => (await import('./bakery/reception/index.ts')).createReception,
+  },
+]
+
+export function findService(name: string): ServiceDefinition | undefined {
+  return services.find((s) => s.name === name)
+}
