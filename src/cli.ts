@@ -16,6 +16,7 @@ Commands:
   start [service...]   start all services (or the named ones) in one process
   <service>            start one service alone (as in a container)
   config               print the effective configuration, secrets redacted
+  load [options]       send load to the order API (or --target coffee|albums|events); load --help
   help                 this text
 
 Services:
@@ -126,6 +127,14 @@ async function main(argv: string[]): Promise<void> {
     )
   }
   if (command === 'start') return start(rest, false)
+  if (command === 'load') {
+    const { runLoadCommand } = await import('./load/index.ts')
+    process.exitCode = await runLoadCommand(argv.slice(argv.indexOf('load') + 1), readConfig(), {
+      out: process.stdout,
+      err: process.stderr,
+    })
+    return
+  }
   if (findService(command)) return start([command], true)
   fail(`unknown command or service "${command}"; see bakery --help`)
 }

@@ -14,6 +14,7 @@ export const ErrorCode = {
   ADAPTER_UNSUPPORTED: 'BKR_ADAPTER_UNSUPPORTED',
   SHUTDOWN_TIMEOUT: 'BKR_SHUTDOWN_TIMEOUT',
   SERVICE_UNKNOWN: 'BKR_SERVICE_UNKNOWN',
+  LOAD_OPTIONS_INVALID: 'BKR_LOAD_OPTIONS_INVALID',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
