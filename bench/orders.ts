@@ -1,0 +1,289 @@
+// Benchmark (not a test): the bakery orders pipeline on real PostgreSQL + RabbitMQ against the plain
+// reference pipeline (shared/bench/reference-pipeline.mjs), same load, same run, alternating rounds.
+//   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
+//                        [--variants reference,traced,untraced] [--cpu-prof] [--app-dir DIR]
+// Variants: reference; traced = bakery with every span sampled into the in-process span store;
+// untraced = bakery with OTEL_SDK_DISABLED=true. Each run starts a fresh server (new table or
+// schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
+// slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
+// bench/results/. --cpu-prof writes V8 CPU profiles of the bakery runs to bench/results/profiles/.
+import { randomUUID } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+import amqp from 'amqplib'
+import pg from 'pg'
+import { type LoadSummary, parseDuration, startLoad } from '../src/load/index.ts'
+import {
+  fixed,
+  freePort,
+  installReference,
+  median,
+  processCpuSeconds,
+  progress,
+  progressPrinter,
+  repoRoot,
+  resultsDir,
+  type Server,
+  startServer,
+  table,
+  writeResult,
+} from './support.ts'
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '20s' },
+    warmup: { type: 'string', default: '3s' },
+    vus: { type: 'string', default: '64' },
+    'drain-timeout': { type: 'string', default: '60s' },
+    variants: { type: 'string', default: 'reference,traced,untraced' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'app-dir': { type: 'string', default: repoRoot },
+    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    'amqp-url': { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
+    pause: { type: 'string', default: '2s' },
+  },
+})
+const VARIANTS = ['reference', 'traced', 'untraced'] as const
+type Variant = (typeof VARIANTS)[number]
+const variants = values.variants
+  .split(',')
+  .filter((v): v is Variant => (VARIANTS as readonly string[]).includes(v))
+const rounds = Number(values.rounds)
+const BENCH_DB = 'bakery_bench'
+
+async function ensureDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: `${values['pg-url']}/postgres` })
+  await admin.connect()
+  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+  if (!rowCount) await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  return `${values['pg-url']}/${name}`
+}
+
+/** Starts one variant; returns the server and a cleanup for what it created. */
+async function startVariant(
+  variant: Variant,
+  round: number,
+): Promise<{ server: Server; cleanup: () => Promise<void> }> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  if (variant === 'reference') {
+    const dir = installReference()
+    const server = await startServer({
+      name: `orders-reference-${round}`,
+      args: [join(dir, 'reference-pipeline.mjs'), '--port', String(port), '--bake-ms', '0'],
+      env: { AMQP_URL: values['amqp-url'] },
+      url,
+      probe: '/',
+      cwd: dir,
+    })
+    return { server, cleanup: async () => {} }
+  }
+  const id = randomUUID().replaceAll('-', '').slice(0, 10)
+  const schema = `bench_${id}`
+  const queue = `bench-orders-${id}`
+  const databaseUrl = await ensureDatabase(BENCH_DB)
+  const profDir = join(resultsDir, 'profiles')
+  if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
+  const server = await startServer({
+    name: `orders-${variant}-${round}`,
+    args: [join(values['app-dir'], 'src', 'cli.ts'), 'start', 'reception', 'baker'],
+    nodeFlags: values['cpu-prof']
+      ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${variant}-${round}-${id}.cpuprofile`]
+      : [],
+    env: {
+      HOST: '127.0.0.1',
+      BAKERY_RECEPTION_PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      AMQP_URL: values['amqp-url'],
+      BAKERY_ORDERS_SCHEMA: schema,
+      BAKERY_ORDERS_QUEUE: queue,
+      BAKE_TIME_SCALE: '0',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      ...(variant === 'traced'
+        ? { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' }
+        : { OTEL_SDK_DISABLED: 'true' }),
+    },
+    url,
+    probe: '/readyz',
+  })
+  return {
+    server,
+    async cleanup() {
+      const db = new pg.Client({ connectionString: databaseUrl })
+      await db.connect()
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      await db.end()
+      const conn = await amqp.connect(values['amqp-url'])
+      const channel = await conn.createChannel()
+      for (const q of [queue, `${queue}.dead`]) await channel.deleteQueue(q).catch(() => {})
+      await conn.close()
+    },
+  }
+}
+
+interface Measured {
+  round: number
+  variant: Variant
+  readyMs: number
+  serverCores: number
+  summary: LoadSummary
+}
+
+async function measure(variant: Variant, round: number): Promise<Measured> {
+  const { server, cleanup } = await startVariant(variant, round)
+  try {
+    const run = startLoad({
+      url: server.url,
+      vus: Number(values.vus),
+      durationMs: parseDuration(values.duration),
+      warmupMs: parseDuration(values.warmup),
+      drainTimeoutMs: parseDuration(values['drain-timeout']),
+    })
+    let cpuFrom = Number.NaN
+    let cpuTo = Number.NaN
+    let from = 0
+    let to = 0
+    run.on('phase', (phase) => {
+      if (phase === 'load') {
+        cpuFrom = processCpuSeconds(server.pid)
+        from = performance.now()
+      }
+      if (phase === 'drain' || phase === 'done') {
+        if (to === 0) {
+          cpuTo = processCpuSeconds(server.pid)
+          to = performance.now()
+        }
+      }
+    })
+    run.on('progress', progressPrinter(`round ${round} ${variant}`))
+    const summary = await run.done
+    return {
+      round,
+      variant,
+      readyMs: server.readyMs,
+      serverCores: (cpuTo - cpuFrom) / ((to - from) / 1000),
+      summary,
+    }
+  } finally {
+    await server.stop()
+    await cleanup()
+  }
+}
+
+const results: Measured[] = []
+progress(
+  `orders benchmark: ${rounds} rounds of ${variants.join(', ')}; ${values.vus} users, ${values.duration} each`,
+)
+for (let round = 1; round <= rounds; round++) {
+  const order = round % 2 === 1 ? variants : [...variants].reverse()
+  for (const variant of order) {
+    if (results.length > 0) await sleep(parseDuration(values.pause))
+    results.push(await measure(variant, round))
+  }
+}
+
+const row = (m: Measured) => {
+  const s = m.summary
+  const errors = Object.values(s.errors).reduce((a, b) => a + b, 0)
+  return [
+    m.round,
+    m.variant,
+    s.acceptedPerSec,
+    s.acceptMs?.p50 ?? null,
+    s.acceptMs?.p90 ?? null,
+    s.acceptMs?.p99 ?? null,
+    s.acceptMs?.max ?? null,
+    errors,
+    s.completion?.lost ?? null,
+    s.completion?.e2eServerMs?.p50 ?? null,
+    s.completion?.e2eServerMs?.p99 ?? null,
+    fixed(m.serverCores),
+    s.cpu.loadCores,
+    s.cpu.machineBusyPct,
+    Math.round(m.readyMs),
+  ]
+}
+const headers = [
+  'round',
+  'variant',
+  'accepted/s',
+  'p50 ms',
+  'p90',
+  'p99',
+  'max',
+  'errors',
+  'lost',
+  'e2e p50',
+  'e2e p99',
+  'server cores',
+  'loadgen cores',
+  'machine %',
+  'ready ms',
+]
+
+function ratios(b: Variant, a: Variant) {
+  const perRound: { acceptedPerSec: number; p99: number }[] = []
+  for (let round = 1; round <= rounds; round++) {
+    const x = results.find((r) => r.round === round && r.variant === b)?.summary
+    const y = results.find((r) => r.round === round && r.variant === a)?.summary
+    if (!x || !y || !x.acceptMs || !y.acceptMs) continue
+    perRound.push({
+      acceptedPerSec: x.acceptedPerSec / y.acceptedPerSec,
+      p99: x.acceptMs.p99 / y.acceptMs.p99,
+    })
+  }
+  return {
+    name: `${b} / ${a}`,
+    acceptedPerSec: fixed(median(perRound.map((r) => r.acceptedPerSec)), 3),
+    p99: fixed(median(perRound.map((r) => r.p99)), 3),
+    perRound: perRound.map((r) => ({ acceptedPerSec: fixed(r.acceptedPerSec, 3), p99: fixed(r.p99, 3) })),
+  }
+}
+const pairs: [Variant, Variant][] = [
+  ['traced', 'reference'],
+  ['untraced', 'reference'],
+  ['traced', 'untraced'],
+]
+const ratioRows = pairs
+  .filter(([b, a]) => variants.includes(b) && variants.includes(a))
+  .map(([b, a]) => ratios(b, a))
+const lost = results.reduce((sum, r) => sum + (r.summary.completion?.lost ?? 0), 0)
+
+console.log(
+  `\nOrders pipeline, real PostgreSQL + RabbitMQ: ${values.vus} closed-loop users, ${values.warmup} warmup + ${values.duration} per run, bake time 0\n`,
+)
+console.log(table(headers, results.map(row)))
+console.log(`\nMedian of per-round ratios (accepted/s: >1 = faster; p99: <1 = lower latency)\n`)
+console.log(
+  table(
+    ['ratio', 'accepted/s', 'p99', 'per round (accepted/s, p99)'],
+    ratioRows.map((r) => [
+      r.name,
+      r.acceptedPerSec,
+      r.p99,
+      r.perRound.map((p) => `${p.acceptedPerSec}, ${p.p99}`).join('; '),
+    ]),
+  ),
+)
+console.log(`\nlost orders in all runs: ${lost}${lost ? '  <-- MUST BE 0' : ''}`)
+const file = writeResult('orders', {
+  options: values,
+  node: process.version,
+  at: new Date().toISOString(),
+  ratios: ratioRows,
+  lost,
+  runs: results.map((r) => ({
+    round: r.round,
+    variant: r.variant,
+    readyMs: Math.round(r.readyMs),
+    serverCores: fixed(r.serverCores, 3),
+    summary: r.summary,
+  })),
+})
+console.log(`results: ${file}`)
+process.exitCode = lost === 0 && results.every((r) => r.summary.accepted > 0) ? 0 : 1

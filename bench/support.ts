@@ -1,0 +1,193 @@
+// Shared pieces of the benchmarks (run by `npm run bench`, never by `npm test`): child servers
+// started and stopped by pid, readiness and start-up time, per-process CPU and RSS from /proc,
+// the reference pipeline's install, progress lines, tables and JSON results.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { once } from 'node:events'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { formatProgress, type LoadProgress } from '../src/load/index.ts'
+
+export const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)))
+export const resultsDir = join(repoRoot, 'bench', 'results')
+export const cliPath = join(repoRoot, 'src', 'cli.ts')
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+export interface Server {
+  readonly name: string
+  readonly pid: number
+  readonly url: string
+  /** Milliseconds from spawn to the first successful readiness probe. */
+  readonly readyMs: number
+  stop(): Promise<void>
+}
+
+/** Spawns a server, waits until `probe` answers 200, and returns it. Output goes to a log file. */
+export async function startServer(options: {
+  name: string
+  args: string[]
+  env: Record<string, string>
+  url: string
+  probe: string
+  cwd?: string
+  timeoutMs?: number
+  nodeFlags?: string[]
+}): Promise<Server> {
+  mkdirSync(resultsDir, { recursive: true })
+  const log = join(resultsDir, `${options.name}.log`)
+  const started = performance.now()
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  let exited = false
+  child.once('exit', () => {
+    exited = true
+    writeFileSync(log, output)
+  })
+  const deadline = started + (options.timeoutMs ?? 60_000)
+  for (;;) {
+    if (exited)
+      throw new Error(`${options.name} exited before it was ready; see ${log}\n${output.slice(-2000)}`)
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`${options.name} not ready in time; see ${log}`)
+    }
+    try {
+      if ((await fetch(options.url + options.probe)).status === 200) break
+    } catch {}
+    await sleep(50)
+  }
+  const readyMs = performance.now() - started
+  return {
+    name: options.name,
+    pid: child.pid as number,
+    url: options.url,
+    readyMs,
+    async stop() {
+      if (exited) return
+      const gone = once(child, 'exit')
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      await gone
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100 // clock ticks, 100 per second on Linux
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Resident memory of a process in MB, from /proc (Linux). */
+export function processRssMb(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)
+    return line ? Math.round(Number(line[1]) / 1024) : Number.NaN
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** The reference pipeline's folder with its dependencies installed in a cache (shared/ is read-only). */
+export function installReference(): string {
+  const candidates = [
+    process.env.BAKERY_BENCH_REFERENCE,
+    join(repoRoot, '..', 'shared', 'bench'),
+    '/work/shared/bench',
+  ].filter((p): p is string => Boolean(p))
+  const source = candidates.find((p) => existsSync(join(p, 'reference-pipeline.mjs')))
+  if (!source) throw new Error(`reference pipeline not found in ${candidates.join(', ')}`)
+  const lock = readFileSync(join(source, 'package-lock.json'))
+  const digest = createHash('sha256')
+    .update(lock)
+    .update(readFileSync(join(source, 'reference-pipeline.mjs')))
+    .digest('hex')
+    .slice(0, 12)
+  const target = join(repoRoot, '.cache', `bench-reference-${digest}`)
+  if (!existsSync(join(target, 'node_modules', 'fastify'))) {
+    progress(`installing the reference pipeline's dependencies in ${target}`)
+    cpSync(source, target, { recursive: true, filter: (p) => !p.includes('node_modules') })
+    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: target, stdio: 'inherit' })
+    if (r.status !== 0) throw new Error('npm ci of the reference pipeline failed')
+  }
+  return target
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`)
+}
+
+/** Prints a load run's progress every 5 s (a bench log is rarely a terminal). */
+export function progressPrinter(label: string) {
+  let last = -5000
+  return (p: LoadProgress) => {
+    if (p.elapsedMs - last < 5000 && p.phase !== 'done') return
+    last = p.elapsedMs
+    progress(`  ${label}: ${formatProgress(p)}`)
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
+  if (sorted.length === 0) return Number.NaN
+  const mid = sorted.length >> 1
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+export const fixed = (value: number, digits = 2) =>
+  Number.isFinite(value) ? Number(value.toFixed(digits)) : null
+
+/** A plain aligned table (also valid Markdown). */
+export function table(headers: string[], rows: (string | number | null)[][]): string {
+  const cells = [
+    headers,
+    ...rows.map((r) =>
+      r.map((c) => (c === null ? 'n/a' : typeof c === 'number' ? c.toLocaleString('en-US') : c)),
+    ),
+  ]
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)))
+  const line = (r: (string | number)[]) =>
+    `| ${r.map((c, i) => String(c).padEnd(widths[i] as number)).join(' | ')} |`
+  return [
+    line(cells[0] as string[]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(line),
+  ].join('\n')
+}
+
+/** Writes bench/results/<name>-<time>.json and returns its path. */
+export function writeResult(name: string, data: unknown): string {
+  mkdirSync(resultsDir, { recursive: true })
+  const file = join(resultsDir, `${name}-${new Date().toISOString().replaceAll(':', '-').slice(0, 19)}.json`)
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`)
+  return file
+}
