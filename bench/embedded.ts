@@ -1,0 +1,142 @@
+// Benchmark (not a test): embedded mode, i.e. what `npm start` runs (`bakery start`: every service
+// in one process, PGlite and in-process queue and stream). Start-up time to ready, RSS at rest and
+// under load, and order throughput.
+//   node bench/embedded.ts [--starts 3] [--duration 20s] [--warmup 3s] [--vus 64] [--app-dir DIR]
+// Every port is set to a free one (never the defaults, which a user's own bakery may hold).
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+import { parseDuration, startLoad } from '../src/load/index.ts'
+import { schema } from '../src/platform/config/index.ts'
+import {
+  fixed,
+  freePort,
+  median,
+  processCpuSeconds,
+  processRssMb,
+  progress,
+  progressPrinter,
+  repoRoot,
+  type Server,
+  startServer,
+  table,
+  writeResult,
+} from './support.ts'
+
+const { values } = parseArgs({
+  options: {
+    starts: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '20s' },
+    warmup: { type: 'string', default: '3s' },
+    vus: { type: 'string', default: '64' },
+    rest: { type: 'string', default: '3s' },
+    'app-dir': { type: 'string', default: repoRoot },
+  },
+})
+
+async function startEmbedded(n: number): Promise<Server> {
+  const env: Record<string, string> = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', BAKE_TIME_SCALE: '0' }
+  for (const [key, field] of Object.entries(schema)) {
+    if (key.endsWith('Port')) env[field.env] = String(await freePort())
+  }
+  // Embedded means no server URLs at all, whatever the caller's environment says.
+  for (const name of [
+    'DATABASE_URL',
+    'AMQP_URL',
+    'REDIS_URL',
+    'KAFKA_BROKERS',
+    'INFLUX_URL',
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+  ])
+    env[name] = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? '' : 'memory://'
+  return startServer({
+    name: `embedded-${n}`,
+    args: [join(values['app-dir'], 'src', 'cli.ts'), 'start'],
+    env,
+    url: `http://127.0.0.1:${env.BAKERY_RECEPTION_PORT}`,
+    probe: '/readyz',
+    timeoutMs: 120_000,
+  })
+}
+
+const starts = Number(values.starts)
+const readyMs: number[] = []
+progress(`embedded benchmark: ${starts} start-ups, then ${values.vus} users for ${values.duration}`)
+let server: Server | undefined
+for (let i = 1; i <= starts; i++) {
+  server = await startEmbedded(i)
+  readyMs.push(server.readyMs)
+  progress(`  start ${i}: ready in ${Math.round(server.readyMs)} ms, RSS ${processRssMb(server.pid)} MB`)
+  if (i < starts) await server.stop()
+}
+if (!server) throw new Error('--starts must be at least 1')
+try {
+  await sleep(parseDuration(values.rest))
+  const restRss = processRssMb(server.pid)
+  const rss: number[] = []
+  const sampler = setInterval(() => rss.push(processRssMb(server.pid)), 500)
+  const run = startLoad({
+    url: server.url,
+    vus: Number(values.vus),
+    durationMs: parseDuration(values.duration),
+    warmupMs: parseDuration(values.warmup),
+  })
+  let cpuFrom = 0
+  let from = 0
+  let serverCores = Number.NaN
+  run.on('phase', (phase) => {
+    if (phase === 'load') {
+      cpuFrom = processCpuSeconds(server.pid)
+      from = performance.now()
+    } else if (phase === 'drain') {
+      serverCores = (processCpuSeconds(server.pid) - cpuFrom) / ((performance.now() - from) / 1000)
+    }
+  })
+  run.on('progress', progressPrinter('embedded'))
+  const summary = await run.done
+  clearInterval(sampler)
+  const result = {
+    startupReadyMs: { median: Math.round(median(readyMs)), all: readyMs.map(Math.round) },
+    rssMb: { atRest: restRss, underLoadMedian: median(rss), underLoadMax: Math.max(...rss) },
+    serverCores: fixed(serverCores, 3),
+    summary,
+  }
+  console.log(
+    `\nEmbedded mode (bakery start, every service in one process), ${values.vus} users, bake time 0\n`,
+  )
+  console.log(
+    table(
+      [
+        'start-up to ready ms (median)',
+        'RSS at rest MB',
+        'RSS under load MB (median / max)',
+        'accepted/s',
+        'p50 ms',
+        'p99 ms',
+        'lost',
+        'server cores',
+        'loadgen cores',
+      ],
+      [
+        [
+          result.startupReadyMs.median,
+          restRss,
+          `${result.rssMb.underLoadMedian} / ${result.rssMb.underLoadMax}`,
+          summary.acceptedPerSec,
+          summary.acceptMs?.p50 ?? null,
+          summary.acceptMs?.p99 ?? null,
+          summary.completion?.lost ?? null,
+          result.serverCores,
+          summary.cpu.loadCores,
+        ],
+      ],
+    ),
+  )
+  console.log(`start-ups (ms): ${result.startupReadyMs.all.join(', ')}`)
+  console.log(
+    `results: ${writeResult('embedded', { options: values, node: process.version, at: new Date().toISOString(), ...result })}`,
+  )
+  process.exitCode = summary.ok ? 0 : 1
+} finally {
+  await server.stop()
+}

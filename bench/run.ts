@@ -1,0 +1,46 @@
+// `npm run bench [-- name...] [--quick]`: runs the benchmarks one after another, each in its own
+// process so none inherits another's heap or JIT state. Never part of `npm test`.
+//   orders     bakery orders pipeline vs the reference, traced and untraced (real PostgreSQL + RabbitMQ)
+//   embedded   `npm start` mode: start-up time, RSS at rest and under load, throughput
+//   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
+//   stream     stream ingest (bench/stream.ts, the stream issue's benchmark)
+// --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from './support.ts'
+
+const BENCHES: Record<string, { file: string; quick: string[] }> = {
+  orders: { file: 'orders.ts', quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'] },
+  embedded: { file: 'embedded.ts', quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s'] },
+  albums: { file: 'album-pages.ts', quick: ['--rounds', '1', '--duration', '5s'] },
+  stream: { file: 'stream.ts', quick: ['--seconds', '3'] },
+}
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const names = args.filter((a) => !a.startsWith('-'))
+const selected = names.length > 0 ? names : Object.keys(BENCHES)
+let failed = 0
+for (const name of selected) {
+  const bench = BENCHES[name]
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`)
+    process.exit(2)
+  }
+  const file = join(repoRoot, 'bench', bench.file)
+  if (!existsSync(file)) {
+    console.log(`\n### ${name}: skipped, ${bench.file} is not in this checkout\n`)
+    continue
+  }
+  console.log(`\n### ${name} (${bench.file})\n`)
+  const r = spawnSync(process.execPath, [file, ...(quick ? bench.quick : [])], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  })
+  if (r.status !== 0) {
+    failed++
+    console.log(`\n### ${name}: exit code ${r.status}`)
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0
