@@ -16,6 +16,7 @@ const counts = (c: Readonly<Record<string, number>>) =>
 /** `[#####.....]  12/30 s  1,234/s  err 0  p99 45 ms  in flight 64` */
 export function formatProgress(p: LoadProgress, width = 24): string {
   const figures = `${n(p.accepted)} ok  ${n(p.ratePerSec)}/s  err ${n(p.errors)}  p99 ${p.p99Ms} ms  in flight ${p.inFlight}`
+  if (p.phase === 'done' && p.tracked === 0) return `done  ${n(p.accepted)} ok  err ${n(p.errors)}`
   if (p.phase === 'drain' || p.phase === 'done') {
     const share = p.tracked > 0 ? p.finished / p.tracked : 1
     const filled = Math.round(share * width)
