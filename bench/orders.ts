@@ -161,7 +161,11 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
       }
     })
     run.on('progress', progressPrinter(`round ${round} ${variant}`))
+    // A shared server (RabbitMQ, PostgreSQL) stopped by someone else can take a side down mid-run.
+    server.onCrash(() => run.abort())
     const summary = await run.done
+    if (server.exited)
+      throw new Crashed(`${variant} exited during the run; see bench/results/${server.name}.log`)
     return {
       round,
       variant,
@@ -171,7 +175,22 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
     }
   } finally {
     await server.stop()
-    await cleanup()
+    await cleanup().catch((error: unknown) => progress(`  cleanup after ${variant} failed: ${String(error)}`))
+  }
+}
+
+class Crashed extends Error {}
+
+/** Measures again (up to twice) when the server died under it, which says nothing about speed. */
+async function measureWithRetry(variant: Variant, round: number): Promise<Measured> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure(variant, round)
+    } catch (error) {
+      if (!(error instanceof Crashed) || attempt >= 3) throw error
+      progress(`  ${error.message}; measuring again`)
+      await sleep(5000)
+    }
   }
 }
 
@@ -183,7 +202,7 @@ for (let round = 1; round <= rounds; round++) {
   const order = round % 2 === 1 ? variants : [...variants].reverse()
   for (const variant of order) {
     if (results.length > 0) await sleep(parseDuration(values.pause))
-    results.push(await measure(variant, round))
+    results.push(await measureWithRetry(variant, round))
   }
 }
 

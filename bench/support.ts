@@ -32,7 +32,20 @@ export interface Server {
   readonly url: string
   /** Milliseconds from spawn to the first successful readiness probe. */
   readonly readyMs: number
+  /** True once the process has exited (by itself, e.g. a shared server it needs went away). */
+  readonly exited: boolean
+  /** Calls back when the process exits while it was meant to run. */
+  onCrash(listener: () => void): void
   stop(): Promise<void>
+}
+
+// Children still running are stopped when the benchmark is interrupted, so none is left behind.
+const live = new Set<ChildProcess>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of live) child.kill('SIGTERM')
+    process.exit(130)
+  })
 }
 
 /** Spawns a server, waits until `probe` answers 200, and returns it. Output goes to a log file. */
@@ -60,10 +73,15 @@ export async function startServer(options: {
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
+  live.add(child)
   let exited = false
+  let stopping = false
+  const crashListeners: (() => void)[] = []
   child.once('exit', () => {
     exited = true
+    live.delete(child)
     writeFileSync(log, output)
+    if (!stopping) for (const listener of crashListeners) listener()
   })
   const deadline = started + (options.timeoutMs ?? 60_000)
   for (;;) {
@@ -84,7 +102,14 @@ export async function startServer(options: {
     pid: child.pid as number,
     url: options.url,
     readyMs,
+    get exited() {
+      return exited
+    },
+    onCrash(listener) {
+      crashListeners.push(listener)
+    },
     async stop() {
+      stopping = true
       if (exited) return
       const gone = once(child, 'exit')
       child.kill('SIGTERM')
