@@ -70,9 +70,16 @@ async function startVariant(
 ): Promise<{ server: Server; cleanup: () => Promise<void> }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  const profDir = join(resultsDir, 'profiles')
+  if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
+  const id = randomUUID().replaceAll('-', '').slice(0, 10)
+  const nodeFlags = values['cpu-prof']
+    ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${variant}-${round}-${id}.cpuprofile`]
+    : []
   if (variant === 'reference') {
     const dir = installReference()
     const server = await startServer({
+      nodeFlags,
       name: `orders-reference-${round}`,
       args: [join(dir, 'reference-pipeline.mjs'), '--port', String(port), '--bake-ms', '0'],
       env: { AMQP_URL: values['amqp-url'] },
@@ -82,18 +89,13 @@ async function startVariant(
     })
     return { server, cleanup: async () => {} }
   }
-  const id = randomUUID().replaceAll('-', '').slice(0, 10)
   const schema = `bench_${id}`
   const queue = `bench-orders-${id}`
   const databaseUrl = await ensureDatabase(BENCH_DB)
-  const profDir = join(resultsDir, 'profiles')
-  if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
   const server = await startServer({
     name: `orders-${variant}-${round}`,
     args: [join(values['app-dir'], 'src', 'cli.ts'), 'start', 'reception', 'baker'],
-    nodeFlags: values['cpu-prof']
-      ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${variant}-${round}-${id}.cpuprofile`]
-      : [],
+    nodeFlags,
     env: {
       HOST: '127.0.0.1',
       BAKERY_RECEPTION_PORT: String(port),
@@ -206,6 +208,9 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
+/** CPU the server process spent per accepted order: less sensitive to a busy machine than rates. */
+const cpuPerOrder = (m: Measured) => (1000 * m.serverCores) / m.summary.acceptedPerSec
+
 const row = (m: Measured) => {
   const s = m.summary
   const errors = Object.values(s.errors).reduce((a, b) => a + b, 0)
@@ -222,6 +227,7 @@ const row = (m: Measured) => {
     s.completion?.e2eServerMs?.p50 ?? null,
     s.completion?.e2eServerMs?.p99 ?? null,
     fixed(m.serverCores),
+    fixed(cpuPerOrder(m), 3),
     s.cpu.loadCores,
     s.cpu.machineBusyPct,
     Math.round(m.readyMs),
@@ -240,27 +246,36 @@ const headers = [
   'e2e p50',
   'e2e p99',
   'server cores',
+  'server CPU ms/order',
   'loadgen cores',
   'machine %',
   'ready ms',
 ]
 
 function ratios(b: Variant, a: Variant) {
-  const perRound: { acceptedPerSec: number; p99: number }[] = []
+  const perRound: { acceptedPerSec: number; p99: number; cpuPerOrder: number }[] = []
   for (let round = 1; round <= rounds; round++) {
     const x = results.find((r) => r.round === round && r.variant === b)?.summary
     const y = results.find((r) => r.round === round && r.variant === a)?.summary
     if (!x || !y || !x.acceptMs || !y.acceptMs) continue
+    const cpu = (v: Variant) =>
+      cpuPerOrder(results.find((r) => r.round === round && r.variant === v) as Measured)
     perRound.push({
       acceptedPerSec: x.acceptedPerSec / y.acceptedPerSec,
       p99: x.acceptMs.p99 / y.acceptMs.p99,
+      cpuPerOrder: cpu(b) / cpu(a),
     })
   }
   return {
     name: `${b} / ${a}`,
     acceptedPerSec: fixed(median(perRound.map((r) => r.acceptedPerSec)), 3),
     p99: fixed(median(perRound.map((r) => r.p99)), 3),
-    perRound: perRound.map((r) => ({ acceptedPerSec: fixed(r.acceptedPerSec, 3), p99: fixed(r.p99, 3) })),
+    cpuPerOrder: fixed(median(perRound.map((r) => r.cpuPerOrder)), 3),
+    perRound: perRound.map((r) => ({
+      acceptedPerSec: fixed(r.acceptedPerSec, 3),
+      p99: fixed(r.p99, 3),
+      cpuPerOrder: fixed(r.cpuPerOrder, 3),
+    })),
   }
 }
 const pairs: [Variant, Variant][] = [
@@ -277,15 +292,16 @@ console.log(
   `\nOrders pipeline, real PostgreSQL + RabbitMQ: ${values.vus} closed-loop users, ${values.warmup} warmup + ${values.duration} per run, bake time 0\n`,
 )
 console.log(table(headers, results.map(row)))
-console.log(`\nMedian of per-round ratios (accepted/s: >1 = faster; p99: <1 = lower latency)\n`)
+console.log(`\nMedian of per-round ratios (accepted/s: >1 = faster; p99 and CPU/order: <1 = better)\n`)
 console.log(
   table(
-    ['ratio', 'accepted/s', 'p99', 'per round (accepted/s, p99)'],
+    ['ratio', 'accepted/s', 'p99', 'server CPU/order', 'per round (accepted/s, p99, CPU/order)'],
     ratioRows.map((r) => [
       r.name,
       r.acceptedPerSec,
       r.p99,
-      r.perRound.map((p) => `${p.acceptedPerSec}, ${p.p99}`).join('; '),
+      r.cpuPerOrder,
+      r.perRound.map((p) => `${p.acceptedPerSec}, ${p.p99}, ${p.cpuPerOrder}`).join('; '),
     ]),
   ),
 )
