@@ -183,16 +183,28 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
 
 class Crashed extends Error {}
 
-/** Measures again (up to twice) when the server died under it, which says nothing about speed. */
+const disturbed: { round: number; variant: Variant; reason: string }[] = []
+
+/**
+ * Measures again (up to twice) when the run was disturbed from outside: the server died under it,
+ * or answered errors (on this shared machine: PostgreSQL out of connections, a drill stopping
+ * RabbitMQ). Such a run says nothing about speed; it is listed in the JSON, not in the table.
+ */
 async function measureWithRetry(variant: Variant, round: number): Promise<Measured> {
   for (let attempt = 1; ; attempt++) {
+    let reason: string
     try {
-      return await measure(variant, round)
+      const measured = await measure(variant, round)
+      const errors = Object.entries(measured.summary.errors)
+      if (errors.length === 0 || attempt >= 3) return measured
+      reason = `errors ${JSON.stringify(Object.fromEntries(errors))}`
     } catch (error) {
       if (!(error instanceof Crashed) || attempt >= 3) throw error
-      progress(`  ${error.message}; measuring again`)
-      await sleep(5000)
+      reason = error.message
     }
+    disturbed.push({ round, variant, reason })
+    progress(`  ${variant}: ${reason}; measuring again`)
+    await sleep(5000)
   }
 }
 
@@ -306,12 +318,14 @@ console.log(
   ),
 )
 console.log(`\nlost orders in all runs: ${lost}${lost ? '  <-- MUST BE 0' : ''}`)
+for (const d of disturbed) console.log(`measured again: round ${d.round} ${d.variant} (${d.reason})`)
 const file = writeResult('orders', {
   options: values,
   node: process.version,
   at: new Date().toISOString(),
   ratios: ratioRows,
   lost,
+  disturbed,
   runs: results.map((r) => ({
     round: r.round,
     variant: r.variant,
