@@ -4,6 +4,7 @@
 //   embedded   `npm start` mode: start-up time, RSS at rest and under load, throughput
 //   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
 //   stream     stream ingest (bench/stream.ts, the stream issue's benchmark)
+//   tracing    CPU per order of the spans one order produces (micro-benchmark)
 // --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -15,6 +16,7 @@ const BENCHES: Record<string, { file: string; quick: string[] }> = {
   embedded: { file: 'embedded.ts', quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s'] },
   albums: { file: 'album-pages.ts', quick: ['--rounds', '1', '--duration', '5s'] },
   stream: { file: 'stream.ts', quick: ['--seconds', '3'] },
+  tracing: { file: 'tracing-cost.ts', quick: ['--orders', '5000', '--rounds', '2'] },
 }
 
 const args = process.argv.slice(2)
