@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 import amqp from 'amqplib'
 import pg from 'pg'
 import { type LoadSummary, parseDuration, startLoad } from '../src/load/index.ts'
+import { reachable } from '../test/support/servers.ts'
 import {
   fixed,
   freePort,
@@ -137,7 +138,11 @@ interface Measured {
 }
 
 async function measure(variant: Variant, round: number): Promise<Measured> {
-  const { server, cleanup } = await startVariant(variant, round)
+  const { server, cleanup } = await startVariant(variant, round).catch((error: unknown) => {
+    throw new Crashed(
+      `${variant} did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+    )
+  })
   try {
     const run = startLoad({
       url: server.url,
@@ -183,6 +188,20 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
 
 class Crashed extends Error {}
 
+/** Waits (up to 2 minutes) until PostgreSQL and RabbitMQ accept connections again. */
+async function serversUp(): Promise<void> {
+  const targets = [new URL(values['pg-url']), new URL(values['amqp-url'])]
+  for (let i = 0; i < 120; i++) {
+    const up = await Promise.all(
+      targets.map((u) =>
+        reachable(u.hostname, Number(u.port) || (u.protocol.startsWith('amqp') ? 5672 : 5432)),
+      ),
+    )
+    if (up.every(Boolean)) return
+    await sleep(1000)
+  }
+}
+
 const disturbed: { round: number; variant: Variant; reason: string }[] = []
 
 /**
@@ -203,7 +222,8 @@ async function measureWithRetry(variant: Variant, round: number): Promise<Measur
       reason = error.message
     }
     disturbed.push({ round, variant, reason })
-    progress(`  ${variant}: ${reason}; measuring again`)
+    progress(`  ${variant}: ${reason}; measuring again once PostgreSQL and RabbitMQ answer`)
+    await serversUp()
     await sleep(5000)
   }
 }
