@@ -7,7 +7,7 @@ import { createBatcher } from '../../platform/batching/index.ts'
 import type { Database } from '../../platform/db/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
-import { ORDERS_QUEUE, type OrderMessage } from '../orders/message.ts'
+import type { OrderMessage } from '../orders/message.ts'
 import type { OrderStore } from '../orders/store.ts'
 
 export interface OrderRequest {
@@ -41,8 +41,9 @@ export function createIntake(deps: {
   store: OrderStore
   outbox: Outbox
   tracer: Tracer
+  queueName: string
 }): Intake {
-  const { db, store, outbox, tracer } = deps
+  const { db, store, outbox, tracer, queueName } = deps
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
@@ -60,7 +61,7 @@ export function createIntake(deps: {
               pastry: order.pastry,
             }
             return {
-              routingKey: ORDERS_QUEUE,
+              routingKey: queueName,
               body: JSON.stringify(message),
               headers: order.headers,
               contentType: 'application/json',
