@@ -144,7 +144,7 @@ export function createReception(deps: ServiceDeps): HttpService {
       onPublished: (path, count) => published.add(count, { path }),
     })
     outbox.start()
-    intake = createIntake({ db, store, outbox, tracer, queueName: ordersQueue })
+    intake = createIntake({ store, outbox, tracer, queueName: ordersQueue })
   }
 
   return {
