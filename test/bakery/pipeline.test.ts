@@ -1,6 +1,7 @@
 // Reception → queue → bakers end to end: volume, competing bakers, redeliveries, poison messages.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { Agent } from 'undici'
 import { eventually, getOrder, modes, postOrder, startBakery } from '../support/bakery.ts'
 
 for (const mode of modes) {
@@ -9,9 +10,17 @@ for (const mode of modes) {
       const bakery = await startBakery(t, mode, { bakers: 2 })
       if (!bakery) return
       const pastries = ['croissant', 'kouign-amann', 'la bombe', 'escargot']
+      // All 1,000 requests are in flight at once, over a pool of 64 keep-alive connections.
+      const agent = new Agent({ connections: 64 })
+      t.after(() => agent.close())
       const posted = await Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
-          postOrder(bakery.url, { customer: `c${i % 4}`, pastry: pastries[i % 4] }),
+          postOrder(
+            bakery.url,
+            { customer: `c${i % 4}`, pastry: pastries[i % 4] },
+            { 'content-type': 'application/json' },
+            agent,
+          ),
         ),
       )
       assert.deepEqual(

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { connect } from 'amqplib'
+import { type Dispatcher, fetch as undiciFetch } from 'undici'
 import { createBaker } from '../../src/bakery/baker/index.ts'
 import { createReception } from '../../src/bakery/reception/index.ts'
 import { type Config, loadConfig } from '../../src/platform/config/index.ts'
@@ -125,11 +126,14 @@ export async function postOrder(
   url: string,
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
+  /** A bounded connection pool, for many concurrent orders (one socket per request overflows the backlog). */
+  dispatcher?: Dispatcher,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}/orders`, {
+  const response = await undiciFetch(`${url}/orders`, {
     method: 'POST',
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(dispatcher ? { dispatcher } : {}),
   })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
