@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { pathToFileURL } from 'node:url'
-import { CUSTOMERS, SEED_PASTRIES } from '../src/load/index.ts'
+import { PASTRIES } from '../src/bakery/orders/menu.ts'
+import { CUSTOMERS } from '../src/load/index.ts'
 
 const script = new URL('../deploy/k6/orders.js', import.meta.url)
 
@@ -91,7 +92,8 @@ test('k6 script posts the order contract: POST /orders with customer and pastry 
     seen.customers.add(String(body.customer))
     seen.pastries.add(String(body.pastry))
   }
-  assert.deepEqual([...seen.pastries].sort(), [...SEED_PASTRIES].sort())
+  // exactly the reception's menu: every pastry ordered, none it would refuse
+  assert.deepEqual([...seen.pastries].sort(), [...PASTRIES].sort())
   assert.deepEqual([...seen.customers].sort(), ['bertie', 'fry', 'homer', 'tuca'])
   for (const customer of seen.customers) assert.ok((CUSTOMERS as readonly string[]).includes(customer))
 })

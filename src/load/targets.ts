@@ -1,17 +1,10 @@
 // What one request of each API looks like and when its reply counts as accepted. The contracts are
 // those of SPEC.md: bakery orders (:8000), coffee orders (:8080), album pages (:9080) and stream
 // events (:9998).
+import { PASTRIES } from '../bakery/orders/menu.ts'
 
-/** The seed's menu (bakery `fd764cb`), the pastries its k6 script orders. */
-export const SEED_PASTRIES = [
-  'croissant',
-  'kouign-amann',
-  'la bombe',
-  'escargot',
-  'almond croissant',
-  'profiterole',
-  'caramel tart',
-] as const
+/** The menu the reception accepts: the seed's seven pastries (bakery `fd764cb`). */
+export const SEED_PASTRIES: readonly string[] = PASTRIES
 
 /** The k6 script's customers first; a few more so the mix is not only four names. */
 export const CUSTOMERS = ['homer', 'fry', 'tuca', 'bertie', 'marge', 'leela', 'speckle', 'bender'] as const
