@@ -2,6 +2,7 @@
 // reference pipeline (shared/bench/reference-pipeline.mjs), same load, same run, alternating rounds.
 //   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
 //                        [--variants reference,traced,untraced] [--cpu-prof] [--app-dir DIR]
+//                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
 // Variants: reference; traced = bakery with every span sampled into the in-process span store;
 // untraced = bakery with OTEL_SDK_DISABLED=true. Each run starts a fresh server (new table or
 // schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
     'amqp-url': { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
     pause: { type: 'string', default: '2s' },
+    /** Extra environment for the bakery variants, K=V,K=V (e.g. DATABASE_POOL_SIZE=40). */
+    'bakery-env': { type: 'string', default: '' },
   },
 })
 const VARIANTS = ['reference', 'traced', 'untraced'] as const
@@ -81,7 +84,7 @@ async function startVariant(
     const dir = installReference()
     const server = await startServer({
       nodeFlags,
-      name: `orders-reference-${round}`,
+      name: `orders-reference-${round}-${id}`,
       args: [join(dir, 'reference-pipeline.mjs'), '--port', String(port), '--bake-ms', '0'],
       env: { AMQP_URL: values['amqp-url'] },
       url,
@@ -94,7 +97,7 @@ async function startVariant(
   const queue = `bench-orders-${id}`
   const databaseUrl = await ensureDatabase(BENCH_DB)
   const server = await startServer({
-    name: `orders-${variant}-${round}`,
+    name: `orders-${variant}-${round}-${id}`,
     args: [join(values['app-dir'], 'src', 'cli.ts'), 'start', 'reception', 'baker'],
     nodeFlags,
     env: {
@@ -107,6 +110,12 @@ async function startVariant(
       BAKE_TIME_SCALE: '0',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
+      ...Object.fromEntries(
+        values['bakery-env']
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
       ...(variant === 'traced'
         ? { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' }
         : { OTEL_SDK_DISABLED: 'true' }),
