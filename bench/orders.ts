@@ -4,7 +4,8 @@
 //                        [--variants reference,traced,untraced] [--cpu-prof] [--app-dir DIR]
 //                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
 // Variants: reference; traced = bakery with every span sampled into the in-process span store;
-// untraced = bakery with OTEL_SDK_DISABLED=true. Each run starts a fresh server (new table or
+// untraced = bakery with OTEL_SDK_DISABLED=true; split = traced, reception and baker as two
+// processes (opt-in: --variants reference,traced,split). Each run starts a fresh server (new table or
 // schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
 // slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
 // bench/results/. --cpu-prof writes V8 CPU profiles of the bakery runs to bench/results/profiles/.
@@ -50,7 +51,8 @@ const { values } = parseArgs({
     'bakery-env': { type: 'string', default: '' },
   },
 })
-const VARIANTS = ['reference', 'traced', 'untraced'] as const
+// split = traced, with reception and baker in two processes (as the seed ran them).
+const VARIANTS = ['reference', 'traced', 'untraced', 'split'] as const
 type Variant = (typeof VARIANTS)[number]
 const variants = values.variants
   .split(',')
@@ -71,7 +73,7 @@ async function ensureDatabase(name: string): Promise<string> {
 async function startVariant(
   variant: Variant,
   round: number,
-): Promise<{ server: Server; cleanup: () => Promise<void> }> {
+): Promise<{ server: Server; others: Server[]; cleanup: () => Promise<void> }> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const profDir = join(resultsDir, 'profiles')
@@ -91,40 +93,57 @@ async function startVariant(
       probe: '/',
       cwd: dir,
     })
-    return { server, cleanup: async () => {} }
+    return { server, others: [], cleanup: async () => {} }
   }
   const schema = `bench_${id}`
   const queue = `bench-orders-${id}`
   const databaseUrl = await ensureDatabase(BENCH_DB)
+  const env = {
+    HOST: '127.0.0.1',
+    BAKERY_RECEPTION_PORT: String(port),
+    BAKERY_WORKER_PORT: '0',
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: values['amqp-url'],
+    BAKERY_ORDERS_SCHEMA: schema,
+    BAKERY_ORDERS_QUEUE: queue,
+    BAKE_TIME_SCALE: '0',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    ...Object.fromEntries(
+      values['bakery-env']
+        .split(',')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ),
+    ...(variant === 'untraced'
+      ? { OTEL_SDK_DISABLED: 'true' }
+      : { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' }),
+  }
+  const cli = join(values['app-dir'], 'src', 'cli.ts')
   const server = await startServer({
     name: `orders-${variant}-${round}-${id}`,
-    args: [join(values['app-dir'], 'src', 'cli.ts'), 'start', 'reception', 'baker'],
+    args: variant === 'split' ? [cli, 'reception'] : [cli, 'start', 'reception', 'baker'],
     nodeFlags,
-    env: {
-      HOST: '127.0.0.1',
-      BAKERY_RECEPTION_PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      AMQP_URL: values['amqp-url'],
-      BAKERY_ORDERS_SCHEMA: schema,
-      BAKERY_ORDERS_QUEUE: queue,
-      BAKE_TIME_SCALE: '0',
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      ...Object.fromEntries(
-        values['bakery-env']
-          .split(',')
-          .filter(Boolean)
-          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-      ),
-      ...(variant === 'traced'
-        ? { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' }
-        : { OTEL_SDK_DISABLED: 'true' }),
-    },
+    env,
     url,
     probe: '/readyz',
   })
+  const others: Server[] = []
+  if (variant === 'split') {
+    const workerPort = await freePort()
+    others.push(
+      await startServer({
+        name: `orders-split-baker-${round}-${id}`,
+        args: [cli, 'baker'],
+        env: { ...env, BAKERY_WORKER_PORT: String(workerPort) },
+        url: `http://127.0.0.1:${workerPort}`,
+        probe: '/readyz',
+      }),
+    )
+  }
   return {
     server,
+    others,
     async cleanup() {
       const db = new pg.Client({ connectionString: databaseUrl })
       await db.connect()
@@ -147,11 +166,13 @@ interface Measured {
 }
 
 async function measure(variant: Variant, round: number): Promise<Measured> {
-  const { server, cleanup } = await startVariant(variant, round).catch((error: unknown) => {
+  const { server, others, cleanup } = await startVariant(variant, round).catch((error: unknown) => {
     throw new Crashed(
       `${variant} did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
     )
   })
+  const all = [server, ...others]
+  const cpuSeconds = () => all.reduce((sum, s) => sum + processCpuSeconds(s.pid), 0)
   try {
     const run = startLoad({
       url: server.url,
@@ -166,22 +187,22 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
     let to = 0
     run.on('phase', (phase) => {
       if (phase === 'load') {
-        cpuFrom = processCpuSeconds(server.pid)
+        cpuFrom = cpuSeconds()
         from = performance.now()
       }
       if (phase === 'drain' || phase === 'done') {
         if (to === 0) {
-          cpuTo = processCpuSeconds(server.pid)
+          cpuTo = cpuSeconds()
           to = performance.now()
         }
       }
     })
     run.on('progress', progressPrinter(`round ${round} ${variant}`))
     // A shared server (RabbitMQ, PostgreSQL) stopped by someone else can take a side down mid-run.
-    server.onCrash(() => run.abort())
+    for (const s of all) s.onCrash(() => run.abort())
     const summary = await run.done
-    if (server.exited)
-      throw new Crashed(`${variant} exited during the run; see bench/results/${server.name}.log`)
+    const dead = all.find((s) => s.exited)
+    if (dead) throw new Crashed(`${variant} exited during the run; see bench/results/${dead.name}.log`)
     return {
       round,
       variant,
@@ -190,7 +211,7 @@ async function measure(variant: Variant, round: number): Promise<Measured> {
       summary,
     }
   } finally {
-    await server.stop()
+    for (const s of all) await s.stop()
     await cleanup().catch((error: unknown) => progress(`  cleanup after ${variant} failed: ${String(error)}`))
   }
 }
@@ -323,6 +344,8 @@ const pairs: [Variant, Variant][] = [
   ['traced', 'reference'],
   ['untraced', 'reference'],
   ['traced', 'untraced'],
+  ['split', 'reference'],
+  ['split', 'traced'],
 ]
 const ratioRows = pairs
   .filter(([b, a]) => variants.includes(b) && variants.includes(a))
