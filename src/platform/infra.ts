@@ -1,7 +1,8 @@
 // Shared infrastructure of one process, opened lazily and once: every service in the process gets
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
-import type { Config } from './config/index.ts'
+
 import { randomBytes } from 'node:crypto'
+import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faults/index.ts'
 import type { Logger } from './log/index.ts'

@@ -13,7 +13,9 @@ import { paymentsMigrations } from './migrations.ts'
 const SCHEMA = 'payments'
 
 const PaymentBody = Type.Object({
-  orderId: Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
+  orderId: Type.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  }),
   amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
   currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
 })

@@ -21,7 +21,9 @@ export function installHttpFaults(app: FastifyInstance, faults: FaultRegistry, t
     const delay = faults.delayMs(target)
     if (delay > 0) await sleep(delay)
     if (faults.shouldFail(target)) {
-      return reply.code(500).send({ code: ErrorCode.FAULT_INJECTED, message: `fault injected into ${target}` })
+      return reply
+        .code(500)
+        .send({ code: ErrorCode.FAULT_INJECTED, message: `fault injected into ${target}` })
     }
   })
   app.addHook('onSend', async (request, reply, payload) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { context, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
@@ -114,7 +114,9 @@ test('resilience breaker opens, fails fast, half-opens and closes when the depen
 test('resilience breaker records its state change as a span event on the call that tripped it', async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
   const exporter = new InMemorySpanExporter()
-  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('t')
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer(
+    't',
+  )
   const { registry, scope } = setup()
   const policy = registry.policy({ name: 'traced', ...fast, maxAttempts: 1, failureThreshold: 1 }, scope)
   await tracer.startActiveSpan('call payments', async (span) => {

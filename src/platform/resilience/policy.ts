@@ -172,11 +172,15 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
     counts.failures++
     lastFailure = errorMessage(error)
     if (error instanceof TaskCancelledError) {
-      return new BakeryError(ErrorCode.DEPENDENCY_TIMEOUT, `${name} did not answer in ${options.timeoutMs} ms`, {
-        cause: error,
-        retryable: true,
-        status: 503,
-      })
+      return new BakeryError(
+        ErrorCode.DEPENDENCY_TIMEOUT,
+        `${name} did not answer in ${options.timeoutMs} ms`,
+        {
+          cause: error,
+          retryable: true,
+          status: 503,
+        },
+      )
     }
     return error
   }
