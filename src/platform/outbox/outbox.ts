@@ -15,8 +15,10 @@ export interface OutboxMessage {
   /** Topic exchange; omitted = default exchange (routingKey is the queue). */
   exchange?: string
   routingKey: string
-  /** UTF-8 text (JSON): stored as text. */
+  /** UTF-8 text (JSON): stored as text. Binary bodies (protobuf) are stored base64 with `encoding`. */
   body: string
+  /** How `body` is stored: utf8 (default) or base64 for a binary body, decoded before publishing. */
+  encoding?: 'utf8' | 'base64'
   headers?: Record<string, string>
   contentType?: string
   /** Stable id for consumers; generated when absent. */
@@ -58,6 +60,8 @@ export interface Outbox {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+// The body's encoding rides in the stored headers (no schema change) and is stripped on publish.
+const ENCODING_HEADER = 'x-bakery-outbox-encoding'
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, queue, log, schema } = options
@@ -93,13 +97,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
   })
 
   function publish(message: OutboxEntry['message']): Promise<void> {
+    const { [ENCODING_HEADER]: stored, ...headers } = message.headers ?? {}
+    const encoding = message.encoding ?? (stored === 'base64' ? 'base64' : 'utf8')
     return queue.publish(
       message.exchange
         ? { exchange: message.exchange, routingKey: message.routingKey }
         : { routingKey: message.routingKey },
-      Buffer.from(message.body),
+      Buffer.from(message.body, encoding),
       {
-        headers: message.headers ?? {},
+        headers,
         messageId: message.messageId,
         ...(message.contentType ? { contentType: message.contentType } : {}),
       },
@@ -207,7 +213,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
           withIds.map((m) => m.messageId),
           withIds.map((m) => m.exchange ?? ''),
           withIds.map((m) => m.routingKey),
-          withIds.map((m) => JSON.stringify(m.headers ?? {})),
+          withIds.map((m) =>
+            JSON.stringify(
+              m.encoding === 'base64' ? { ...m.headers, [ENCODING_HEADER]: 'base64' } : (m.headers ?? {}),
+            ),
+          ),
           withIds.map((m) => m.contentType ?? null),
           withIds.map((m) => m.body),
         ],
