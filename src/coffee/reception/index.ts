@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { SpanKind } from '@opentelemetry/api'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
+import { type Database, isRetryableDbError, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
@@ -152,7 +152,16 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
               attributes: { 'coffee.order_id': order.id, 'coffee.order_total': total },
             },
             () => database.transaction((tx) => orders.insert(tx, order)),
-          )
+          ).catch((error: unknown) => {
+            // Not stored: the client may safely try again once the database is back.
+            if (!isRetryableDbError(error)) throw error
+            reply.header('retry-after', '2')
+            throw new BakeryError(ErrorCode.DB_UNAVAILABLE, 'the order store is unavailable', {
+              cause: error,
+              retryable: true,
+              status: 503,
+            })
+          })
           accepted.add(1)
           payer.submit(order)
           return reply.code(201).header('location', `/orders/${order.id}`).send()

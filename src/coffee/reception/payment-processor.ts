@@ -108,16 +108,23 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
 
   async function sweepOnce(): Promise<void> {
     for (let round = 0; round < 20 && !stopped; round++) {
-      if (policy.state() === 'open') return
       const waiting = await store.awaitingPayment(200, Math.min(1000, sweepMs))
       const todo = waiting.filter((o) => !inFlight.has(o.id))
-      if (todo.length === 0) return
-      let failed = false
-      for (let i = 0; i < todo.length && !failed && !stopped; i += concurrency) {
-        const results = await Promise.allSettled(todo.slice(i, i + concurrency).map(attempt))
-        failed = results.some((r) => r.status === 'rejected')
+      const [first, ...rest] = todo
+      if (!first) return
+      // One order first: while the breaker is open it fails fast here; once its half-open delay
+      // has passed this is the trial call that closes it. Only then the rest, in parallel.
+      if (
+        !(await attempt(first).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return
+      for (let i = 0; i < rest.length && !stopped; i += concurrency) {
+        const results = await Promise.allSettled(rest.slice(i, i + concurrency).map(attempt))
+        if (results.some((r) => r.status === 'rejected')) return
       }
-      if (failed) return
       if (waiting.length < 200) return
     }
   }
