@@ -8,6 +8,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogging } from '../../src/platform/log/index.ts'
 import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
+import { defer } from './defer.ts'
 
 export interface TestProcess {
   config: Config
@@ -28,7 +29,7 @@ export function testProcess(
   const telemetry = createTelemetry(config, { spanProcessors: options.spanProcessors ?? [] })
   const infra = createInfra(config, logging.root)
   const started: Service[] = []
-  t.after(async () => {
+  defer(t, async () => {
     for (const service of started.reverse()) await service.stop().catch(() => undefined)
     await infra.close()
     await telemetry.shutdown()
