@@ -49,4 +49,7 @@ test('coffee drill: Redis restart under load loses and doubles nothing', async (
   await drill
   await verdict(t, 'redis restart', stack, load, faultEndedAt)
   assert.equal(load.refused.size, 0, `the rate limit failed open: ${[...load.refused]}`)
+  // The limit is counted in Redis again after the restart (keys live for the 1-minute window).
+  const { stdout } = await run('redis-cli', ['-p', '6379', '--scan', '--pattern', 'bakery:coffee:rate:*'])
+  assert.ok(stdout.trim().length > 0, 'reception counts its rate limit in Redis after the restart')
 })

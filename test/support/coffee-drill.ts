@@ -58,14 +58,14 @@ export async function startStack(
     LOG_LEVEL: 'info',
     ...options.env,
   }
-  const names = [
-    'payments',
-    'coffee-reception',
-    ...Array.from({ length: options.baristas ?? 1 }, () => 'barista'),
-  ]
-  const processes = names.map((service, i) =>
-    makeProc(service === 'barista' ? `barista-${i - 1}` : service, service, env),
+  const baristas = Array.from({ length: options.baristas ?? 1 }, (_, i) =>
+    makeProc(`barista-${i}`, 'barista', env),
   )
+  const processes = [
+    makeProc('payments', 'payments', env),
+    makeProc('coffee-reception', 'coffee-reception', env),
+    ...baristas,
+  ]
   defer(t, async () => {
     for (const proc of processes) if (proc.child.exitCode === null) proc.child.kill('SIGKILL')
   })

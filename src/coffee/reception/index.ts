@@ -8,7 +8,12 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { type Database, isRetryableDbError, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
+import {
+  createHttpService,
+  errorReply,
+  type HttpService,
+  registerAdminRoutes,
+} from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ConsumerRunner } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
@@ -80,8 +85,28 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     return { db, store, processor }
   }
 
+  // The menu changes rarely: cached for a few seconds (and dropped on POST /coffees), and a stale
+  // copy serves while the database is briefly away.
+  let menuCache: { at: number; menu: Promise<Awaited<ReturnType<CoffeeStore['menu']>>> } | undefined
+  async function currentMenu() {
+    const cached = menuCache
+    if (cached && Date.now() - cached.at < 5000) return cached.menu
+    const fresh = { at: Date.now(), menu: ready().store.menu() }
+    menuCache = fresh
+    try {
+      return await fresh.menu
+    } catch (error) {
+      if (cached && isRetryableDbError(error)) {
+        menuCache = cached
+        return cached.menu
+      }
+      if (menuCache === fresh) menuCache = undefined
+      throw error
+    }
+  }
+
   async function price(items: { type: string; size: string }[]): Promise<StoredItem[]> {
-    const menu = await ready().store.menu()
+    const menu = await currentMenu()
     return items.map((item, i) => {
       const coffee = menu.coffees.find((c) => c.name === item.type)
       if (!coffee) {
@@ -132,6 +157,19 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
           done(null, body),
         )
+        // A database that is briefly away means "try again", never a 500.
+        scope.setErrorHandler((error, request, reply) => {
+          if (!isRetryableDbError(error)) return errorReply(error as Error, request, reply)
+          reply.header('retry-after', '2')
+          return errorReply(
+            new BakeryError(ErrorCode.DB_UNAVAILABLE, 'the order store is unavailable', {
+              cause: error,
+              status: 503,
+            }),
+            request,
+            reply,
+          )
+        })
         await registerProtection(scope as unknown as FastifyInstance, {
           config,
           backlog: () => backlog,
@@ -170,6 +208,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         scope.post('/coffees', async (request, reply) => {
           const coffee = parseCoffee(request.body as Buffer | undefined)
           const created = await ready().store.addCoffee(coffee.name, coffee.price)
+          menuCache = undefined
           if (!created)
             throw badRequest(`coffee ${coffee.name} exists`, [{ field: 'name', message: 'exists' }])
           return reply.code(201).header('location', `/coffees/${created.id}`).send()
@@ -185,7 +224,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
       })
 
       app.get('/coffees', async () => {
-        const menu = await ready().store.menu()
+        const menu = await currentMenu()
         return { coffees: menu.coffees, sizes: Object.fromEntries(menu.sizes) }
       })
 
@@ -193,7 +232,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         const { id } = request.params as { id: string }
         if (!/^\d{1,9}$/.test(id))
           throw badRequest('invalid coffee id', [{ field: 'id', message: 'must be a number' }])
-        const coffee = (await ready().store.menu()).coffees.find((c) => c.id === Number(id))
+        const coffee = (await currentMenu()).coffees.find((c) => c.id === Number(id))
         if (!coffee)
           return reply.code(404).send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no coffee ${id}` })
         return coffee
