@@ -7,8 +7,7 @@ import { createHttpService, type HttpService } from '../../platform/http/index.t
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
-import { ORDERS_QUEUE } from '../orders/message.ts'
-import { BAKERY_SCHEMA, bakeryMigrations } from '../orders/migrations.ts'
+import { bakeryMigrations } from '../orders/migrations.ts'
 import { createOrderStore, type OrderRecord, type OrderStore } from '../orders/store.ts'
 import { createIntake, type Intake } from './intake.ts'
 import { checkOrderKey, parseIdempotencyKey, parseListQuery, parseOrderBody } from './validate.ts'
@@ -28,6 +27,7 @@ function orderView(order: OrderRecord) {
 }
 
 export function createReception(deps: ServiceDeps): HttpService {
+  const { ordersQueue, ordersSchema } = deps.config
   const { tracer, meter } = deps.telemetry
   const accepted = meter.createCounter('bakery.orders.accepted', {
     description: 'Orders accepted (202), idempotent replays excluded',
@@ -57,10 +57,8 @@ export function createReception(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
-    readiness: [
-      { name: 'database', check: async () => (await deps.infra.database()).ping() },
-      { name: 'queue', check: async () => (await deps.infra.queue()).ping() },
-    ],
+    // Only the database: with the outbox, orders are accepted while the broker is away.
+    readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
       app.get('/', async () => ({ message: 'reception is attended' }))
 
@@ -124,14 +122,16 @@ export function createReception(deps: ServiceDeps): HttpService {
 
   // Ready before listening: no request meets a half-initialised reception.
   async function init(): Promise<void> {
-    const db = traceDatabase(await deps.infra.database(), tracer)
+    const rawDb = await deps.infra.database()
+    const db = traceDatabase(rawDb, tracer)
     const queue = await deps.infra.queue()
-    await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
-    await queue.declare({ name: ORDERS_QUEUE })
-    store = createOrderStore(db, BAKERY_SCHEMA)
+    await migrate(db, ordersSchema, bakeryMigrations)
+    await queue.declare({ name: ordersQueue })
+    store = createOrderStore(db, ordersSchema)
     outbox = createOutbox({
-      db,
-      schema: BAKERY_SCHEMA,
+      // Untraced: its deletes and relay polls belong to no request and would flood the trace store.
+      db: rawDb,
+      schema: ordersSchema,
       queue,
       log: deps.log.child({ component: 'outbox' }),
       pollIntervalMs: deps.config.outboxPollMs,
@@ -144,7 +144,7 @@ export function createReception(deps: ServiceDeps): HttpService {
       onPublished: (path, count) => published.add(count, { path }),
     })
     outbox.start()
-    intake = createIntake({ db, store, outbox, tracer })
+    intake = createIntake({ store, outbox, tracer, queueName: ordersQueue })
   }
 
   return {

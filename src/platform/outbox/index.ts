@@ -6,3 +6,4 @@ export {
   type OutboxMessage,
   type OutboxOptions,
 } from './outbox.ts'
+export { outboxInsert, withMessageIds } from './sql.ts'

@@ -4,7 +4,6 @@
 // then with backoff while the broker is away) and, on a slower poll, rows older than a grace
 // period (left by a process that crashed). SKIP LOCKED keeps relays of several processes apart.
 // Delivery is at-least-once: consumers de-duplicate by message id.
-import { randomUUID } from 'node:crypto'
 import { type Attributes, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api'
 import { createBatcher } from '../batching/index.ts'
 import type { Database, Queryable } from '../db/index.ts'
@@ -12,6 +11,7 @@ import { errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
 import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
+import { ENCODING_HEADER, outboxInsert, withMessageIds } from './sql.ts'
 
 export interface OutboxMessage {
   /** Topic exchange; omitted = default exchange (routingKey is the queue). */
@@ -73,8 +73,6 @@ export interface Outbox {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
-// The body's encoding rides in the stored headers (no schema change) and is stripped on publish.
-const ENCODING_HEADER = 'x-bakery-outbox-encoding'
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, queue, log, schema } = options
@@ -92,10 +90,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let rerun = false
   let backoffMs = 0
 
-  const insertSql = `INSERT INTO ${table} (message_id, exchange, routing_key, headers, content_type, body)
-    SELECT m, e, r, h::jsonb, c, b FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-      AS t(m, e, r, h, c, b)
-    RETURNING id::text, message_id`
+  const insert = outboxInsert(schema, 1)
 
   // Confirmed rows are deleted in groups: one statement for many confirms.
   const deleter = createBatcher<string, void>({
@@ -257,21 +252,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     async add(tx, messages) {
       if (messages.length === 0) return []
-      const withIds = messages.map((m) => ({ ...m, messageId: m.messageId ?? randomUUID() }))
+      const withIds = withMessageIds(messages)
       const { rows } = await tx.query<{ id: string; message_id: string }>(
-        insertSql,
-        [
-          withIds.map((m) => m.messageId),
-          withIds.map((m) => m.exchange ?? ''),
-          withIds.map((m) => m.routingKey),
-          withIds.map((m) =>
-            JSON.stringify(
-              m.encoding === 'base64' ? { ...m.headers, [ENCODING_HEADER]: 'base64' } : (m.headers ?? {}),
-            ),
-          ),
-          withIds.map((m) => m.contentType ?? null),
-          withIds.map((m) => m.body),
-        ],
+        `${insert.sql} RETURNING id::text, message_id`,
+        insert.params(withIds),
         { name: `${schema}.outbox.insert` },
       )
       const byMessageId = new Map(rows.map((r) => [r.message_id, r.id]))
