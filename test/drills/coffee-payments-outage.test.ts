@@ -12,7 +12,8 @@ interface Breaker {
 }
 
 test('coffee drill: payments at 50% errors then hard down for 10 s loses and doubles nothing', async (t) => {
-  const stack = await startStack(t)
+  // Two barista processes: the orders that waited for payments are brewed soon after it is back.
+  const stack = await startStack(t, { baristas: 2 })
   if (!stack) return
   const admin = (body: unknown) =>
     fetch(`${stack.paymentsUrl}/admin/faults`, {
