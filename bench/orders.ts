@@ -1,14 +1,14 @@
 // Benchmark (not a test): the bakery orders pipeline on real PostgreSQL + RabbitMQ against the plain
 // reference pipeline (shared/bench/reference-pipeline.mjs), same load, same run, alternating rounds.
 //   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
-//                        [--variants reference,traced,untraced] [--cpu-prof] [--app-dir DIR]
+//                        [--variants reference,traced,untraced,split] [--cpu-prof] [--app-dir DIR]
 //                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
 // Variants: reference; traced = bakery with every span sampled into the in-process span store;
 // untraced = bakery with OTEL_SDK_DISABLED=true; split = traced, reception and baker as two
-// processes (opt-in: --variants reference,traced,split). Each run starts a fresh server (new table or
+// processes (the seed's layout). Each run starts a fresh server (new table or
 // schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
 // slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
-// bench/results/. --cpu-prof writes V8 CPU profiles of the bakery runs to bench/results/profiles/.
+// bench/results/. --cpu-prof writes V8 CPU profiles of the servers to bench/results/profiles/.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3s' },
     vus: { type: 'string', default: '64' },
     'drain-timeout': { type: 'string', default: '60s' },
-    variants: { type: 'string', default: 'reference,traced,untraced' },
+    variants: { type: 'string', default: 'reference,traced,untraced,split' },
     'cpu-prof': { type: 'boolean', default: false },
     'app-dir': { type: 'string', default: repoRoot },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
