@@ -251,6 +251,9 @@ async function execute(
       onPass: ({ finished }) => {
         state.finished = finished
       },
+      onFinished: () => {
+        state.finished++
+      },
     })
   }
   clearInterval(ticker)

@@ -50,6 +50,8 @@ export interface DrainOptions {
   readonly loadEndedAt: number
   readonly aborted: () => boolean
   readonly onPass?: (done: { finished: number; pending: number; polls: number }) => void
+  /** Called for each order the moment it is seen finished (live progress during a pass). */
+  readonly onFinished?: () => void
 }
 
 const bump = (counts: Record<string, number>, key: string) => {
@@ -110,6 +112,7 @@ export function createCompletionTracker(limit: number) {
           still.push(order)
           return
         }
+        options.onFinished?.()
         observed.record(Date.now() - order.sentAt)
         const finished = typeof body.finishedTime === 'string' ? Date.parse(body.finishedTime) : Number.NaN
         if (!Number.isNaN(finished) && !Number.isNaN(orderTime)) {
