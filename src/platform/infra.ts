@@ -3,10 +3,16 @@
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import type { Logger } from './log/index.ts'
+import { openStream, type Stream } from './stream/index.ts'
+import { openTimeSeries, type TimeSeriesStore } from './tsdb/index.ts'
 
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
+  /** Kafka (KAFKA_BROKERS) or the embedded stream. */
+  stream(): Promise<Stream>
+  /** InfluxDB (INFLUX_URL) or the embedded time-series store. */
+  timeSeries(): Promise<TimeSeriesStore>
   close(): Promise<void>
 }
 
@@ -30,6 +36,8 @@ export function createInfra(config: Config, log: Logger): Infra {
         log: log.child({ adapter: 'database' }),
       }),
     ),
+    stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
+    timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
     async close() {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))

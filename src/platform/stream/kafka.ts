@@ -42,7 +42,9 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
 
   async function endOffsets(topic: string, partitions: number): Promise<bigint[]> {
     const [listed] = await admin.listOffsets({
-      topics: [{ name: topic, partitions: range(partitions).map((p) => ({ partitionIndex: p, timestamp: -1n })) }],
+      topics: [
+        { name: topic, partitions: range(partitions).map((p) => ({ partitionIndex: p, timestamp: -1n })) },
+      ],
     })
     const out = range(partitions).map(() => 0n)
     for (const p of listed?.partitions ?? []) out[p.partitionIndex] = p.offset
@@ -220,7 +222,7 @@ async function subscribeKafka(
       buffer.length = 0
       await flushing
       await stream.close().catch(() => {})
-      await consumer.close(true).catch(() => {})
+      await new Promise<void>((resolve) => consumer.close(true, () => resolve()))
     },
   }
 }

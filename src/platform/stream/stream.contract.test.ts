@@ -1,8 +1,8 @@
 // One contract, run on every adapter: the embedded stream and a real Kafka broker.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, type TestContext, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { requireServer } from '../../../test/support/servers.ts'
 import { openStream, type Stream, type StreamRecord, type Subscription } from './index.ts'
 
@@ -67,7 +67,10 @@ for (const adapter of adapters) {
       for (const r of seen) assert.equal(r.headers.traceparent, `tp-${r.value.toString()}`)
       for (const p of [0, 1, 2]) {
         const offsets = seen.filter((r) => r.partition === p).map((r) => r.offset)
-        assert.deepEqual(offsets, [...offsets].sort((a, b) => (a < b ? -1 : 1)))
+        assert.deepEqual(
+          offsets,
+          [...offsets].sort((a, b) => (a < b ? -1 : 1)),
+        )
       }
       assert.ok(new Set(seen.map((r) => r.partition)).size > 1, 'records without a key are spread')
     })
@@ -114,7 +117,9 @@ for (const adapter of adapters) {
       const opened = await open(t)
       if (!opened) return
       const { stream, topic } = opened
-      await stream.produce(['r0', 'r1', 'r2', 'r3'].map((v) => ({ topic, value: Buffer.from(v), partition: 2 })))
+      await stream.produce(
+        ['r0', 'r1', 'r2', 'r3'].map((v) => ({ topic, value: Buffer.from(v), partition: 2 })),
+      )
       const { seen } = collect(stream, t, topic, `g-${randomUUID()}`, {
         startOffsets: [{ partition: 2, offset: 2n }],
       })
@@ -141,7 +146,7 @@ for (const adapter of adapters) {
       await sleep(300)
       assert.equal(a.seen.length + b.seen.length, 30)
       assert.equal(new Set([...text(a.seen), ...text(b.seen)]).size, 30)
-      const owned = subs.map((s) => s.assignment()).flat()
+      const owned = subs.flatMap((s) => s.assignment())
       assert.deepEqual([...owned].sort(), [0, 1, 2])
     })
   })
