@@ -38,11 +38,12 @@ function parseArray(text: string, maxEvents: number): ParsedBody {
 
 function parseLines(text: string, maxEvents: number): ParsedBody {
   const lines = text.split('\n')
+  const count = lines.filter((l) => l.trim() !== '').length
+  if (count > maxEvents) return tooMany(count, maxEvents)
   const events: { value: Buffer }[] = []
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim()
     if (line === '') continue
-    if (events.length >= maxEvents) return tooMany(lines.filter((l) => l.trim() !== '').length, maxEvents)
     const parsed = parseEvent(line)
     if (!parsed.ok) return { ok: false, message: `line ${index + 1}: ${parsed.reason}` }
     events.push({ value: encodeEvent(parsed.event) })
