@@ -12,7 +12,9 @@ CREATE TABLE events (
   time timestamptz NOT NULL,
   amount double precision NOT NULL,
   partition integer NOT NULL,
-  "offset" bigint NOT NULL
+  "offset" bigint NOT NULL,
+  -- when the row was written: stored_at - time is the pipeline's end-to-end lag
+  stored_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 DO $$
 BEGIN

@@ -27,14 +27,8 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
   // Timeouts short enough that a dead broker turns into a 503 quickly rather than a hung request.
   const base = { bootstrapBrokers, timeout: 5000, retries: 2, retryDelay: 250 }
   const admin = new Admin({ ...base, clientId: `${clientId}-admin` })
-  let producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined
   const subscriptions = new Set<Subscription>()
-
-  function getProducer(): Producer<Buffer, Buffer, Buffer, Buffer> {
-    producer ??= new Producer({ ...base, clientId: `${clientId}-producer`, idempotent: true, acks: -1 })
-    return producer
-  }
-
+  const send = createSendQueue(base, clientId)
   async function partitionsOf(topic: string): Promise<number> {
     const metadata = await admin.metadata({ topics: [topic], forceUpdate: true })
     return metadata.topics.get(topic)?.partitionsCount ?? 0
@@ -73,15 +67,7 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
     },
     async produce(messages: readonly StreamMessage[]) {
       if (messages.length === 0) return
-      await getProducer().send({
-        messages: messages.map((m) => ({
-          topic: m.topic,
-          value: m.value,
-          ...(m.key === undefined ? {} : { key: Buffer.from(m.key) }),
-          ...(m.partition === undefined ? {} : { partition: m.partition }),
-          headers: new Map(Object.entries(m.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
-        })),
-      })
+      await send.enqueue(messages)
     },
     async subscribe(subscribeOptions) {
       let offsets: PartitionOffset[] | undefined
@@ -124,14 +110,93 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
     },
     async close() {
       await Promise.allSettled([...subscriptions].map((s) => s.close()))
-      await producer?.close().catch(() => {})
+      await send.close()
       await admin.close().catch(() => {})
     },
   }
 }
 
+type Base = { bootstrapBrokers: string[]; timeout: number; retries: number; retryDelay: number }
+
+/**
+ * One send in flight per producer: @platformatic/kafka 1.35 gives concurrent idempotent sends
+ * out-of-order sequence numbers (measured: OUT_OF_ORDER_SEQUENCE_NUMBER, then every later send
+ * fails). Calls arriving meanwhile are coalesced into the next send (group commit), which is
+ * also what makes small API batches cheap. After a failed send the producer is replaced, so a
+ * broken sequence state never outlives the error it caused.
+ */
+function createSendQueue(base: Base, clientId: string) {
+  const MAX_MESSAGES = 20_000
+  let producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined
+  let waiting: { messages: readonly StreamMessage[]; resolve: () => void; reject: (e: unknown) => void }[] =
+    []
+  let running: Promise<void> | undefined
+
+  const open = () => {
+    producer ??= new Producer({ ...base, clientId: `${clientId}-producer`, idempotent: true, acks: -1 })
+    return producer
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      await drainAll()
+    } finally {
+      // Cleared in the same tick as the last emptiness check, so no enqueue is left unserved.
+      running = undefined
+    }
+  }
+
+  async function drainAll(): Promise<void> {
+    while (waiting.length > 0) {
+      const group: typeof waiting = []
+      let count = 0
+      while (
+        waiting.length > 0 &&
+        (group.length === 0 || count + (waiting[0]?.messages.length ?? 0) <= MAX_MESSAGES)
+      ) {
+        const next = waiting.shift()
+        if (!next) break
+        group.push(next)
+        count += next.messages.length
+      }
+      try {
+        await open().send({ messages: group.flatMap((g) => g.messages.map(toKafka)) })
+        for (const g of group) g.resolve()
+      } catch (error) {
+        for (const g of group) g.reject(error)
+        const broken = producer
+        producer = undefined
+        await broken?.close().catch(() => {})
+      }
+    }
+  }
+
+  return {
+    enqueue(messages: readonly StreamMessage[]): Promise<void> {
+      const done = new Promise<void>((resolve, reject) => waiting.push({ messages, resolve, reject }))
+      running ??= drain()
+      return done
+    },
+    async close() {
+      await running
+      waiting = []
+      await producer?.close().catch(() => {})
+    },
+  }
+}
+
+function toKafka(m: StreamMessage) {
+  return {
+    topic: m.topic,
+    value: m.value,
+    ...(m.key === undefined ? {} : { key: Buffer.from(m.key) }),
+    ...(m.partition === undefined ? {} : { partition: m.partition }),
+    headers: new Map(Object.entries(m.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
+  }
+}
+
 async function subscribeKafka(
-  base: { bootstrapBrokers: string[]; timeout: number; retries: number; retryDelay: number },
+  base: Base,
   clientId: string,
   options: SubscribeOptions,
   offsets: PartitionOffset[] | undefined,

@@ -75,6 +75,25 @@ for (const adapter of adapters) {
       assert.ok(new Set(seen.map((r) => r.partition)).size > 1, 'records without a key are spread')
     })
 
+    test('acknowledges every produce call when many run concurrently', async (t) => {
+      const opened = await open(t)
+      if (!opened) return
+      const { stream, topic } = opened
+      const calls = Array.from({ length: 4 }, (_, round) =>
+        Array.from({ length: 8 }, (_, i) =>
+          stream.produce(
+            Array.from({ length: 25 }, (_, j) => ({ topic, value: Buffer.from(`c${round}-${i}-${j}`) })),
+          ),
+        ),
+      )
+      for (const round of calls) await Promise.all(round)
+      const { seen } = collect(stream, t, topic, `g-${randomUUID()}`)
+      await until('800 records', () => seen.length >= 800)
+      await sleep(200)
+      assert.equal(new Set(text(seen)).size, 800)
+      assert.equal(seen.length, 800)
+    })
+
     test('resumes from the committed offset when a group member comes back', async (t) => {
       const opened = await open(t)
       if (!opened) return
