@@ -187,12 +187,19 @@ await ingest(api, 1000)
 await endToEnd(api)
 kafkaAnchor(500_000, -1)
 kafkaAnchor(seconds * 1000, 1000)
-for (const service of started.reverse()) await service.stop()
+for (const service of started.reverse()) {
+  console.error(`${new Date().toISOString()} stopping ${service.name}`)
+  await service.stop()
+}
+console.error(`${new Date().toISOString()} cleaning up`)
 const db = await infra.database()
 await db.exec(`DROP SCHEMA IF EXISTS ${config.streamSchema} CASCADE`)
 await fetch(
   new URL(`query?q=${encodeURIComponent(`DROP DATABASE "${config.influxDatabase}"`)}`, values.influx),
   { method: 'POST' },
 )
+console.error(`${new Date().toISOString()} closing adapters`)
 await infra.close()
+console.error('closing telemetry')
 await telemetry.shutdown()
+console.error(`${new Date().toISOString()} done`)

@@ -226,3 +226,59 @@ test('stream services do nothing when DISABLE is set', async (t: TestContext) =>
   const response = await fetch(`${aggregator.url()}/api`)
   assert.deepEqual(await response.json(), { message: 'processing disabled, did nothing', points: null })
 })
+
+test('aggregator streams each closed bucket as a Server-Sent Event', async (t: TestContext) => {
+  const env = await streamEnv(t, 'embedded')
+  if (!env) return
+  const { api, aggregator } = await startAll(env)
+  const controller = new AbortController()
+  t.after(() => controller.abort())
+  const response = await fetch(`${aggregator.url()}/api/stream?bucket=1s`, { signal: controller.signal })
+  assert.equal(response.status, 200)
+  assert.equal(response.headers.get('content-type'), 'text/event-stream')
+  // Events stamped in the current second and the next, so they land in buckets still to close.
+  const now = Date.now()
+  const events = [
+    { time: now, amount: 9 },
+    { time: now, amount: 1 },
+    { time: now + 1000, amount: '5' },
+  ]
+  assert.equal((await post(api, JSON.stringify(events), 'application/json')).status, 200)
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  const seen = new Map<number, Point[]>()
+  while (seen.size < 3) {
+    const { value, done } = await reader.read()
+    if (done) break
+    text += decoder.decode(value, { stream: true })
+    for (const block of text.split('\n\n').slice(0, -1)) {
+      const data = /^event: bucket\ndata: (.*)$/m.exec(block)?.[1]
+      if (data) {
+        const parsed = JSON.parse(data) as { time: number; points: Point[] }
+        seen.set(parsed.time, parsed.points)
+      }
+    }
+    text = text.slice(text.lastIndexOf('\n\n') + 2)
+  }
+  const counted = [...seen.values()].flat()
+  for (const [time, points] of seen) {
+    assert.equal(time % 1000, 0)
+    assert.deepEqual(
+      points.map((p) => [p.time, p.type]),
+      [
+        [time, 'low'],
+        [time, 'high'],
+      ],
+    )
+  }
+  const at = (time: number, type: string) => counted.find((p) => p.time === time && p.type === type)?.count
+  const first = Math.floor(now / 1000) * 1000
+  if (seen.has(first)) {
+    assert.equal(at(first, 'high'), 1)
+    assert.equal(at(first, 'low'), 1)
+  }
+  assert.ok(seen.has(first + 1000), 'the bucket after the first connect second was sent')
+  assert.equal(at(first + 1000, 'low'), 1)
+  assert.equal(at(first + 1000, 'high'), 0)
+})
