@@ -200,6 +200,10 @@ await fetch(
 )
 console.error(`${new Date().toISOString()} closing adapters`)
 await infra.close()
-console.error('closing telemetry')
 await telemetry.shutdown()
 console.error(`${new Date().toISOString()} done`)
+// A benchmark must not hang a session: report what still holds the loop, then leave.
+setTimeout(() => {
+  console.error('still open 10 s after shutdown:', process.getActiveResourcesInfo())
+  process.exit(0)
+}, 10_000).unref()
