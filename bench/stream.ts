@@ -147,8 +147,10 @@ async function endToEnd(api: HttpService): Promise<void> {
 function kafkaAnchor(records: number, throughput: number): void {
   const cache = join(homedir(), '.cache/bakery/kafka')
   const version = readdirSync(cache).find((d) => /^\d/.test(d))
-  if (!version)
-    return console.log('Kafka anchor: no jars under ~/.cache/bakery/kafka (run scripts/provision.d/kafka.sh)')
+  if (!version) {
+    console.log('Kafka anchor: no jars under ~/.cache/bakery/kafka (run scripts/provision.d/kafka.sh)')
+    return
+  }
   const result = spawnSync(
     'java',
     [

@@ -82,7 +82,7 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
             ((committed[p] ?? -1n) >= 0n ? (committed[p] ?? 0n) : 0n),
         }))
       }
-      const subscription = await subscribeKafka(base, clientId, subscribeOptions, offsets)
+      const subscription = await superviseKafka(base, clientId, subscribeOptions, offsets)
       subscriptions.add(subscription)
       return {
         assignment: subscription.assignment,
@@ -112,6 +112,44 @@ export function createKafkaStream(options: KafkaStreamOptions): Stream {
       await Promise.allSettled([...subscriptions].map((s) => s.close()))
       await send.close()
       await admin.close().catch(() => {})
+    },
+  }
+}
+
+/**
+ * Keeps a subscription alive: when its message stream fails for good (the client gave up), the
+ * consumer is closed and a new one joins the group after the retry delay, resuming from the
+ * group's commits, so a broker outage never leaves a consumer silently idle.
+ */
+async function superviseKafka(
+  base: Base,
+  clientId: string,
+  options: SubscribeOptions,
+  offsets: PartitionOffset[] | undefined,
+): Promise<Subscription> {
+  let closed = false
+  let current: Subscription | undefined
+  let restarting: Promise<void> = Promise.resolve()
+  const open = async (): Promise<void> => {
+    current = await subscribeKafka(base, clientId, options, offsets, (error) => {
+      options.onError?.(error)
+      restarting = restarting.then(async () => {
+        await current?.close()
+        current = undefined
+        while (!closed && !current) {
+          await sleep(options.retryDelayMs ?? 1000)
+          if (!closed) await open().catch((e: unknown) => options.onError?.(e))
+        }
+      })
+    })
+  }
+  await open()
+  return {
+    assignment: () => current?.assignment() ?? [],
+    async close() {
+      closed = true
+      await restarting
+      await current?.close()
     },
   }
 }
@@ -200,6 +238,7 @@ async function subscribeKafka(
   clientId: string,
   options: SubscribeOptions,
   offsets: PartitionOffset[] | undefined,
+  onFatal: (error: unknown) => void,
 ): Promise<Subscription> {
   const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
     ...base,
@@ -273,7 +312,12 @@ async function subscribeKafka(
     buffer.push(message)
     schedule()
   })
-  stream.on('error', (error: unknown) => options.onError?.(error))
+  let failed = false
+  stream.on('error', (error: unknown) => {
+    if (closing || failed) return
+    failed = true
+    onFatal(error)
+  })
 
   return {
     assignment: () => {

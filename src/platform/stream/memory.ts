@@ -32,6 +32,7 @@ export function createMemoryStream(): Stream {
   const roundRobin = new Map<string, number>()
   let nextMember = 1
   let closed = false
+  const open = new Set<Subscription>()
 
   function topicLog(topic: string, partitions = DEFAULT_PARTITIONS): StreamRecord[][] {
     let log = topics.get(topic)
@@ -157,9 +158,10 @@ export function createMemoryStream(): Stream {
           }
         }
       })()
-      return {
+      const subscription: Subscription = {
         assignment: () => [...member.assigned],
         async close() {
+          open.delete(subscription)
           stopping = true
           wake()
           await loop
@@ -167,7 +169,9 @@ export function createMemoryStream(): Stream {
           member.assigned = []
           rebalance(options.topic, group)
         },
-      } satisfies Subscription
+      }
+      open.add(subscription)
+      return subscription
     },
     async lag(topic, name) {
       const log = topicLog(topic)
@@ -184,6 +188,7 @@ export function createMemoryStream(): Stream {
     },
     async close() {
       closed = true
+      await Promise.all([...open].map((s) => s.close()))
     },
   }
 
