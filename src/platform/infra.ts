@@ -3,12 +3,15 @@
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import type { Logger } from './log/index.ts'
+import { openQueue, type Queue } from './queue/index.ts'
 import { openStream, type Stream } from './stream/index.ts'
 import { openTimeSeries, type TimeSeriesStore } from './tsdb/index.ts'
 
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
+  /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
+  queue(): Promise<Queue>
   /** Kafka (KAFKA_BROKERS) or the embedded stream. */
   stream(): Promise<Stream>
   /** InfluxDB (INFLUX_URL) or the embedded time-series store. */
@@ -36,6 +39,7 @@ export function createInfra(config: Config, log: Logger): Infra {
         log: log.child({ adapter: 'database' }),
       }),
     ),
+    queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
     stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
     timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
     async close() {
