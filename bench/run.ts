@@ -9,13 +9,14 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { repoRoot } from './support.ts'
+import { repoRoot, writeResult } from './support.ts'
 
-const BENCHES: Record<string, { file: string; quick: string[] }> = {
+// `capture`: the bench prints figures but writes no JSON itself, so its output is kept as JSON here.
+const BENCHES: Record<string, { file: string; quick: string[]; capture?: boolean }> = {
   orders: { file: 'orders.ts', quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'] },
   embedded: { file: 'embedded.ts', quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s'] },
   albums: { file: 'album-pages.ts', quick: ['--rounds', '1', '--duration', '5s'] },
-  stream: { file: 'stream.ts', quick: ['--seconds', '3'] },
+  stream: { file: 'stream.ts', quick: ['--seconds', '3'], capture: true },
   tracing: { file: 'tracing-cost.ts', quick: ['--orders', '5000', '--rounds', '2'] },
 }
 
@@ -38,8 +39,21 @@ for (const name of selected) {
   console.log(`\n### ${name} (${bench.file})\n`)
   const r = spawnSync(process.execPath, [file, ...(quick ? bench.quick : [])], {
     cwd: repoRoot,
-    stdio: 'inherit',
+    stdio: ['ignore', bench.capture ? 'pipe' : 'inherit', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   })
+  if (bench.capture) {
+    process.stdout.write(r.stdout ?? '')
+    const lines = (r.stdout ?? '').split('\n').filter(Boolean)
+    const file = writeResult(name, {
+      bench: bench.file,
+      at: new Date().toISOString(),
+      status: r.status,
+      lines,
+    })
+    console.log(`results: ${file}`)
+  }
   if (r.status !== 0) {
     failed++
     console.log(`\n### ${name}: exit code ${r.status}`)
