@@ -44,9 +44,12 @@ export interface AlbumEnv {
 }
 
 function depsFor(databaseUrl: string, name: string, options: AlbumEnv): ServiceDeps {
+  // Load shedding is off unless a test turns it on: PGlite runs on the event loop, so a bulk insert
+  // in a test would otherwise trip it and turn unrelated assertions into 503s.
   const config = loadConfig({
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    BAKERY_ALBUM_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
     DATABASE_URL: databaseUrl,
   })
