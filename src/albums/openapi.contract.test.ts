@@ -40,7 +40,13 @@ const calls: Record<string, Call[]> = {
     { path: '/albums', method: 'POST', headers: json, body: album(50), expect: 409 },
     { path: '/albums', method: 'POST', headers: json, body: '{"id":0}', expect: 400 },
     { path: '/albums', method: 'POST', headers: json, body: '{"id":', expect: 400 },
-    { path: '/albums', method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<x/>', expect: 415 },
+    {
+      path: '/albums',
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<x/>',
+      expect: 415,
+    },
   ],
   updateAlbum: [
     {

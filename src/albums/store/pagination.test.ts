@@ -43,7 +43,7 @@ for (const adapter of albumAdapters) {
       let pages = 0
       let inserted = 0
       while (next && pages < 1000) {
-        const response = await fetch(base + next)
+        const response: Response = await fetch(base + next)
         assert.equal(response.status, 200)
         const page = (await response.json()) as { id: number }[]
         let previous = -Infinity
