@@ -25,7 +25,7 @@ test('album store sheds load with 503 and Retry-After when its event loop lags',
   const env = { BAKERY_ALBUM_MAX_EVENT_LOOP_DELAY_MS: '5' }
   const { url } = await startStore(t, 'memory://', { env })
   let shed: Response | undefined
-  // Block the loop, then ask; bounded: under-pressure samples every 200 ms.
+  // Block the loop, then ask; bounded: under-pressure samples every second.
   for (let attempt = 0; attempt < 40 && !shed; attempt++) {
     const until = performance.now() + 150
     while (performance.now() < until) {

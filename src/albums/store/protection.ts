@@ -9,11 +9,16 @@ export async function registerProtection(scope: HttpApp, config: Config): Promis
   if (config.albumMaxEventLoopDelayMs > 0) {
     await scope.register(underPressure, {
       maxEventLoopDelay: config.albumMaxEventLoopDelayMs,
-      sampleInterval: 200,
+      sampleInterval: 1000,
       retryAfter: 1,
       exposeStatusRoute: false,
-      pressureHandler: (_request, reply) => {
-        reply
+      // under-pressure reports Infinity when a sample window had no loop ticks at all, which is
+      // what start-up (migrations, plugin loading) looks like: not a reason to shed traffic.
+      // Async: once the promise settles under-pressure calls next(), and Fastify stops there
+      // when the reply was already sent.
+      pressureHandler: async (_request, reply, _type, value) => {
+        if (typeof value === 'number' && !Number.isFinite(value)) return
+        await reply
           .code(503)
           .header('retry-after', '1')
           .send({ errors: null, message: 'album store is overloaded, retry later' })
