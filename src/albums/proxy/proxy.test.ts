@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net'
 import { after, type TestContext, test } from 'node:test'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
 import { closeAlbumInfras, startProxy, startStore } from '../../../test/support/albums.ts'
+import { loadConfig } from '../../platform/config/index.ts'
+import { storeUrlOf } from './index.ts'
 
 after(closeAlbumInfras)
 
@@ -173,4 +175,13 @@ test('album proxy opens the breaker when the store is down and then fails fast w
     message: 'album-store unavailable (circuit open after repeated failures) getAlbums',
   })
   assert.match(await fetch(`${proxy}/metrics`).then((r) => r.text()), /album_proxy_breaker_state\S* 2/)
+})
+
+test('album proxy targets the store on this host by default and ALBUM_STORE_URL when set', () => {
+  assert.equal(storeUrlOf(loadConfig({})).href, 'http://127.0.0.1:9080/')
+  assert.equal(storeUrlOf(loadConfig({ BAKERY_ALBUM_STORE_PORT: '9181' })).href, 'http://127.0.0.1:9181/')
+  assert.equal(
+    storeUrlOf(loadConfig({ ALBUM_STORE_URL: 'http://album-store:9080' })).href,
+    'http://album-store:9080/',
+  )
 })
