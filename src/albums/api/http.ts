@@ -4,6 +4,7 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isRetryableDbError } from '../../platform/db/index.ts'
 import { BakeryError } from '../../platform/errors.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
 import { sharedSchemas } from './schemas.ts'
@@ -32,6 +33,14 @@ export function albumErrorHandler(error: Error, request: FastifyRequest, reply: 
     }
     const errors = Array.isArray(error.details) ? (error.details as AlbumErrorBody['errors']) : null
     return reply.code(status).send({ errors, message: error.message } satisfies AlbumErrorBody)
+  }
+  // A lost or overloaded database is temporary: 503 tells callers (and the proxy's retry) to retry.
+  if (isRetryableDbError(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .send({ errors: null, message: 'database unavailable, retry later' } satisfies AlbumErrorBody)
   }
   const fastifyError = error as FastifyError
   if (isJsonParseError(fastifyError)) {
