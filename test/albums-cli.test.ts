@@ -39,7 +39,7 @@ test('bakery migrate applies every registered system from empty, then nothing', 
 test('bakery seed-albums appends N albums in batches that the store then pages through', async (t) => {
   const url = await freshDatabase(t)
   if (!url) return
-  const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' }
+  const env = { DATABASE_URL: url, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '4' }
   const seeded = runCli(['seed-albums', '--count', '12000', '--batch', '5000'], env)
   assert.equal(seeded.status, 0, seeded.stderr)
   assert.match(seeded.stdout, /^seeded 12000 albums \(ids 4–12003\) in [\d.]+ s$/m)

@@ -25,7 +25,8 @@ const infras = new Map<string, Infra>()
 function infraFor(databaseUrl: string): Infra {
   let infra = infras.get(databaseUrl)
   if (!infra) {
-    infra = createInfra(loadConfig({ DATABASE_URL: databaseUrl }), log)
+    // Small pools: the PostgreSQL server (100 connections) is shared with every other test run.
+    infra = createInfra(loadConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '4' }), log)
     infras.set(databaseUrl, infra)
   }
   return infra
