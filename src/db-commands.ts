@@ -9,7 +9,7 @@ import type { Logger } from './platform/log/index.ts'
 export async function runMigrate(config: Config, log: Logger, write: (line: string) => void): Promise<void> {
   const db = await openDatabase(config.databaseUrl, { poolSize: 2, log })
   try {
-    for (const report of await migrateAll(db)) {
+    for (const report of await migrateAll(db, config)) {
       const applied = report.applied.length > 0 ? `applied ${report.applied.join(', ')}` : 'up to date'
       write(`${report.system} (schema ${report.schema}): ${applied}`)
     }

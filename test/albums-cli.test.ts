@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import pg from 'pg'
 import { migrationSets } from '../src/migrations.ts'
+import { loadConfig } from '../src/platform/config/index.ts'
 import { runCli, startCli } from './support/cli.ts'
 import { requireServer } from './support/servers.ts'
 
@@ -28,12 +29,19 @@ test('bakery migrate applies every registered system from empty, then nothing', 
   const url = await freshDatabase(t)
   if (!url) return
   assert.ok(migrationSets.some((s) => s.system === 'albums'))
-  const first = runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'silent' })
+  const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' }
+  const first = runCli(['migrate'], env)
   assert.equal(first.status, 0, first.stderr)
+  const config = loadConfig(env)
+  for (const set of migrationSets) {
+    const versions = (await set.load()).map((m) => m.version).sort((a, b) => a - b)
+    const line = `${set.system} (schema ${set.schema(config)}): applied ${versions.join(', ')}`
+    assert.ok(first.stdout.split('\n').includes(line), `${line} in ${first.stdout}`)
+  }
   assert.match(first.stdout, /^albums \(schema albums\): applied 1, 2$/m)
-  const again = runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'silent' })
+  const again = runCli(['migrate'], env)
   assert.equal(again.status, 0, again.stderr)
-  assert.match(again.stdout, /^albums \(schema albums\): up to date$/m)
+  assert.equal(again.stdout.match(/: up to date$/gm)?.length, migrationSets.length)
 })
 
 test('bakery seed-albums appends N albums in batches that the store then pages through', async (t) => {
