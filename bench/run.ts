@@ -3,6 +3,7 @@
 //   orders     bakery orders pipeline vs the reference, traced and untraced (real PostgreSQL + RabbitMQ)
 //   embedded   `npm start` mode: start-up time, RSS at rest and under load, throughput
 //   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
+//   albums-proxy  album store alone and through the proxy (bench/albums.ts, the albums issue's)
 //   stream     stream ingest (bench/stream.ts, the stream issue's benchmark)
 //   tracing    CPU per order of the spans one order produces (micro-benchmark)
 // --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.
@@ -16,6 +17,11 @@ const BENCHES: Record<string, { file: string; quick: string[]; capture?: boolean
   orders: { file: 'orders.ts', quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'] },
   embedded: { file: 'embedded.ts', quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s'] },
   albums: { file: 'album-pages.ts', quick: ['--rounds', '1', '--duration', '5s'] },
+  'albums-proxy': {
+    file: 'albums.ts',
+    quick: ['--duration', '3', '--warmup', '1', '--rows', '10000'],
+    capture: true,
+  },
   stream: { file: 'stream.ts', quick: ['--seconds', '3'], capture: true },
   tracing: { file: 'tracing-cost.ts', quick: ['--orders', '5000', '--rounds', '2'] },
 }
