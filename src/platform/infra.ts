@@ -1,5 +1,7 @@
 // Shared infrastructure of one process, opened lazily and once: every service in the process gets
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
+
+import { openTrackingStore, type TrackingStore } from '../tracking/store/index.ts'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import type { Logger } from './log/index.ts'
@@ -7,6 +9,8 @@ import type { Logger } from './log/index.ts'
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
+  /** The tracking store (Redis or embedded): one command connection, one subscriber at most. */
+  trackingStore(): Promise<TrackingStore>
   close(): Promise<void>
 }
 
@@ -28,6 +32,13 @@ export function createInfra(config: Config, log: Logger): Infra {
       openDatabase(config.databaseUrl, {
         poolSize: config.databasePoolSize,
         log: log.child({ adapter: 'database' }),
+      }),
+    ),
+    trackingStore: once(() =>
+      openTrackingStore(config.redisUrl, {
+        prefix: config.trackingPrefix,
+        ttlMs: config.trackingTtlSeconds * 1000,
+        log: log.child({ adapter: 'tracking-store' }),
       }),
     ),
     async close() {
