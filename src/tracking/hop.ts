@@ -39,6 +39,7 @@ export interface HopInput {
 export interface HopTracker {
   readonly hop: Hop
   readonly workerId: string
+  readonly tracer: Tracer
   /**
    * Runs `work` as this hop of request `key`. With `final`, the end is written by `finalise`
    * (the last hop) instead of a plain record write.
@@ -58,6 +59,7 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
   return {
     hop,
     workerId,
+    tracer,
     async run(input, work, finish) {
       const start = input.startedAt ?? nowMs()
       const begin: Fields = {
@@ -66,7 +68,8 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         [field.worker(hop)]: workerId,
       }
       if (input.redelivered) begin[field.redelivered(hop)] = 'true'
-      return withSpan(tracer, `hop ${hop}`, { kind: SpanKind.INTERNAL }, async (span) => {
+      const spanOptions = { kind: SpanKind.INTERNAL, startTime: Math.floor(start) }
+      return withSpan(tracer, `hop ${hop}`, spanOptions, async (span) => {
         span.setAttributes({
           'tracking.hop': hop,
           'tracking.worker': workerId,

@@ -79,6 +79,9 @@ export const schema = {
   }),
 
   // --- tracking pipeline (order journey)
+  orderJourney: flag('BAKERY_ORDER_JOURNEY', true, {
+    doc: 'Orders pass the tracking hops: orders → enrichment → orders.enriched → baker → orders.baked → response-builder. false: the baker takes orders straight from the orders queue',
+  }),
   trackingPrefix: text('BAKERY_TRACKING_PREFIX', 'bakery:journey:', {
     maxLength: 200,
     doc: 'Redis key prefix of the tracking records, so deployments can share one Redis',

@@ -15,7 +15,7 @@ export interface OpenTrackingStoreOptions {
   prefix: string
   ttlMs: number
   log: Logger
-  clientName?: string
+  clientName?: string | undefined
 }
 
 /** memory:// → in-process store; redis:// or rediss:// → Redis (ioredis, loaded lazily). */

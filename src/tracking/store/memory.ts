@@ -19,7 +19,7 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
   const records = new Map<string, Entry>()
   const done = new Map<string, number>()
   const active = new Map<string, number>()
-  const counters = new Map<string, Map<string, number>>()
+  const tallies = new Map<string, Set<string>>()
   const listeners = new Set<FinalisedListener>()
   let closed = false
 
@@ -77,15 +77,14 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
       const expiresAt = done.get(key)
       return expiresAt !== undefined && expiresAt > Date.now()
     },
-    async increment(counter, member) {
-      let members = counters.get(counter)
-      if (!members) {
-        members = new Map()
-        counters.set(counter, members)
+    async tally(name, item) {
+      let items = tallies.get(name)
+      if (!items) {
+        items = new Set()
+        tallies.set(name, items)
       }
-      const value = (members.get(member) ?? 0) + 1
-      members.set(member, value)
-      return value
+      items.add(item)
+      return items.size
     },
     async activity(stalledBefore): Promise<ActivityCounts> {
       const expired = Date.now() - ttlMs

@@ -29,8 +29,11 @@ export interface TrackingStore {
   finalise(key: string, fields: Fields): Promise<void>
   read(key: string): Promise<Fields | undefined>
   isFinalised(key: string): Promise<boolean>
-  /** Adds one to a named counter's member and returns the new value (e.g. orders per customer). */
-  increment(counter: string, member: string): Promise<number>
+  /**
+   * Adds `item` to the named tally and returns how many distinct items it holds (e.g. orders of
+   * one customer). Idempotent, so a redelivered message does not count twice.
+   */
+  tally(name: string, item: string): Promise<number>
   activity(stalledBefore: number): Promise<ActivityCounts>
   /** One notification source per store, however many listeners (Redis: one subscriber connection). */
   watch(listener: FinalisedListener): Promise<() => void>

@@ -2,7 +2,7 @@
 //   P r:<key>     hash: the record's fields (per-hop start/end/worker/beats), TTL
 //   P done:<key>  string: the completion marker; its `set` keyspace event wakes waiters, TTL
 //   P active      sorted set: in-flight keys scored by their last activity (epoch ms)
-//   P n:<name>    hash: counters (e.g. orders per customer)
+//   P n:<name>    set: tallies (e.g. the orders of one customer), TTL
 // One command connection per store, and at most ONE subscriber connection however many wait.
 import { type ChainableCommander, Redis } from 'ioredis'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
@@ -22,7 +22,7 @@ const NEEDED_FLAGS = 'K$'
 export interface RedisTrackingStoreOptions extends TrackingStoreOptions {
   log: Logger
   /** Client name shown by CLIENT LIST; the subscriber gets `-sub` appended. */
-  clientName?: string
+  clientName?: string | undefined
 }
 
 export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOptions): TrackingStore {
@@ -155,8 +155,10 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
     async isFinalised(key) {
       return (await redis.exists(doneKey(key))) === 1
     },
-    async increment(counter, member) {
-      return redis.hincrby(`${prefix}n:${counter}`, member, 1)
+    async tally(tally, item) {
+      const key = `${prefix}n:${tally}`
+      const [, , size] = await exec(redis.pipeline().sadd(key, item).pexpire(key, ttlMs).scard(key))
+      return Number(size)
     },
     async activity(stalledBefore): Promise<ActivityCounts> {
       const [, inFlight, stalled] = await exec(

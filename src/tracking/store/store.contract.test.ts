@@ -82,12 +82,13 @@ for (const adapter of adapters) {
       assert.equal(await store.isFinalised('ttl'), false)
     })
 
-    test('store counters add up per member', async (t) => {
+    test('store tallies count each item once when it is added again', async (t) => {
       const store = await open(t)
       if (!store) return
-      assert.equal(await store.increment('customers', 'homer'), 1)
-      assert.equal(await store.increment('customers', 'homer'), 2)
-      assert.equal(await store.increment('customers', 'marge'), 1)
+      assert.equal(await store.tally('homer', 'k1'), 1)
+      assert.equal(await store.tally('homer', 'k2'), 2)
+      assert.equal(await store.tally('homer', 'k1'), 2)
+      assert.equal(await store.tally('marge', 'k3'), 1)
     })
   })
 }
