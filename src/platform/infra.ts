@@ -5,10 +5,13 @@ import { openTrackingStore, type TrackingStore } from '../tracking/store/index.t
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import type { Logger } from './log/index.ts'
+import { openQueue, type Queue } from './queue/index.ts'
 
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
+  /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
+  queue(): Promise<Queue>
   /** The tracking store (Redis or embedded): one command connection, one subscriber at most. */
   trackingStore(): Promise<TrackingStore>
   close(): Promise<void>
@@ -34,6 +37,7 @@ export function createInfra(config: Config, log: Logger): Infra {
         log: log.child({ adapter: 'database' }),
       }),
     ),
+    queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
     trackingStore: once(() =>
       openTrackingStore(config.redisUrl, {
         prefix: config.trackingPrefix,
