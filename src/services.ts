@@ -22,6 +22,22 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Bakery order API (POST /orders, GET /orders/:key)',
     load: async () => (await import('./bakery/reception/index.ts')).createReception,
   },
+  {
+    name: 'enrichment',
+    system: 'tracking',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Order journey hop: adds customer history and bake profile to accepted orders',
+    load: async () => (await import('./tracking/enrichment/index.ts')).createEnrichment,
+  },
+  {
+    name: 'response-builder',
+    system: 'tracking',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Order journey hop: boxes the finished order and finalises its journey',
+    load: async () => (await import('./tracking/response-builder/index.ts')).createResponseBuilder,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

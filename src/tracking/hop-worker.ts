@@ -2,6 +2,7 @@
 // heartbeats, end, span, latency), hand the message on to the next queue, then ack. Failures
 // are retried a bounded number of times with backoff, then dead-lettered with the reason;
 // unparseable messages are dead-lettered at once.
+import { hostname } from 'node:os'
 import { context, trace } from '@opentelemetry/api'
 import { errorMessage } from '../platform/errors.ts'
 import type { ReadinessCheck, Service } from '../platform/lifecycle/index.ts'
@@ -147,6 +148,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         meter: deps.telemetry.meter,
         log,
         heartbeatMs: deps.config.heartbeatMs,
+        workerId: `${options.name}@${hostname()}:${process.pid}`,
       })
       registerActivityGauges(deps.telemetry.meter, store, deps.config.stallAfterMs, log)
       queue = await options.queue()

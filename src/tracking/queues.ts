@@ -1,0 +1,7 @@
+// The queues of the order journey. `orders` belongs to the orders flow (reception → baker); with
+// the journey on, enrichment takes it and the baker takes `orders.enriched` instead.
+export const JOURNEY_QUEUES = {
+  accepted: 'orders',
+  enriched: 'orders.enriched',
+  baked: 'orders.baked',
+} as const
