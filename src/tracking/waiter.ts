@@ -12,6 +12,8 @@ export interface CompletionWaiter {
   wait(key: string, timeoutMs: number): Promise<boolean>
   /** Requests waiting now. */
   readonly waiting: number
+  /** True once subscribed (and while the subscription stands). */
+  readonly subscribed: boolean
   close(): void
 }
 
@@ -19,6 +21,7 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
   const waiters = new Map<string, Set<(done: boolean) => void>>()
   let count = 0
   let started: Promise<() => void> | undefined
+  let subscribed = false
 
   const settle = (key: string) => {
     const set = waiters.get(key)
@@ -41,9 +44,14 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
         for (const key of waiters.keys()) check(key)
       },
     })
-    started.catch(() => {
-      started = undefined
-    })
+    started.then(
+      () => {
+        subscribed = true
+      },
+      () => {
+        started = undefined
+      },
+    )
     return started.then(() => undefined)
   }
 
@@ -51,6 +59,9 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
     start,
     get waiting() {
       return count
+    },
+    get subscribed() {
+      return subscribed
     },
     async wait(key, timeoutMs) {
       await start()

@@ -19,7 +19,7 @@ export interface Entrypoint {
   readonly readiness: readonly ReadinessCheck[]
   /** Adds the journey route and the hooks on POST /orders to the reception's app. */
   routes(app: HttpApp): void
-  /** Opens the tracking store and subscribes for completions (fails fast when Redis refuses). */
+  /** Opens the tracking store and starts subscribing for completions. */
   start(): Promise<void>
   /** Answers every waiting request (202) so the HTTP server can drain. */
   stop(): Promise<void>
@@ -51,6 +51,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         async check() {
           if (!store || !waiter) throw new Error('tracking store not opened yet')
           await store.ping()
+          if (!waiter.subscribed) await waiter.start()
         },
       },
     ],
@@ -66,7 +67,8 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         workerId: `reception@${hostname()}:${process.pid}`,
       })
       waiter = createCompletionWaiter(store, log)
-      await waiter.start()
+      // Orders are taken without Redis too; a wait retries the subscription, readiness shows it.
+      waiter.start().catch((error: unknown) => log.error({ err: error }, 'tracking subscription failed'))
       registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log)
     },
     async stop() {

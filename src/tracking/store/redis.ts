@@ -102,9 +102,14 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
           for (const listener of listeners) listener.onResync()
         })()
       })
-      await sub.connect()
-      await ensureNotifications()
-      await sub.psubscribe(pattern)
+      try {
+        await sub.connect()
+        await ensureNotifications()
+        await sub.psubscribe(pattern)
+      } catch (error) {
+        sub.disconnect()
+        throw error
+      }
       readyOnce = true
       return sub
     })()
@@ -181,13 +186,16 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
       return () => listeners.delete(listener)
     },
     async ping() {
+      // Readiness must answer now: a PING would wait in the offline queue while Redis is away.
+      if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`)
       await redis.ping()
     },
     async close() {
       listeners.clear()
       const sub = await subscriber?.catch(() => undefined)
       sub?.disconnect()
-      await redis.quit().catch(() => redis.disconnect())
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect())
+      else redis.disconnect()
     },
   }
 }
