@@ -26,3 +26,12 @@ export async function openQueue(url: URL, options: { log: Logger }): Promise<Que
   }
   throw new BakeryError(ErrorCode.ADAPTER_UNSUPPORTED, `no queue adapter for ${url.protocol}`)
 }
+export {
+  backoffDelay,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  createConsumerRunner,
+  defaultRetryPolicy,
+  malformed,
+  type RetryPolicy,
+} from './runner.ts'

@@ -1,0 +1,8 @@
+export { outboxMigration } from './migration.ts'
+export {
+  createOutbox,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxMessage,
+  type OutboxOptions,
+} from './outbox.ts'
