@@ -20,7 +20,6 @@ export function createEnrichment(deps: ServiceDeps): Service {
     name: 'enrichment',
     hop: 'enriched',
     deps,
-    queue: () => deps.infra.queue(),
     input: JOURNEY_QUEUES.accepted,
     output: JOURNEY_QUEUES.enriched,
     work: enrich,

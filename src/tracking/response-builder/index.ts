@@ -13,7 +13,6 @@ export function createResponseBuilder(deps: ServiceDeps): Service {
     name: 'response-builder',
     hop: 'boxed',
     deps,
-    queue: () => deps.infra.queue(),
     input: JOURNEY_QUEUES.baked,
     async work(message) {
       const enrichment = (message.enrichment ?? {}) as Record<string, unknown>
