@@ -5,11 +5,13 @@
 // period (left by a process that crashed). SKIP LOCKED keeps relays of several processes apart.
 // Delivery is at-least-once: consumers de-duplicate by message id.
 import { randomUUID } from 'node:crypto'
+import { type Attributes, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api'
 import { createBatcher } from '../batching/index.ts'
 import type { Database, Queryable } from '../db/index.ts'
 import { errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
+import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
 
 export interface OutboxMessage {
   /** Topic exchange; omitted = default exchange (routingKey is the queue). */
@@ -39,6 +41,17 @@ export interface OutboxOptions {
   pollIntervalMs?: number
   graceMs?: number
   relayBatch?: number
+  /**
+   * A producer span per actual publish (fast path or relay), child of the trace context stored in
+   * the message headers at `add` time; its own context replaces it in the headers sent.
+   */
+  tracing?: {
+    tracer: Tracer
+    spanName(message: OutboxMessage): string
+    attributes?(message: OutboxMessage): Attributes
+    /** Adds the outcome in the caller's attribute names. */
+    onEnd?(span: Span, ok: boolean): void
+  }
   /** Called when a message is confirmed, with how it got there (for metrics). */
   onPublished?(path: 'fast' | 'relay', count: number): void
 }
@@ -92,16 +105,51 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
   })
 
-  function publish(message: OutboxEntry['message']): Promise<void> {
-    return queue.publish(
-      message.exchange
-        ? { exchange: message.exchange, routingKey: message.routingKey }
-        : { routingKey: message.routingKey },
-      Buffer.from(message.body),
-      {
-        headers: message.headers ?? {},
+  function publish(message: OutboxEntry['message'], path: 'fast' | 'relay'): Promise<void> {
+    const target = message.exchange
+      ? { exchange: message.exchange, routingKey: message.routingKey }
+      : { routingKey: message.routingKey }
+    const send = (headers: Record<string, string>) =>
+      queue.publish(target, Buffer.from(message.body), {
+        headers,
         messageId: message.messageId,
         ...(message.contentType ? { contentType: message.contentType } : {}),
+      })
+    const tracing = options.tracing
+    if (!tracing) return send(message.headers ?? {})
+    const parent = extractTraceContext(message.headers)
+    const span = tracing.tracer.startSpan(
+      tracing.spanName(message),
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': queue.kind === 'amqp' ? 'rabbitmq' : 'bakery_memory',
+          'messaging.operation.type': 'send',
+          'messaging.operation.name': 'publish',
+          'messaging.destination.name': message.exchange || message.routingKey,
+          'messaging.rabbitmq.destination.routing_key': message.routingKey,
+          'messaging.message.id': message.messageId,
+          'messaging.message.body.size': Buffer.byteLength(message.body),
+          'bakery.outbox.path': path,
+          ...tracing.attributes?.(message),
+        },
+      },
+      parent,
+    )
+    const headers = injectTraceContext({ ...message.headers }, trace.setSpan(parent, span)) as Record<
+      string,
+      string
+    >
+    return send(headers).then(
+      () => {
+        tracing.onEnd?.(span, true)
+        span.end()
+      },
+      (error: unknown) => {
+        tracing.onEnd?.(span, false)
+        markSpanError(span, error)
+        span.end()
+        throw error
       },
     )
   }
@@ -141,14 +189,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (rows.length === 0) return
       const results = await Promise.allSettled(
         rows.map((row) =>
-          publish({
-            messageId: row.message_id,
-            exchange: row.exchange,
-            routingKey: row.routing_key,
-            body: row.body,
-            headers: typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers,
-            ...(row.content_type ? { contentType: row.content_type } : {}),
-          }),
+          publish(
+            {
+              messageId: row.message_id,
+              exchange: row.exchange,
+              routingKey: row.routing_key,
+              body: row.body,
+              headers: typeof row.headers === 'string' ? JSON.parse(row.headers) : row.headers,
+              ...(row.content_type ? { contentType: row.content_type } : {}),
+            },
+            'relay',
+          ),
         ),
       )
       const done = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id)
@@ -219,7 +270,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     dispatch(entry) {
       inFlight.add(entry.id)
       return track(
-        publish(entry.message).then(
+        publish(entry.message, 'fast').then(
           () => {
             inFlight.delete(entry.id)
             confirmed(entry.id)

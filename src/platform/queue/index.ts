@@ -33,5 +33,6 @@ export {
   createConsumerRunner,
   defaultRetryPolicy,
   malformed,
+  type Outcome,
   type RetryPolicy,
 } from './runner.ts'

@@ -23,9 +23,16 @@ export interface ConsumerRunnerOptions<T> {
   /** Turns a delivery into a message; throw (any error) when it is malformed. */
   parse(delivery: Delivery): T
   handle(message: T, delivery: Delivery): Promise<void>
+  /**
+   * Wraps the whole processing of one delivery (parse, handle, ack or dead-letter), e.g. to run it
+   * inside a consumer span; `next` resolves with what happened to the message.
+   */
+  around?(delivery: Delivery, next: () => Promise<Outcome>): Promise<void>
   /** Called once a message went to the dead-letter queue (for metrics). */
   onDeadLetter?(reason: string, delivery: Delivery): void
 }
+
+export type Outcome = 'acked' | 'dead-lettered' | 'requeued'
 
 export interface ConsumerRunner {
   start(): Promise<void>
@@ -74,46 +81,51 @@ export function createConsumerRunner<T>(options: ConsumerRunnerOptions<T>): Cons
   async function onDelivery(delivery: Delivery): Promise<void> {
     running++
     try {
-      let message: T
-      try {
-        message = options.parse(delivery)
-      } catch (error) {
-        const reason = `malformed: ${errorMessage(error)}`
-        log.warn(
-          { queue: options.name, reason, content: delivery.body.toString('utf8', 0, 4096) },
-          'malformed message dead-lettered',
-        )
-        await deadLetter(delivery, reason)
-        return
-      }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await options.handle(message, delivery)
-          await delivery.ack()
-          return
-        } catch (error) {
-          const permanent = isBakeryError(error) && !error.retryable
-          if (permanent || attempt >= retry.maxAttempts) {
-            const reason = permanent ? errorMessage(error) : `failed ${attempt} times: ${errorMessage(error)}`
-            log.warn({ queue: options.name, reason, err: error }, 'message dead-lettered')
-            await deadLetter(delivery, reason)
-            return
-          }
-          if (stopping) {
-            await delivery.nack({ requeue: true })
-            return
-          }
-          const delay = backoffDelay(retry, attempt)
-          log.debug({ queue: options.name, attempt, delay, err: errorMessage(error) }, 'retrying message')
-          await sleep(delay)
-          if (stopping) {
-            await delivery.nack({ requeue: true })
-            return
-          }
-        }
-      }
+      if (options.around) await options.around(delivery, () => process(delivery))
+      else await process(delivery)
     } finally {
       running--
+    }
+  }
+
+  async function process(delivery: Delivery): Promise<Outcome> {
+    let message: T
+    try {
+      message = options.parse(delivery)
+    } catch (error) {
+      const reason = `malformed: ${errorMessage(error)}`
+      log.warn(
+        { queue: options.name, reason, content: delivery.body.toString('utf8', 0, 4096) },
+        'malformed message dead-lettered',
+      )
+      await deadLetter(delivery, reason)
+      return 'dead-lettered'
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await options.handle(message, delivery)
+        await delivery.ack()
+        return 'acked'
+      } catch (error) {
+        const permanent = isBakeryError(error) && !error.retryable
+        if (permanent || attempt >= retry.maxAttempts) {
+          const reason = permanent ? errorMessage(error) : `failed ${attempt} times: ${errorMessage(error)}`
+          log.warn({ queue: options.name, reason, err: error }, 'message dead-lettered')
+          await deadLetter(delivery, reason)
+          return 'dead-lettered'
+        }
+        if (stopping) {
+          await delivery.nack({ requeue: true })
+          return 'requeued'
+        }
+        const delay = backoffDelay(retry, attempt)
+        log.debug({ queue: options.name, attempt, delay, err: errorMessage(error) }, 'retrying message')
+        await sleep(delay)
+        if (stopping) {
+          await delivery.nack({ requeue: true })
+          return 'requeued'
+        }
+      }
     }
   }
 
