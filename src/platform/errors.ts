@@ -19,7 +19,6 @@ export const ErrorCode = {
   MESSAGE_MALFORMED: 'BKR_MESSAGE_MALFORMED',
   ORDER_UNKNOWN: 'BKR_ORDER_UNKNOWN',
   TRACKING_NOTIFY_DENIED: 'BKR_TRACKING_NOTIFY_DENIED',
-  TRACKING_NOT_RECORDED: 'BKR_TRACKING_NOT_RECORDED',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

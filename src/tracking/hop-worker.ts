@@ -31,6 +31,10 @@ export interface HopWorkerOptions {
   input: string
   /** Queue the message goes to next; none for the last hop. */
   output?: string
+  /** Hand the incoming trace headers on unchanged, so the next consumer links to the same producer. */
+  forwardTraceHeaders?: boolean
+  /** Opens what the work needs, before consuming. */
+  init?: () => Promise<void>
   /** The hop's work: returns the message for the next hop. */
   work(message: HopMessage, context: HopContext): Promise<HopMessage>
   /** For the last hop: writes the end through `finalise` instead of a plain record. */
@@ -67,7 +71,9 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         if (!options.output) return
         const next: HopMessage = { ...run.result, journey: run.fields }
         await queue.publish({ routingKey: options.output }, Buffer.from(JSON.stringify(next)), {
-          headers: injectTraceContext({}) as Record<string, string>,
+          headers: options.forwardTraceHeaders
+            ? { ...delivery.headers }
+            : (injectTraceContext({}) as Record<string, string>),
           contentType: 'application/json',
           messageId: message.orderKey,
         })
@@ -119,6 +125,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         workerId: `${options.name}@${hostname()}:${process.pid}`,
       })
       registerActivityGauges(deps.telemetry.meter, store, deps.config.stallAfterMs, log)
+      await options.init?.()
       await queue.declare({ name: options.input })
       if (options.output) await queue.declare({ name: options.output })
       const runner = createConsumerRunner<HopMessage>({

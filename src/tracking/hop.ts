@@ -3,9 +3,9 @@
 // works, record its end, and report one span and one latency histogram point per hop.
 import { hostname } from 'node:os'
 import type { Histogram, Meter, Span, Tracer } from '@opentelemetry/api'
-import { SpanKind } from '@opentelemetry/api'
+import { context, SpanKind, trace } from '@opentelemetry/api'
 import type { Logger } from '../platform/log/index.ts'
-import { withSpan } from '../platform/telemetry/index.ts'
+import { markSpanError } from '../platform/telemetry/index.ts'
 import { field, HOPS, type Hop, nowMs } from './journey.ts'
 import type { Fields, TrackingStore } from './store/index.ts'
 
@@ -34,6 +34,10 @@ export interface HopInput {
   redelivered?: boolean
   /** When the hop began, if before this call (the entrypoint starts at request arrival). */
   startedAt?: number
+  /** When the hop's work ended, if it did before `run` is called (the entrypoint's hand-off). */
+  endedAt?: number | undefined
+  /** Do not make the hop span the parent of the work's spans. */
+  detached?: boolean
 }
 
 export interface HopTracker {
@@ -68,31 +72,27 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         [field.worker(hop)]: workerId,
       }
       if (input.redelivered) begin[field.redelivered(hop)] = 'true'
-      const spanOptions = { kind: SpanKind.INTERNAL, startTime: Math.floor(start) }
-      return withSpan(tracer, `hop ${hop}`, spanOptions, async (span) => {
-        span.setAttributes({
-          'tracking.hop': hop,
-          'tracking.worker': workerId,
-          'bakery.order_key': input.key,
-        })
-        const previousEnd = previousHopEnd(hop, input.carried)
-        if (previousEnd !== undefined) span.setAttribute('tracking.hop.queued_ms', round(start - previousEnd))
+      // The hop span is a sibling of the work's own spans when `detached` (the baker keeps the
+      // span tree its trace queries expect); otherwise the work runs inside it.
+      const span = tracer.startSpan(`hop ${hop}`, { kind: SpanKind.INTERNAL, startTime: Math.floor(start) })
+      span.setAttributes({ 'tracking.hop': hop, 'tracking.worker': workerId, 'bakery.order_key': input.key })
+      const previousEnd = previousHopEnd(hop, input.carried)
+      if (previousEnd !== undefined) span.setAttribute('tracking.hop.queued_ms', round(start - previousEnd))
+      let beats = 0
+      const timer = setInterval(() => {
+        beats++
+        store
+          .heartbeat(input.key, hop, Date.now())
+          .catch((error: unknown) => log.warn({ err: error, hop }, 'heartbeat not recorded'))
+      }, heartbeatMs)
+      timer.unref()
+      try {
         await store.record(input.key, begin, Date.now())
-        let beats = 0
-        const timer = setInterval(() => {
-          beats++
-          store
-            .heartbeat(input.key, hop, Date.now())
-            .catch((error: unknown) => log.warn({ err: error, hop }, 'heartbeat not recorded'))
-        }, heartbeatMs)
-        timer.unref()
-        let result: Awaited<ReturnType<typeof work>>
-        try {
-          result = await work(span)
-        } finally {
-          clearInterval(timer)
-        }
-        const end = nowMs()
+        const result = input.detached
+          ? await work(span)
+          : await context.with(trace.setSpan(context.active(), span), () => work(span))
+        clearInterval(timer)
+        const end = input.endedAt ?? nowMs()
         const fields: Fields = { ...begin, [field.end(hop)]: String(end) }
         delete fields[field.redelivered(hop)]
         const latencyMs = round(end - start)
@@ -101,7 +101,13 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         else await store.record(input.key, { [field.end(hop)]: String(end) }, Date.now())
         latency.record(latencyMs, { 'tracking.hop': hop })
         return { result, fields, latencyMs }
-      })
+      } catch (error) {
+        markSpanError(span, error)
+        throw error
+      } finally {
+        clearInterval(timer)
+        span.end()
+      }
     },
   }
 }

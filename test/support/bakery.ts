@@ -9,6 +9,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogging } from '../../src/platform/log/index.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { findService } from '../../src/services.ts'
+import { defer } from './cleanup.ts'
 
 export interface StartedBakery {
   config: Config
@@ -33,7 +34,7 @@ export async function startBakery(
   const infra = createInfra(config, logging.root)
   const services = new Map<string, Service>()
   const running = new Set<string>()
-  t.after(async () => {
+  defer(t, async () => {
     for (const name of [...running].reverse()) await services.get(name)?.stop()
     await infra.close()
     await telemetry.shutdown()

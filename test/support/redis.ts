@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { Redis } from 'ioredis'
+import { defer } from './cleanup.ts'
 
 export function uniquePrefix(): string {
   return `test:${randomUUID().slice(0, 8)}:`
@@ -11,7 +12,7 @@ export function uniquePrefix(): string {
 export function redisClient(t: TestContext, url: string, prefix?: string): Redis {
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 50 })
   client.on('error', () => {})
-  t.after(async () => {
+  defer(t, async () => {
     if (prefix) await deleteKeys(client, prefix).catch(() => {})
     client.disconnect()
   })

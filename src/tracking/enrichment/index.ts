@@ -1,5 +1,12 @@
-// Enrichment hop: takes an accepted order, adds what the store knows (how many orders this
-// customer has placed, the pastry's bake profile) and hands it to the baker.
+// Enrichment hop: takes an accepted order, adds what the stores know (the order from the order
+// store, how many orders this customer placed, the pastry's bake profile) and hands it on to
+// the baker. The trace headers pass through unchanged, so the baker still links its trace to the
+// reception's publish-order span, journey or not.
+
+import { bakeTimeMs } from '../../bakery/orders/menu.ts'
+import { BAKERY_SCHEMA, bakeryMigrations } from '../../bakery/orders/migrations.ts'
+import { createOrderStore, type OrderStore } from '../../bakery/orders/store.ts'
+import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
@@ -10,47 +17,40 @@ import { JOURNEY_QUEUES } from '../queues.ts'
 export interface Enrichment {
   customer: string
   pastry: string
-  /** Distinct orders of this customer the store has seen (within the record TTL). */
+  /** Distinct orders of this customer the tracking store has seen (within the record TTL). */
   customerOrders: number
   bakeProfile: { bakeMs: number; mistakeRate: number }
 }
 
 export function createEnrichment(deps: ServiceDeps): Service {
+  let orders: OrderStore | undefined
+  async function enrich(message: HopMessage, { store }: HopContext): Promise<HopMessage> {
+    const order = await orders?.get(message.orderKey)
+    if (!order) {
+      throw new BakeryError(ErrorCode.ORDER_UNKNOWN, `no order ${message.orderKey}`, { retryable: false })
+    }
+    const enrichment: Enrichment = {
+      customer: order.customer,
+      pastry: order.pastry,
+      customerOrders: await store.tally(`customer:${order.customer}`, message.orderKey),
+      bakeProfile: { bakeMs: bakeTimeMs(order.pastry, 1), mistakeRate: deps.config.bakerMistakeRate },
+    }
+    // Carry what the tracking store holds (the accepted hop), so a later write can rebuild it.
+    const record = (await store.read(message.orderKey)) ?? {}
+    return { ...message, journey: { ...record, ...message.journey }, enrichment }
+  }
   return createHopWorker({
     name: 'enrichment',
     hop: 'enriched',
     deps,
     input: JOURNEY_QUEUES.accepted,
     output: JOURNEY_QUEUES.enriched,
+    forwardTraceHeaders: true,
+    async init() {
+      const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
+      await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
+      orders = createOrderStore(db, BAKERY_SCHEMA)
+    },
     work: enrich,
   })
-}
-
-async function enrich(message: HopMessage, { store }: HopContext): Promise<HopMessage> {
-  const record = (await store.read(message.orderKey)) ?? {}
-  const customer = record['order.customer']
-  const pastry = record['order.pastry']
-  if (customer === undefined || pastry === undefined) {
-    // The reception records the order right after it answers; this message may have been quicker.
-    throw new BakeryError(ErrorCode.TRACKING_NOT_RECORDED, 'order not yet recorded', { retryable: true })
-  }
-  const enrichment: Enrichment = {
-    customer,
-    pastry,
-    customerOrders: await store.tally(`customer:${customer}`, message.orderKey),
-    bakeProfile: { bakeMs: bakeMs(pastry), mistakeRate: 0.1 },
-  }
-  // Carry what the store holds (the accepted hop too), so a later write can rebuild the record.
-  const journey = { ...record, ...message.journey }
-  return { ...message, journey, enrichment }
-}
-
-/** The seed's bake time: FNV-1a-32 of the pastry name, mod 100 ms. */
-export function bakeMs(pastry: string): number {
-  let hash = 0x811c9dc5
-  for (const byte of Buffer.from(pastry, 'utf8')) {
-    hash ^= byte
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash % 100
 }

@@ -34,14 +34,10 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
   let tracker: HopTracker | undefined
   let waiter: CompletionWaiter | undefined
   const arrivals = new WeakMap<object, number>()
+  const handedOff = new WeakMap<object, number>()
 
-  async function recordAccepted(key: string, startedAt: number, body: unknown): Promise<void> {
-    if (!tracker) return
-    const order = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
-    const carried: Record<string, string> = {}
-    if (typeof order.customer === 'string') carried['order.customer'] = order.customer
-    if (typeof order.pastry === 'string') carried['order.pastry'] = order.pastry
-    await tracker.run({ key, startedAt, carried }, async () => undefined)
+  async function recordAccepted(key: string, startedAt: number, endedAt: number | undefined): Promise<void> {
+    await tracker?.run({ key, startedAt, endedAt }, async () => undefined)
   }
 
   return {
@@ -70,6 +66,13 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
       // Orders are taken without Redis too; a wait retries the subscription, readiness shows it.
       waiter.start().catch((error: unknown) => log.error({ err: error }, 'tracking subscription failed'))
       registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log)
+      const current = waiter
+      deps.telemetry.meter
+        .createObservableGauge('tracking.waits.active', {
+          description: 'POST /orders requests of this process waiting for their order (Prefer: wait)',
+          unit: '{request}',
+        })
+        .addCallback((result) => result.observe(current.waiting))
     },
     async stop() {
       waiter?.close()
@@ -79,6 +82,12 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         if (request.method === 'POST') arrivals.set(request, nowMs())
         done()
       })
+      // The hop ends when the reception's handler has stored the order (the outbox hands it on),
+      // not when the answer is written: the next hop may already be running by then.
+      app.addHook('preSerialization', async (request, _reply, payload) => {
+        if (arrivals.has(request)) handedOff.set(request, nowMs())
+        return payload
+      })
       app.addHook('onSend', async (request, reply, payload) => {
         if (request.method !== 'POST' || request.routeOptions.url !== '/orders' || reply.statusCode !== 202)
           return payload
@@ -86,7 +95,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         if (!key) return payload
         try {
           await withTimeout(
-            recordAccepted(key, arrivals.get(request) ?? nowMs(), request.body),
+            recordAccepted(key, arrivals.get(request) ?? nowMs(), handedOff.get(request)),
             RECORD_TIMEOUT_MS,
             'recording the accepted hop timed out',
           )

@@ -1,5 +1,9 @@
 // Response-builder hop: the last hop. It builds the final response document (the finished order
 // with its enrichment) and finalises the record, which wakes the requests waiting for it.
+import { BAKERY_SCHEMA, bakeryMigrations } from '../../bakery/orders/migrations.ts'
+import { createOrderStore, type OrderStore } from '../../bakery/orders/store.ts'
+import { migrate, traceDatabase } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopWorker } from '../hop-worker.ts'
@@ -9,23 +13,32 @@ import { JOURNEY_QUEUES } from '../queues.ts'
 
 export function createResponseBuilder(deps: ServiceDeps): Service {
   const total = journeyHistogram(deps.telemetry.meter)
+  let orders: OrderStore | undefined
   return createHopWorker({
     name: 'response-builder',
     hop: 'boxed',
     deps,
     input: JOURNEY_QUEUES.baked,
+    async init() {
+      const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
+      await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
+      orders = createOrderStore(db, BAKERY_SCHEMA)
+    },
     async work(message) {
-      const enrichment = (message.enrichment ?? {}) as Record<string, unknown>
-      const order = (message.order ?? {}) as Record<string, unknown>
-      const response = {
-        orderKey: message.orderKey,
-        customer: order.customer ?? enrichment.customer,
-        pastry: order.pastry ?? enrichment.pastry,
-        orderTime: order.orderTime,
-        status: order.status ?? 'finished',
-        finishedTime: order.finishedTime,
-        enrichment,
+      const order = await orders?.get(message.orderKey)
+      if (!order) {
+        throw new BakeryError(ErrorCode.ORDER_UNKNOWN, `no order ${message.orderKey}`, { retryable: false })
       }
+      // The seed's order view (GET /orders/:key), plus what enrichment added.
+      const response: Record<string, unknown> = {
+        orderKey: order.orderKey,
+        pastry: order.pastry,
+        customer: order.customer,
+        orderTime: order.orderTime.toISOString(),
+        status: order.status,
+      }
+      if (order.finishedTime) response.finishedTime = order.finishedTime.toISOString()
+      if (message.enrichment) response.enrichment = message.enrichment
       return { ...message, response }
     },
     async finish(message, fields, { store }) {

@@ -27,7 +27,7 @@ export interface RedisTrackingStoreOptions extends TrackingStoreOptions {
 
 export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOptions): TrackingStore {
   const { prefix, ttlMs, log } = options
-  const name = options.clientName ?? 'bakery-tracking'
+  const name = options.clientName ?? `bakery-tracking:${process.pid}`
   const redis = new Redis(url.href, {
     connectionName: name,
     // Commands issued while Redis restarts wait in the offline queue instead of failing at once.

@@ -1,0 +1,184 @@
+// The order journey end to end: reception (entrypoint) → enrichment → baker → response-builder,
+// embedded and on the real servers.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { HopView, JourneyView } from '../../src/tracking/journey.ts'
+import { startBakery } from '../support/bakery.ts'
+import { redisClient, subscriberClients } from '../support/redis.ts'
+import { getJson, JOURNEY_SERVICES, postOrder, setups } from './setup.ts'
+
+const HOP_ORDER = ['accepted', 'enriched', 'baked', 'boxed']
+
+function checkJourney(journey: JourneyView): { sumLatency: number; sumQueued: number } {
+  assert.equal(journey.status, 'finished')
+  assert.deepEqual(
+    journey.hops.map((h) => h.hop),
+    HOP_ORDER,
+  )
+  let previous: HopView | undefined
+  let sumLatency = 0
+  let sumQueued = 0
+  for (const hop of journey.hops) {
+    assert.equal(hop.state, 'done', `${hop.hop} is done`)
+    assert.ok(hop.worker, `${hop.hop} names its worker`)
+    assert.ok(hop.start && hop.end && hop.latencyMs !== null && hop.latencyMs >= 0)
+    if (previous) {
+      // In order: each hop starts and ends after the one before it.
+      assert.ok(hop.start >= (previous.start as string), `${hop.hop} starts after ${previous.hop}`)
+      assert.ok(hop.end >= (previous.end as string), `${hop.hop} ends after ${previous.hop}`)
+      assert.ok(hop.queuedMs !== null)
+      sumQueued += hop.queuedMs
+    }
+    sumLatency += hop.latencyMs
+    previous = hop
+  }
+  assert.ok(journey.totalMs !== null)
+  // Work plus queue waits is the whole journey, to the microsecond.
+  assert.ok(Math.abs(sumLatency + sumQueued - journey.totalMs) < 0.01, JSON.stringify(journey))
+  return { sumLatency, sumQueued }
+}
+
+for (const setup of setups) {
+  describe(`order journey (${setup.name})`, () => {
+    test('journey lists every hop in order with latencies adding up to the total', async (t) => {
+      const journeyEnv = await setup.env(t)
+      if (!journeyEnv) return
+      const bakery = await startBakery(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '0.2' })
+      const posted = await postOrder(
+        bakery.url,
+        { customer: 'homer', pastry: 'croissant' },
+        { prefer: 'wait=20' },
+      )
+      assert.equal(posted.status, 200, JSON.stringify(posted.body))
+      assert.equal(posted.headers.get('preference-applied'), 'wait=20')
+      const key = posted.body.orderKey as string
+      assert.match(key, /^[0-9a-f]{32}$/)
+      assert.equal(posted.body.status, 'finished')
+      assert.equal(posted.body.customer, 'homer')
+      assert.equal(posted.body.pastry, 'croissant')
+      const { sumLatency, sumQueued } = checkJourney(posted.body.journey as JourneyView)
+      const total = (posted.body.journey as JourneyView).totalMs as number
+      // The queue hand-offs are the only time not spent in a hop; print the figures.
+      console.log(
+        `# ${setup.name}: total ${total} ms = hops ${sumLatency.toFixed(3)} + queues ${sumQueued.toFixed(3)}`,
+      )
+      assert.ok(Math.abs(total - sumLatency) < 250, `queue hand-offs took ${total - sumLatency} ms`)
+
+      const journey = await getJson(`${bakery.url}/orders/${key}/journey`)
+      assert.equal(journey.status, 200)
+      checkJourney(journey.body as unknown as JourneyView)
+      assert.deepEqual(journey.body.hops, (posted.body.journey as JourneyView).hops)
+      const order = await getJson(`${bakery.url}/orders/${key}`)
+      assert.equal(order.body.status, 'finished')
+      const enrichment = posted.body.enrichment as Record<string, unknown>
+      assert.equal(enrichment.customerOrders, 1)
+      assert.deepEqual(enrichment.bakeProfile, { bakeMs: 99, mistakeRate: 0.1 })
+    })
+
+    test('journey answers 404 for an unknown order and 400 for a bad key', async (t) => {
+      const journeyEnv = await setup.env(t)
+      if (!journeyEnv) return
+      const bakery = await startBakery(t, JOURNEY_SERVICES, journeyEnv.env)
+      assert.equal((await getJson(`${bakery.url}/orders/${'0'.repeat(32)}/journey`)).status, 404)
+      const bad = await getJson(`${bakery.url}/orders/not-a-key/journey`)
+      assert.equal(bad.status, 400)
+      assert.equal(bad.body.code, 'BKR_HTTP_VALIDATION')
+    })
+
+    test('Prefer: wait answers 202 as usual when the wait runs out', async (t) => {
+      const journeyEnv = await setup.env(t)
+      if (!journeyEnv) return
+      // croissant bakes 99 ms × 30 ≈ 3 s: longer than a 1 s wait.
+      const bakery = await startBakery(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '30' })
+      const posted = await postOrder(
+        bakery.url,
+        { customer: 'fry', pastry: 'croissant' },
+        { prefer: 'wait=1' },
+      )
+      assert.equal(posted.status, 202)
+      assert.deepEqual(Object.keys(posted.body), ['orderKey'])
+      const plain = await postOrder(bakery.url, { customer: 'fry', pastry: 'croissant' })
+      assert.equal(plain.status, 202)
+      assert.equal(plain.headers.get('preference-applied'), null)
+    })
+  })
+}
+
+describe('order journey waits (real Redis)', () => {
+  test('Prefer: wait returns the finished order while Redis sees no polling', async (t) => {
+    const journeyEnv = await setups[1].env(t)
+    if (!journeyEnv?.redis) return
+    const { prefix } = journeyEnv
+    const bakery = await startBakery(t, JOURNEY_SERVICES, {
+      ...journeyEnv.env,
+      BAKE_TIME_SCALE: '8', // croissant: ~0.8 s in the oven, heartbeats every 50 ms
+      BAKER_MISTAKE_RATE: '0',
+      BAKERY_HEARTBEAT_MS: '50',
+    })
+    const admin = redisClient(t, journeyEnv.redis, prefix)
+    const monitor = await admin.monitor()
+    t.after(() => monitor.disconnect())
+    const commands: string[] = []
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => a.includes(`${prefix}r:`) || a.includes(`${prefix}done:`)))
+        commands.push(String(args[0]).toLowerCase())
+    })
+    const posted = await postOrder(
+      bakery.url,
+      { customer: 'bender', pastry: 'croissant' },
+      { prefer: 'wait=20' },
+    )
+    assert.equal(posted.status, 200)
+    const baked = (posted.body.journey as JourneyView).hops[2] as HopView
+    assert.ok((baked.latencyMs ?? 0) >= 700, 'the request waited while the baker worked')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const count = (name: string) => commands.filter((c) => c === name).length
+    const tally = Object.fromEntries([...new Set(commands)].map((c) => [c, count(c)]))
+    console.log(`# commands on the record during one waited order: ${JSON.stringify(tally)}`)
+    // Heartbeats wrote to the record all along (hincrby), yet the waiting request read the
+    // completion marker once (exists) and the record twice: enrichment's read and the final one.
+    assert.ok(count('hincrby') >= 5, `heartbeats: ${count('hincrby')}`)
+    assert.equal(count('exists'), 1)
+    assert.equal(count('hgetall'), 2)
+    assert.equal(count('get'), 0)
+    assert.equal(count('hget'), 0)
+  })
+
+  test('200 concurrent waiting requests share one subscriber connection', async (t) => {
+    const journeyEnv = await setups[1].env(t)
+    if (!journeyEnv?.redis) return
+    // Bakes of 0.2–2 s, so the 200 waits overlap.
+    const bakery = await startBakery(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '20' })
+    const admin = redisClient(t, journeyEnv.redis)
+    const pastries = ['croissant', 'kouign-amann', 'la bombe', 'escargot', 'almond croissant', 'profiterole']
+    const posts = Array.from({ length: 200 }, (_, i) =>
+      postOrder(
+        bakery.url,
+        { customer: `c${i % 20}`, pastry: pastries[i % pastries.length] as string },
+        { prefer: 'wait=30' },
+      ),
+    )
+    let maxWaiting = 0
+    let subscribers = 0
+    const name = `bakery-tracking:${process.pid}`
+    for (let i = 0; i < 50; i++) {
+      const metrics = await (await fetch(`${bakery.url}/metrics`)).text()
+      const inFlight = Number(/^tracking_waits_active\S* (\d+)/m.exec(metrics)?.[1] ?? 0)
+      if (inFlight > maxWaiting) {
+        maxWaiting = inFlight
+        subscribers = await subscriberClients(admin, name)
+      }
+      if (maxWaiting >= 150) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const results = await Promise.all(posts)
+    console.log(`# ${maxWaiting} requests in flight at once; subscriber connections: ${subscribers}`)
+    assert.ok(maxWaiting >= 100, `only ${maxWaiting} in flight at once`)
+    assert.equal(subscribers, 1)
+    assert.deepEqual(
+      results.map((r) => r.status),
+      results.map(() => 200),
+    )
+    assert.equal(await subscriberClients(admin, name), 1)
+  })
+})
