@@ -48,8 +48,12 @@ export function createResponseBuilder(deps: ServiceDeps): Service {
         [field.response]: JSON.stringify(message.response),
         [field.done]: String(end),
       })
-      const start = Number(fields[field.start('accepted')])
-      if (Number.isFinite(start)) total.record(end - start)
+      // The accepted hop may not have travelled with the message (the reception records it as it
+      // answers, possibly after enrichment read the record): then it is in the store.
+      const accepted =
+        fields[field.start('accepted')] ?? (await store.read(message.orderKey))?.[field.start('accepted')]
+      const start = Number(accepted)
+      if (accepted !== undefined && Number.isFinite(start)) total.record(end - start)
     },
   })
 }
