@@ -9,7 +9,7 @@ import { injectTraceContext } from '../platform/telemetry/index.ts'
 import { createHopTracker, type HopTracker } from './hop.ts'
 import { parseHopMessage } from './messages.ts'
 import { registerActivityGauges } from './metrics.ts'
-import { JOURNEY_QUEUES } from './queues.ts'
+import { journeyQueues } from './queues.ts'
 import type { TrackingStore } from './store/index.ts'
 
 export interface BakedHop {
@@ -23,10 +23,11 @@ export interface BakedHop {
 }
 
 export function createBakedHop(deps: ServiceDeps): BakedHop {
+  const queues = journeyQueues(deps.config)
   const on = deps.config.orderJourney
   let hop: { store: TrackingStore; queue: Queue; tracker: HopTracker } | undefined
   return {
-    input: on ? JOURNEY_QUEUES.enriched : JOURNEY_QUEUES.accepted,
+    input: on ? queues.enriched : queues.accepted,
     readiness: on
       ? [
           {
@@ -41,8 +42,8 @@ export function createBakedHop(deps: ServiceDeps): BakedHop {
     async start(queue) {
       if (!on) return
       const store = await deps.infra.trackingStore()
-      await queue.declare({ name: JOURNEY_QUEUES.enriched })
-      await queue.declare({ name: JOURNEY_QUEUES.baked })
+      await queue.declare({ name: queues.enriched })
+      await queue.declare({ name: queues.baked })
       const tracker = createHopTracker({
         hop: 'baked',
         store,
@@ -73,7 +74,7 @@ export function createBakedHop(deps: ServiceDeps): BakedHop {
         )
         // A redelivered, already finished order is handed on again: boxing it twice is harmless.
         const next = { ...hopMessage, journey: run.fields }
-        await queue.publish({ routingKey: JOURNEY_QUEUES.baked }, Buffer.from(JSON.stringify(next)), {
+        await queue.publish({ routingKey: queues.baked }, Buffer.from(JSON.stringify(next)), {
           headers: injectTraceContext({}) as Record<string, string>,
           contentType: 'application/json',
           messageId: hopMessage.orderKey,

@@ -1,9 +1,14 @@
-// The queues of the order journey. `orders` belongs to the orders flow (reception → baker); with
-// the journey on, enrichment takes it and the baker takes `orders.enriched` instead.
-import { ORDERS_QUEUE } from '../bakery/orders/message.ts'
+// The queues of the order journey. The orders queue belongs to the orders flow (reception →
+// baker); with the journey on, enrichment takes it and the baker takes `<orders>.enriched`.
+import type { Config } from '../platform/config/index.ts'
 
-export const JOURNEY_QUEUES = {
-  accepted: ORDERS_QUEUE,
-  enriched: 'orders.enriched',
-  baked: 'orders.baked',
-} as const
+export interface JourneyQueues {
+  accepted: string
+  enriched: string
+  baked: string
+}
+
+export function journeyQueues(config: Config): JourneyQueues {
+  const orders = config.ordersQueue
+  return { accepted: orders, enriched: `${orders}.enriched`, baked: `${orders}.baked` }
+}

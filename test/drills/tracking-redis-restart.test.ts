@@ -8,9 +8,9 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import type { JourneyView } from '../../src/tracking/journey.ts'
-import { startBakery } from '../support/bakery.ts'
 import { uniquePrefix } from '../support/redis.ts'
 import { reachable, requireServer } from '../support/servers.ts'
+import { startServices } from '../support/services.ts'
 import { getJson, JOURNEY_SERVICES, postOrder } from '../tracking/setup.ts'
 
 const run = promisify(execFile)
@@ -42,7 +42,7 @@ test('waits recover and no order is lost when Redis restarts under load', async 
   const redis = await requireServer(t, 'redis')
   if (!redis) return
   t.after(startRedis)
-  const bakery = await startBakery(t, JOURNEY_SERVICES, {
+  const bakery = await startServices(t, JOURNEY_SERVICES, {
     REDIS_URL: redis,
     BAKERY_TRACKING_PREFIX: uniquePrefix(),
     BAKE_TIME_SCALE: '10', // bakes of up to 1 s: orders are in every hop when Redis goes

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { HopView, JourneyView } from '../../src/tracking/journey.ts'
-import { startBakery } from '../support/bakery.ts'
 import { redisClient, subscriberClients } from '../support/redis.ts'
+import { startServices } from '../support/services.ts'
 import { getJson, JOURNEY_SERVICES, postOrder, setups } from './setup.ts'
 
 const HOP_ORDER = ['accepted', 'enriched', 'baked', 'boxed']
@@ -43,7 +43,7 @@ for (const setup of setups) {
     test('journey lists every hop in order with latencies adding up to the total', async (t) => {
       const journeyEnv = await setup.env(t)
       if (!journeyEnv) return
-      const bakery = await startBakery(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '0.2' })
+      const bakery = await startServices(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '0.2' })
       const posted = await postOrder(
         bakery.url,
         { customer: 'homer', pastry: 'croissant' },
@@ -95,7 +95,7 @@ for (const setup of setups) {
     test('journey answers 404 for an unknown order and 400 for a bad key', async (t) => {
       const journeyEnv = await setup.env(t)
       if (!journeyEnv) return
-      const bakery = await startBakery(t, JOURNEY_SERVICES, journeyEnv.env)
+      const bakery = await startServices(t, JOURNEY_SERVICES, journeyEnv.env)
       assert.equal((await getJson(`${bakery.url}/orders/${'0'.repeat(32)}/journey`)).status, 404)
       const bad = await getJson(`${bakery.url}/orders/not-a-key/journey`)
       assert.equal(bad.status, 400)
@@ -106,7 +106,7 @@ for (const setup of setups) {
       const journeyEnv = await setup.env(t)
       if (!journeyEnv) return
       // croissant bakes 99 ms × 30 ≈ 3 s: longer than a 1 s wait.
-      const bakery = await startBakery(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '30' })
+      const bakery = await startServices(t, JOURNEY_SERVICES, { ...journeyEnv.env, BAKE_TIME_SCALE: '30' })
       const posted = await postOrder(
         bakery.url,
         { customer: 'fry', pastry: 'croissant' },
@@ -126,7 +126,7 @@ describe('order journey waits (real Redis)', () => {
     const journeyEnv = await setups[1].env(t)
     if (!journeyEnv?.redis) return
     const { prefix } = journeyEnv
-    const bakery = await startBakery(t, JOURNEY_SERVICES, {
+    const bakery = await startServices(t, JOURNEY_SERVICES, {
       ...journeyEnv.env,
       BAKE_TIME_SCALE: '8', // croissant: ~0.8 s in the oven, heartbeats every 50 ms
       BAKER_MISTAKE_RATE: '0',
@@ -168,7 +168,7 @@ describe('order journey waits (real Redis)', () => {
     const journeyEnv = await setups[1].env(t)
     if (!journeyEnv?.redis) return
     // No baker yet: every order waits until all 200 requests are waiting at once.
-    const bakery = await startBakery(t, ['reception', 'enrichment', 'response-builder'], journeyEnv.env)
+    const bakery = await startServices(t, ['reception', 'enrichment', 'response-builder'], journeyEnv.env)
     const admin = redisClient(t, journeyEnv.redis)
     const pastries = ['croissant', 'kouign-amann', 'la bombe', 'escargot', 'almond croissant', 'profiterole']
     const posts = Array.from({ length: 200 }, (_, i) =>
@@ -190,7 +190,7 @@ describe('order journey waits (real Redis)', () => {
     console.log(`# ${waiting} requests waiting at once; subscriber connections: ${subscribers}`)
     assert.equal(subscribers, 1)
     // The baker joins (its own process's worth of infra, on the same servers) and they all finish.
-    await startBakery(t, ['baker'], { ...journeyEnv.env, BAKE_TIME_SCALE: '0' })
+    await startServices(t, ['baker'], { ...journeyEnv.env, BAKE_TIME_SCALE: '0' })
     const results = await Promise.all(posts)
     assert.deepEqual(
       results.map((r) => r.status),

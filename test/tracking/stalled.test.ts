@@ -4,9 +4,9 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import type { HopView, JourneyView } from '../../src/tracking/journey.ts'
-import { startBakery } from '../support/bakery.ts'
 import { defer } from '../support/cleanup.ts'
 import { startCli } from '../support/cli.ts'
+import { startServices } from '../support/services.ts'
 import { getJson, postOrder, setups } from './setup.ts'
 
 async function startBaker(t: TestContext, env: Record<string, string>) {
@@ -40,7 +40,7 @@ test('a killed baker shows stalled, and its order is redelivered and finishes (r
     BAKERY_STALL_AFTER_MS: '600',
     BAKER_MISTAKE_RATE: '0',
   }
-  const bakery = await startBakery(t, ['reception', 'enrichment', 'response-builder'], env)
+  const bakery = await startServices(t, ['reception', 'enrichment', 'response-builder'], env)
   // croissant: 99 ms × 50 ≈ 5 s in the oven, time enough to kill the baker mid-bake.
   const first = await startBaker(t, { ...env, BAKE_TIME_SCALE: '50' })
   const posted = await postOrder(bakery.url, { customer: 'leela', pastry: 'croissant' })

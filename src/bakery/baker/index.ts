@@ -17,15 +17,16 @@ import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { startConsumerSpan, withSpan } from '../../platform/telemetry/index.ts'
 import { createBakedHop } from '../../tracking/baked-hop.ts'
 import { bakeTimeMs } from '../orders/menu.ts'
-import { ORDERS_QUEUE, type OrderMessage, parseOrderMessage } from '../orders/message.ts'
-import { BAKERY_SCHEMA, bakeryMigrations } from '../orders/migrations.ts'
+import { type OrderMessage, parseOrderMessage } from '../orders/message.ts'
+import { bakeryMigrations } from '../orders/migrations.ts'
 import { type Claimed, createOrderStore, type OrderStore } from '../orders/store.ts'
 
-const DEAD_QUEUE = `${ORDERS_QUEUE}.dead`
 const MS_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000]
 
 export function createBaker(deps: ServiceDeps): Service {
   const { config, log } = deps
+  const ORDERS_QUEUE = config.ordersQueue
+  const DEAD_QUEUE = `${ORDERS_QUEUE}.dead`
   const { tracer, meter } = deps.telemetry
   const finishedCounter = meter.createCounter('bakery.orders.finished', {
     description: 'Orders baked and finished',
@@ -170,10 +171,10 @@ export function createBaker(deps: ServiceDeps): Service {
     async start() {
       const db = traceDatabase(await deps.infra.database(), tracer)
       queue = await deps.infra.queue()
-      await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
+      await migrate(db, config.ordersSchema, bakeryMigrations)
       await queue.declare({ name: ORDERS_QUEUE })
       await journey.start(queue)
-      const store = createOrderStore(db, BAKERY_SCHEMA)
+      const store = createOrderStore(db, config.ordersSchema)
       runner = createConsumerRunner({
         queue,
         name: journey.input,

@@ -1,8 +1,6 @@
 // The `orders` message: the seed's body (traceContext, timeEnqueued, orderKey) plus the pastry.
 import { malformed } from '../../platform/queue/index.ts'
 
-export const ORDERS_QUEUE = 'orders'
-
 export interface OrderMessage {
   orderKey: string
   timeEnqueued: string

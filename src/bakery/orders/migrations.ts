@@ -2,8 +2,6 @@
 import type { Migration } from '../../platform/db/index.ts'
 import { outboxMigration } from '../../platform/outbox/index.ts'
 
-export const BAKERY_SCHEMA = 'bakery'
-
 export const bakeryMigrations: readonly Migration[] = [
   {
     version: 1,

@@ -2,6 +2,7 @@
 // Every write takes a batch (unnest arrays), so callers group concurrent work into one statement.
 // Status only moves forward: pending → baking → finished; a redelivery cannot move it back.
 import type { Database, Queryable } from '../../platform/db/index.ts'
+import { type OutboxEntry, outboxInsert } from '../../platform/outbox/index.ts'
 
 export type OrderStatus = 'pending' | 'baking' | 'finished'
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'baking', 'finished']
@@ -37,8 +38,15 @@ export interface OrderPage {
 }
 
 export interface OrderStore {
-  /** Inserts new orders; an idempotency key seen before yields its existing key and created=false. */
-  insert(tx: Queryable, orders: readonly NewOrder[]): Promise<{ orderKey: string; created: boolean }[]>
+  /**
+   * Inserts orders and, for each one created, its outbox message (messageId = orderKey) in ONE
+   * statement: atomic without BEGIN/COMMIT round trips. Replays of an idempotency key yield the
+   * existing key, created=false and no message.
+   */
+  insertWithOutbox(
+    orders: readonly NewOrder[],
+    messages: readonly OutboxEntry['message'][],
+  ): Promise<{ orderKey: string; created: boolean; outboxId: string | undefined }[]>
   get(orderKey: string): Promise<OrderRecord | undefined>
   list(query: { status?: OrderStatus; limit: number; cursor?: string }): Promise<OrderPage>
   /** Moves pending (or re-delivered baking) orders to baking; finished and unknown keys are absent. */
@@ -75,39 +83,54 @@ function toRecord(row: Row): OrderRecord {
 
 export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
   const orders = `${schema}.orders`
+  const outbox = outboxInsert(schema, 6, 'WHERE m IN (SELECT order_key FROM new_orders)')
+  const insertWithOutboxSql = `WITH new_orders AS (
+      INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key)
+        SELECT k, c, p, t, 'pending', i
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, c, p, t, i)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING order_key
+    ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
+    SELECT message_id AS order_key, id::text AS id FROM new_outbox`
+
+  async function existingKeys(q: Queryable, idempotencyKeys: string[]): Promise<Map<string, string>> {
+    const found = await q.query<{ idempotency_key: string; order_key: string }>(
+      `SELECT idempotency_key, order_key FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
+      [idempotencyKeys],
+    )
+    return new Map(found.rows.map((r) => [r.idempotency_key, r.order_key]))
+  }
+
   return {
-    async insert(tx, batch) {
+    async insertWithOutbox(batch, messages) {
       if (batch.length === 0) return []
-      const { rows } = await tx.query<{ order_key: string }>(
-        `INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key)
-          SELECT k, c, p, t, 'pending', i
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, c, p, t, i)
-          ON CONFLICT (idempotency_key) DO NOTHING
-          RETURNING order_key`,
+      const { rows } = await db.query<{ order_key: string; id: string }>(
+        insertWithOutboxSql,
         [
           batch.map((o) => o.orderKey),
           batch.map((o) => o.customer),
           batch.map((o) => o.pastry),
           batch.map((o) => o.orderTime.toISOString()),
           batch.map((o) => o.idempotencyKey ?? null),
+          ...outbox.params(messages),
         ],
-        { name: `${schema}.orders.insert` },
+        { name: `${schema}.orders.insert_with_outbox` },
       )
-      const inserted = new Set(rows.map((r) => r.order_key))
-      const replays = batch.filter((o) => !inserted.has(o.orderKey) && o.idempotencyKey !== undefined)
-      const existing = new Map<string, string>()
-      if (replays.length > 0) {
-        const found = await tx.query<{ idempotency_key: string; order_key: string }>(
-          `SELECT idempotency_key, order_key FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
-          [replays.map((o) => o.idempotencyKey)],
-        )
-        for (const r of found.rows) existing.set(r.idempotency_key, r.order_key)
-      }
+      const created = new Map(rows.map((r) => [r.order_key, r.id]))
+      const replays = batch.filter((o) => !created.has(o.orderKey) && o.idempotencyKey !== undefined)
+      const existing =
+        replays.length > 0
+          ? await existingKeys(
+              db,
+              replays.map((o) => o.idempotencyKey as string),
+            )
+          : new Map<string, string>()
       return batch.map((o) => {
-        if (inserted.has(o.orderKey)) return { orderKey: o.orderKey, created: true }
+        const outboxId = created.get(o.orderKey)
+        if (outboxId !== undefined) return { orderKey: o.orderKey, created: true, outboxId }
         const key = o.idempotencyKey === undefined ? undefined : existing.get(o.idempotencyKey)
         if (!key) throw new Error(`order ${o.orderKey} was neither inserted nor found`)
-        return { orderKey: key, created: false }
+        return { orderKey: key, created: false, outboxId: undefined }
       })
     },
 

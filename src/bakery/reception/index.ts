@@ -8,8 +8,7 @@ import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
 import { createEntrypoint } from '../../tracking/entrypoint/index.ts'
-import { ORDERS_QUEUE } from '../orders/message.ts'
-import { BAKERY_SCHEMA, bakeryMigrations } from '../orders/migrations.ts'
+import { bakeryMigrations } from '../orders/migrations.ts'
 import { createOrderStore, type OrderRecord, type OrderStore } from '../orders/store.ts'
 import { createIntake, type Intake } from './intake.ts'
 import { checkOrderKey, parseIdempotencyKey, parseListQuery, parseOrderBody } from './validate.ts'
@@ -29,6 +28,7 @@ function orderView(order: OrderRecord) {
 }
 
 export function createReception(deps: ServiceDeps): HttpService {
+  const { ordersQueue, ordersSchema } = deps.config
   const { tracer, meter } = deps.telemetry
   const accepted = meter.createCounter('bakery.orders.accepted', {
     description: 'Orders accepted (202), idempotent replays excluded',
@@ -131,12 +131,12 @@ export function createReception(deps: ServiceDeps): HttpService {
   async function init(): Promise<void> {
     const db = traceDatabase(await deps.infra.database(), tracer)
     const queue = await deps.infra.queue()
-    await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
-    await queue.declare({ name: ORDERS_QUEUE })
-    store = createOrderStore(db, BAKERY_SCHEMA)
+    await migrate(db, ordersSchema, bakeryMigrations)
+    await queue.declare({ name: ordersQueue })
+    store = createOrderStore(db, ordersSchema)
     outbox = createOutbox({
       db,
-      schema: BAKERY_SCHEMA,
+      schema: ordersSchema,
       queue,
       log: deps.log.child({ component: 'outbox' }),
       pollIntervalMs: deps.config.outboxPollMs,
@@ -149,7 +149,7 @@ export function createReception(deps: ServiceDeps): HttpService {
       onPublished: (path, count) => published.add(count, { path }),
     })
     outbox.start()
-    intake = createIntake({ db, store, outbox, tracer })
+    intake = createIntake({ store, outbox, tracer, queueName: ordersQueue })
   }
 
   return {

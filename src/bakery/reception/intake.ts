@@ -4,10 +4,9 @@
 import { randomBytes } from 'node:crypto'
 import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
-import type { Database } from '../../platform/db/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
-import { ORDERS_QUEUE, type OrderMessage } from '../orders/message.ts'
+import type { OrderMessage } from '../orders/message.ts'
 import type { OrderStore } from '../orders/store.ts'
 
 export interface OrderRequest {
@@ -37,40 +36,41 @@ export interface Intake {
 }
 
 export function createIntake(deps: {
-  db: Database
   store: OrderStore
   outbox: Outbox
   tracer: Tracer
+  queueName: string
 }): Intake {
-  const { db, store, outbox, tracer } = deps
+  const { store, outbox, tracer, queueName } = deps
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
-    run: (batch) =>
-      db.transaction(async (tx) => {
-        const results = await store.insert(tx, batch)
-        const fresh = batch.filter((_, i) => results[i]?.created)
-        const entries = await outbox.add(
-          tx,
-          fresh.map((order) => {
-            const message: OrderMessage = {
-              traceContext: { traceparent: order.headers.traceparent ?? '' },
-              timeEnqueued: order.orderTime.toISOString(),
-              orderKey: order.orderKey,
-              pastry: order.pastry,
-            }
-            return {
-              routingKey: ORDERS_QUEUE,
-              body: JSON.stringify(message),
-              headers: order.headers,
-              contentType: 'application/json',
-              messageId: order.orderKey,
-            }
-          }),
-        )
-        const byKey = new Map(entries.map((e) => [e.message.messageId, e]))
-        return results.map((r) => ({ ...r, entry: r.created ? byKey.get(r.orderKey) : undefined }))
-      }),
+    async run(batch) {
+      const messages = batch.map((order) => {
+        const message: OrderMessage = {
+          traceContext: { traceparent: order.headers.traceparent ?? '' },
+          timeEnqueued: order.orderTime.toISOString(),
+          orderKey: order.orderKey,
+          pastry: order.pastry,
+        }
+        return {
+          routingKey: queueName,
+          body: JSON.stringify(message),
+          headers: order.headers,
+          contentType: 'application/json',
+          messageId: order.orderKey,
+        }
+      })
+      const results = await store.insertWithOutbox(batch, messages)
+      return results.map((r, i) => ({
+        orderKey: r.orderKey,
+        created: r.created,
+        entry:
+          r.outboxId === undefined
+            ? undefined
+            : { id: r.outboxId, message: messages[i] as OutboxEntry['message'] },
+      }))
+    },
   })
 
   return {

@@ -104,6 +104,14 @@ export const schema = {
     max: 60000,
     doc: 'First retry delay of a failed order message (doubles per attempt, capped at 10 s)',
   }),
+  ordersQueue: text('BAKERY_ORDERS_QUEUE', 'orders', {
+    maxLength: 200,
+    doc: 'Queue of the bakery orders (dead letters go to <name>.dead); change it to run several bakeries on one broker',
+  }),
+  ordersSchema: text('BAKERY_ORDERS_SCHEMA', 'bakery', {
+    maxLength: 63,
+    doc: 'PostgreSQL schema of the bakery orders and their outbox (lowercase letters, digits, _)',
+  }),
   outboxPollMs: integer('BAKERY_OUTBOX_POLL_MS', 5000, {
     min: 100,
     max: 600000,

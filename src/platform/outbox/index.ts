@@ -5,4 +5,6 @@ export {
   type OutboxEntry,
   type OutboxMessage,
   type OutboxOptions,
+  outboxInsert,
+  withMessageIds,
 } from './outbox.ts'

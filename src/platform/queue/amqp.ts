@@ -69,7 +69,13 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
       await channel.close()
       connection = conn
       publisher = await openPublisher(conn)
-      for (const entry of consumers) if (!entry.cancelled) await startConsumer(conn, entry)
+      for (const entry of consumers) {
+        if (entry.cancelled) continue
+        // One consumer that cannot resume (its queue vanished) must not keep the connection down.
+        await startConsumer(conn, entry).catch((error: unknown) =>
+          log.error({ err: errorMessage(error), queue: entry.queue }, 'amqp consumer could not resume'),
+        )
+      }
     } catch (error) {
       connection = undefined
       await conn.close().catch(() => undefined)

@@ -4,7 +4,7 @@
 // reception's publish-order span, journey or not.
 
 import { bakeTimeMs } from '../../bakery/orders/menu.ts'
-import { BAKERY_SCHEMA, bakeryMigrations } from '../../bakery/orders/migrations.ts'
+import { bakeryMigrations } from '../../bakery/orders/migrations.ts'
 import { createOrderStore, type OrderStore } from '../../bakery/orders/store.ts'
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
@@ -12,7 +12,7 @@ import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopWorker, type HopContext } from '../hop-worker.ts'
 import type { HopMessage } from '../messages.ts'
-import { JOURNEY_QUEUES } from '../queues.ts'
+import { journeyQueues } from '../queues.ts'
 
 export interface Enrichment {
   customer: string
@@ -23,6 +23,7 @@ export interface Enrichment {
 }
 
 export function createEnrichment(deps: ServiceDeps): Service {
+  const queues = journeyQueues(deps.config)
   let orders: OrderStore | undefined
   async function enrich(message: HopMessage, { store }: HopContext): Promise<HopMessage> {
     const order = await orders?.get(message.orderKey)
@@ -43,13 +44,13 @@ export function createEnrichment(deps: ServiceDeps): Service {
     name: 'enrichment',
     hop: 'enriched',
     deps,
-    input: JOURNEY_QUEUES.accepted,
-    output: JOURNEY_QUEUES.enriched,
+    input: queues.accepted,
+    output: queues.enriched,
     forwardTraceHeaders: true,
     async init() {
       const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
-      await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
-      orders = createOrderStore(db, BAKERY_SCHEMA)
+      await migrate(db, deps.config.ordersSchema, bakeryMigrations)
+      orders = createOrderStore(db, deps.config.ordersSchema)
     },
     work: enrich,
   })

@@ -1,6 +1,6 @@
 // Response-builder hop: the last hop. It builds the final response document (the finished order
 // with its enrichment) and finalises the record, which wakes the requests waiting for it.
-import { BAKERY_SCHEMA, bakeryMigrations } from '../../bakery/orders/migrations.ts'
+import { bakeryMigrations } from '../../bakery/orders/migrations.ts'
 import { createOrderStore, type OrderStore } from '../../bakery/orders/store.ts'
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
@@ -9,20 +9,21 @@ import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopWorker } from '../hop-worker.ts'
 import { field } from '../journey.ts'
 import { journeyHistogram } from '../metrics.ts'
-import { JOURNEY_QUEUES } from '../queues.ts'
+import { journeyQueues } from '../queues.ts'
 
 export function createResponseBuilder(deps: ServiceDeps): Service {
+  const queues = journeyQueues(deps.config)
   const total = journeyHistogram(deps.telemetry.meter)
   let orders: OrderStore | undefined
   return createHopWorker({
     name: 'response-builder',
     hop: 'boxed',
     deps,
-    input: JOURNEY_QUEUES.baked,
+    input: queues.baked,
     async init() {
       const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
-      await migrate(db, BAKERY_SCHEMA, bakeryMigrations)
-      orders = createOrderStore(db, BAKERY_SCHEMA)
+      await migrate(db, deps.config.ordersSchema, bakeryMigrations)
+      orders = createOrderStore(db, deps.config.ordersSchema)
     },
     async work(message) {
       const order = await orders?.get(message.orderKey)
