@@ -69,6 +69,12 @@ test('waits recover and no order is lost when Redis restarts under load', async 
   await load
   const results = await Promise.all(posts)
 
+  for (const result of results.filter((r) => r.status !== 200)) {
+    const journey = await getJson(`${bakery.url}/orders/${result.body.orderKey}/journey`)
+    console.log(
+      `# not 200: ${result.status} ${JSON.stringify(result.body)} answered at ${result.at - down} ms after the stop; journey now ${JSON.stringify(journey.body)}`,
+    )
+  }
   const statuses = results.map((r) => r.status)
   console.log(`# ${statuses.filter((s) => s === 200).length}/${statuses.length} waits answered 200`)
   assert.deepEqual(

@@ -1,6 +1,7 @@
 // Environments for the order-journey tests: everything embedded, or the real servers (Redis,
 // RabbitMQ in a vhost of its own, PostgreSQL in a database of its own).
 import type { TestContext } from 'node:test'
+import { type Dispatcher, fetch as undiciFetch } from 'undici'
 import { isolatedAmqpUrl, isolatedDatabaseUrl } from '../support/isolated.ts'
 import { uniquePrefix } from '../support/redis.ts'
 import { requireServer } from '../support/servers.ts'
@@ -47,11 +48,13 @@ export async function postOrder(
   url: string,
   order: { customer: string; pastry: string },
   headers: Record<string, string> = {},
+  dispatcher?: Dispatcher,
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(`${url}/orders`, {
+  const response = await undiciFetch(`${url}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(order),
+    ...(dispatcher ? { dispatcher } : {}),
   })
   return {
     status: response.status,

@@ -108,8 +108,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         reply.header('preference-applied', `wait=${wait}`)
         reply.header('vary', 'prefer')
         try {
-          if (!(await waiter.wait(key, wait * 1000))) return payload
-          const fields = await store.read(key)
+          const fields = await waiter.wait(key, wait * 1000)
           if (!fields) return payload
           const finished = parseResponse(fields[field.response])
           reply.code(200)
