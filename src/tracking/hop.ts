@@ -98,7 +98,8 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         const latencyMs = round(end - start)
         span.setAttributes({ 'tracking.hop.latency_ms': latencyMs, 'tracking.hop.heartbeats': beats })
         if (finish) await finish(fields, result)
-        else await store.record(input.key, { [field.end(hop)]: String(end) }, Date.now())
+        // Everything known so far, not just the end: this write restores a record Redis lost.
+        else await store.record(input.key, fields, Date.now())
         latency.record(latencyMs, { 'tracking.hop': hop })
         return { result, fields, latencyMs }
       } catch (error) {
