@@ -113,6 +113,8 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
   }
 }
 
+export const MS_BUCKETS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000]
+
 const histograms = new WeakMap<Meter, Histogram>()
 function hopHistogram(meter: Meter): Histogram {
   let histogram = histograms.get(meter)
@@ -120,6 +122,7 @@ function hopHistogram(meter: Meter): Histogram {
     histogram = meter.createHistogram('tracking.hop.duration', {
       description: 'Time each hop of the order journey worked on a request',
       unit: 'ms',
+      advice: { explicitBucketBoundaries: MS_BUCKETS },
     })
     histograms.set(meter, histogram)
   }

@@ -2,6 +2,7 @@
 // the shared store when /metrics is scraped (so every replica reports the same cluster view).
 import type { Meter } from '@opentelemetry/api'
 import type { Logger } from '../platform/log/index.ts'
+import { MS_BUCKETS } from './hop.ts'
 import type { TrackingStore } from './store/index.ts'
 
 export function registerActivityGauges(
@@ -36,5 +37,6 @@ export function journeyHistogram(meter: Meter) {
   return meter.createHistogram('tracking.journey.duration', {
     description: 'Total time of an order journey, from acceptance to the boxed response',
     unit: 'ms',
+    advice: { explicitBucketBoundaries: MS_BUCKETS },
   })
 }
