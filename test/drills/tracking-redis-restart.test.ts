@@ -8,7 +8,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import type { JourneyView } from '../../src/tracking/journey.ts'
-import { uniquePrefix } from '../support/redis.ts'
+import { redisClient, uniquePrefix } from '../support/redis.ts'
 import { reachable, requireServer } from '../support/servers.ts'
 import { startServices } from '../support/services.ts'
 import { getJson, JOURNEY_SERVICES, postOrder } from '../tracking/setup.ts'
@@ -42,9 +42,11 @@ test('waits recover and no order is lost when Redis restarts under load', async 
   const redis = await requireServer(t, 'redis')
   if (!redis) return
   t.after(startRedis)
+  const prefix = uniquePrefix()
+  redisClient(t, redis, prefix) // deletes the test's keys afterwards
   const bakery = await startServices(t, JOURNEY_SERVICES, {
     REDIS_URL: redis,
-    BAKERY_TRACKING_PREFIX: uniquePrefix(),
+    BAKERY_TRACKING_PREFIX: prefix,
     BAKE_TIME_SCALE: '10', // bakes of up to 1 s: orders are in every hop when Redis goes
     BAKERY_HEARTBEAT_MS: '100',
   })

@@ -1,42 +1,42 @@
-// Private spaces on the shared servers, so a test's queues and tables meet no other test's:
-// a RabbitMQ vhost and a PostgreSQL database of its own, both removed after the test.
-import { execFile } from 'node:child_process'
+// Private names on the shared servers, so a test's queues and tables meet no other test's: the
+// orders queue (and the journey queues derived from it) and the orders schema get unique names,
+// and are deleted after the test.
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
-import { promisify } from 'node:util'
+import { connect } from 'amqplib'
 import pg from 'pg'
 import { defer } from './cleanup.ts'
 
-const run = promisify(execFile)
-
-/** A fresh vhost on the shared RabbitMQ (guest has all rights there); deleted after the test. */
-export async function isolatedAmqpUrl(t: TestContext, base: string): Promise<string> {
-  const vhost = `bakery-test-${randomUUID().slice(0, 8)}`
-  await run('rabbitmqctl', ['add_vhost', vhost], { timeout: 60_000 })
-  defer(t, () => run('rabbitmqctl', ['delete_vhost', vhost], { timeout: 60_000 }))
-  await run('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { timeout: 60_000 })
-  const url = new URL(base)
-  url.pathname = `/${encodeURIComponent(vhost)}`
-  return url.href
+export function isolatedNames(): { queue: string; schema: string } {
+  const id = randomUUID().replaceAll('-', '').slice(0, 12)
+  return { queue: `test.orders-${id}`, schema: `t_journey_${id}` }
 }
 
-/** A fresh database on the shared PostgreSQL; dropped after the test. */
-export async function isolatedDatabaseUrl(t: TestContext, base: string): Promise<string> {
-  const name = `bakery_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = new pg.Client({ connectionString: base })
-  await admin.connect()
-  try {
-    await admin.query(`CREATE DATABASE ${name}`)
-  } finally {
-    await admin.end()
-  }
+/** Deletes the orders queue, the journey queues and their dead-letter queues after the test. */
+export function dropQueuesLater(t: TestContext, amqpUrl: string, queue: string): void {
   defer(t, async () => {
-    const dropper = new pg.Client({ connectionString: base })
-    await dropper.connect()
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined)
-    await dropper.end()
+    const conn = await connect(amqpUrl)
+    try {
+      const channel = await conn.createChannel()
+      for (const name of [queue, `${queue}.enriched`, `${queue}.baked`]) {
+        await channel.deleteQueue(name)
+        await channel.deleteQueue(`${name}.dead`)
+      }
+    } finally {
+      await conn.close()
+    }
   })
-  const url = new URL(base)
-  url.pathname = `/${name}`
-  return url.href
+}
+
+/** Drops the schema after the test. */
+export function dropSchemaLater(t: TestContext, databaseUrl: string, schema: string): void {
+  defer(t, async () => {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    } finally {
+      await client.end()
+    }
+  })
 }

@@ -1,9 +1,9 @@
-// Environments for the order-journey tests: everything embedded, or the real servers (Redis,
-// RabbitMQ in a vhost of its own, PostgreSQL in a database of its own).
+// Environments for the order-journey tests: everything embedded, or the real servers (Redis with
+// a key prefix, RabbitMQ queues and a PostgreSQL schema of their own).
 import type { TestContext } from 'node:test'
 import { type Dispatcher, fetch as undiciFetch } from 'undici'
-import { isolatedAmqpUrl, isolatedDatabaseUrl } from '../support/isolated.ts'
-import { uniquePrefix } from '../support/redis.ts'
+import { dropQueuesLater, dropSchemaLater, isolatedNames } from '../support/isolated.ts'
+import { redisClient, uniquePrefix } from '../support/redis.ts'
 import { requireServer } from '../support/servers.ts'
 
 export const JOURNEY_SERVICES = ['reception', 'enrichment', 'baker', 'response-builder'] as const
@@ -30,11 +30,17 @@ export const setups = [
       const postgres = await requireServer(t, 'postgres')
       if (!redis || !amqp || !postgres) return undefined
       const prefix = uniquePrefix()
+      redisClient(t, redis, prefix) // deletes the test's keys afterwards
+      const { queue, schema } = isolatedNames()
+      dropQueuesLater(t, amqp, queue)
+      dropSchemaLater(t, postgres, schema)
       return {
         env: {
           REDIS_URL: redis,
-          AMQP_URL: await isolatedAmqpUrl(t, amqp),
-          DATABASE_URL: await isolatedDatabaseUrl(t, postgres),
+          AMQP_URL: amqp,
+          DATABASE_URL: postgres,
+          BAKERY_ORDERS_QUEUE: queue,
+          BAKERY_ORDERS_SCHEMA: schema,
           BAKERY_TRACKING_PREFIX: prefix,
         },
         prefix,
