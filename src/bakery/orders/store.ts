@@ -88,7 +88,7 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
       INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key)
         SELECT k, c, p, t, 'pending', i
           FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, c, p, t, i)
-        ON CONFLICT (idempotency_key) DO NOTHING
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING order_key
     ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
     SELECT message_id AS order_key, id::text AS id FROM new_outbox`

@@ -5,6 +5,5 @@ export {
   type OutboxEntry,
   type OutboxMessage,
   type OutboxOptions,
-  outboxInsert,
-  withMessageIds,
 } from './outbox.ts'
+export { outboxInsert, withMessageIds } from './sql.ts'

@@ -4,7 +4,6 @@
 // then with backoff while the broker is away) and, on a slower poll, rows older than a grace
 // period (left by a process that crashed). SKIP LOCKED keeps relays of several processes apart.
 // Delivery is at-least-once: consumers de-duplicate by message id.
-import { randomUUID } from 'node:crypto'
 import { type Attributes, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api'
 import { createBatcher } from '../batching/index.ts'
 import type { Database, Queryable } from '../db/index.ts'
@@ -12,6 +11,7 @@ import { errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
 import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
+import { outboxInsert, withMessageIds } from './sql.ts'
 
 export interface OutboxMessage {
   /** Topic exchange; omitted = default exchange (routingKey is the queue). */
@@ -71,37 +71,6 @@ export interface Outbox {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
-
-export function withMessageIds(messages: readonly OutboxMessage[]): OutboxEntry['message'][] {
-  return messages.map((m) => ({ ...m, messageId: m.messageId ?? randomUUID() }))
-}
-
-/**
- * The outbox INSERT as a fragment, for callers that write their rows and the outbox rows in ONE
- * statement (data-modifying CTEs): one round trip instead of BEGIN, two INSERTs and COMMIT.
- * `where` filters the message rows (columns m = message id, e, r, h, c, b); add RETURNING yourself.
- */
-export function outboxInsert(
-  schema: string,
-  firstParam: number,
-  where = '',
-): { sql: string; params(messages: readonly OutboxEntry['message'][]): unknown[] } {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`)
-  const p = (i: number) => `$${firstParam + i}::text[]`
-  return {
-    sql: `INSERT INTO ${schema}.outbox (message_id, exchange, routing_key, headers, content_type, body)
-      SELECT m, e, r, h::jsonb, c, b FROM unnest(${[0, 1, 2, 3, 4, 5].map(p).join(', ')}) AS t(m, e, r, h, c, b)
-      ${where}`,
-    params: (messages) => [
-      messages.map((m) => m.messageId),
-      messages.map((m) => m.exchange ?? ''),
-      messages.map((m) => m.routingKey),
-      messages.map((m) => JSON.stringify(m.headers ?? {})),
-      messages.map((m) => m.contentType ?? null),
-      messages.map((m) => m.body),
-    ],
-  }
-}
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, queue, log, schema } = options

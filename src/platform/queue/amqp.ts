@@ -12,6 +12,7 @@ import {
 } from 'amqplib'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
+import { assertSpec, stringHeaders } from './amqp-topology.ts'
 import type { Consumer, Delivery, PublishOptions, PublishTarget, Queue, QueueSpec } from './port.ts'
 import { deadLetterName } from './topic.ts'
 
@@ -301,30 +302,6 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
   }
 }
 
-async function assertSpec(channel: Channel, spec: QueueSpec): Promise<void> {
-  const deadLetter = spec.deadLetter !== false
-  if (deadLetter) await channel.assertQueue(deadLetterName(spec.name), { durable: true })
-  // nack without requeue (or a broker-side expiry) also lands in the dead-letter queue.
-  await channel.assertQueue(spec.name, {
-    durable: true,
-    ...(deadLetter ? { deadLetterExchange: '', deadLetterRoutingKey: deadLetterName(spec.name) } : {}),
-  })
-  for (const binding of spec.bindings ?? []) {
-    await channel.assertExchange(binding.exchange, 'topic', { durable: true })
-    await channel.bindQueue(spec.name, binding.exchange, binding.pattern)
-  }
-}
-
 function unavailable(message: string, cause?: unknown): BakeryError {
   return new BakeryError(ErrorCode.QUEUE_UNAVAILABLE, message, { retryable: true, status: 503, cause })
-}
-
-function stringHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (typeof value === 'string') out[key] = value
-    else if (Buffer.isBuffer(value)) out[key] = value.toString('utf8')
-    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = String(value)
-  }
-  return out
 }

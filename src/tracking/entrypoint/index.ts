@@ -16,6 +16,10 @@ import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
 import { preferredWait } from './prefer.ts'
 
 export interface Entrypoint {
+  /**
+   * The tracking store reachable and subscribed. The reception does not gate its readiness on it
+   * (orders are taken while Redis is away, as while the broker is); it is for callers that want it.
+   */
   readonly readiness: readonly ReadinessCheck[]
   /** Adds the journey route and the hooks on POST /orders to the reception's app. */
   routes(app: HttpApp): void
