@@ -55,6 +55,10 @@ export function createBakedHop(deps: ServiceDeps): BakedHop {
       })
       registerActivityGauges(deps.telemetry.meter, store, deps.config.stallAfterMs, deps.log)
       hop = { store, queue, tracker }
+      deps.log.info(
+        { input: queues.enriched },
+        'order journey on: orders reach the baker through enrichment (BAKERY_ORDER_JOURNEY=false bakes straight from the orders queue)',
+      )
     },
     wrap(handle) {
       if (!on) return handle

@@ -109,10 +109,16 @@ export function createHopWorker(options: HopWorkerOptions): Service {
     },
   ]
 
+  // With the journey off the baker takes the orders queue itself: a hop must not compete for it.
+  const enabled = deps.config.orderJourney
   return {
     name: options.name,
-    readiness,
+    readiness: enabled ? readiness : [],
     async start() {
+      if (!enabled) {
+        log.info('order journey off (BAKERY_ORDER_JOURNEY=false): hop idle')
+        return
+      }
       const store = await deps.infra.trackingStore()
       const queue = await deps.infra.queue()
       const tracker = createHopTracker({

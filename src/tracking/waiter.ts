@@ -15,8 +15,6 @@ export interface CompletionWaiter {
   wait(key: string, timeoutMs: number): Promise<Fields | undefined>
   /** Requests waiting now. */
   readonly waiting: number
-  /** True once subscribed. */
-  readonly subscribed: boolean
   close(): void
 }
 
@@ -26,7 +24,6 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
   const waiters = new Map<string, Set<Resolve>>()
   let count = 0
   let started: Promise<() => void> | undefined
-  let subscribed = false
 
   const check = (key: string) => {
     store.read(key).then(
@@ -50,14 +47,9 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
         for (const key of waiters.keys()) check(key)
       },
     })
-    started.then(
-      () => {
-        subscribed = true
-      },
-      () => {
-        started = undefined
-      },
-    )
+    started.catch(() => {
+      started = undefined
+    })
     return started.then(() => undefined)
   }
 
@@ -65,9 +57,6 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
     start,
     get waiting() {
       return count
-    },
-    get subscribed() {
-      return subscribed
     },
     async wait(key, timeoutMs) {
       await start()

@@ -6,7 +6,7 @@ import { hostname } from 'node:os'
 import { Type } from 'typebox'
 import { ErrorCode } from '../../platform/errors.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
-import { type ReadinessCheck, withTimeout } from '../../platform/lifecycle/index.ts'
+import { withTimeout } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopTracker, type HopTracker } from '../hop.ts'
 import { field, journeyView, nowMs } from '../journey.ts'
@@ -16,11 +16,6 @@ import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
 import { preferredWait } from './prefer.ts'
 
 export interface Entrypoint {
-  /**
-   * The tracking store reachable and subscribed. The reception does not gate its readiness on it
-   * (orders are taken while Redis is away, as while the broker is); it is for callers that want it.
-   */
-  readonly readiness: readonly ReadinessCheck[]
   /** Adds the journey route and the hooks on POST /orders to the reception's app. */
   routes(app: HttpApp): void
   /** Opens the tracking store and starts subscribing for completions. */
@@ -45,16 +40,6 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
   }
 
   return {
-    readiness: [
-      {
-        name: 'tracking-store',
-        async check() {
-          if (!store || !waiter) throw new Error('tracking store not opened yet')
-          await store.ping()
-          if (!waiter.subscribed) await waiter.start()
-        },
-      },
-    ],
     async start() {
       store = await deps.infra.trackingStore()
       tracker = createHopTracker({
