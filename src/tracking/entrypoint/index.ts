@@ -52,7 +52,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         workerId: `reception@${hostname()}:${process.pid}`,
       })
       waiter = createCompletionWaiter(store, log)
-      // Orders are taken without Redis too; a wait retries the subscription, readiness shows it.
+      // Orders are taken without Redis too; a later wait retries the subscription.
       waiter.start().catch((error: unknown) => log.error({ err: error }, 'tracking subscription failed'))
       registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log)
       const current = waiter
