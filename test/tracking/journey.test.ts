@@ -64,7 +64,7 @@ for (const setup of setups) {
         `# ${setup.name}: total ${total} ms = hops ${sumLatency.toFixed(3)} + queues ${sumQueued.toFixed(3)}`,
       )
       // A sanity bound only (a loaded CI machine slows the broker); the figures are printed above.
-      assert.ok(Math.abs(total - sumLatency) < 500, `queue hand-offs took ${total - sumLatency} ms`)
+      assert.ok(Math.abs(total - sumLatency) < 1000, `queue hand-offs took ${total - sumLatency} ms`)
 
       const journey = await getJson(`${bakery.url}/orders/${key}/journey`)
       assert.equal(journey.status, 200)
