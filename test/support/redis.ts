@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { Redis } from 'ioredis'
-import { defer } from './cleanup.ts'
+import { defer } from './defer.ts'
 
 export function uniquePrefix(): string {
   return `test:${randomUUID().slice(0, 8)}:`

@@ -9,7 +9,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogging } from '../../src/platform/log/index.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { findService } from '../../src/services.ts'
-import { defer } from './cleanup.ts'
+import { defer } from './defer.ts'
 
 export interface StartedServices {
   config: Config
