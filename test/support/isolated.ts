@@ -51,15 +51,18 @@ export function isolatedNames(): { queue: string; schema: string } {
 /** Deletes the orders queue, the journey queues and their dead-letter queues after the test. */
 export function dropQueuesLater(t: TestContext, amqpUrl: string, queue: string): void {
   defer(t, async () => {
-    const conn = await connect(amqpUrl)
+    const conn = await connect(amqpUrl).catch(() => undefined)
+    if (!conn) return
     try {
       const channel = await conn.createChannel()
       for (const name of [queue, `${queue}.enriched`, `${queue}.baked`]) {
         await channel.deleteQueue(name)
         await channel.deleteQueue(`${name}.dead`)
       }
+    } catch {
+      // Best effort: the broker may be away (a drill); the queues are uniquely named.
     } finally {
-      await conn.close()
+      await conn.close().catch(() => undefined)
     }
   })
 }
@@ -68,11 +71,13 @@ export function dropQueuesLater(t: TestContext, amqpUrl: string, queue: string):
 export function dropSchemaLater(t: TestContext, databaseUrl: string, schema: string): void {
   defer(t, async () => {
     const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
     try {
+      await client.connect()
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    } catch {
+      // Best effort, as above.
     } finally {
-      await client.end()
+      await client.end().catch(() => undefined)
     }
   })
 }

@@ -34,10 +34,15 @@ export async function startServices(
   const infra = createInfra(config, logging.root)
   const services = new Map<string, Service>()
   const running = new Set<string>()
+  // Never throws: a failed cleanup must not skip the ones after it (they would leave handles open).
   defer(t, async () => {
-    for (const name of [...running].reverse()) await services.get(name)?.stop()
-    await infra.close()
-    await telemetry.shutdown()
+    for (const name of [...running].reverse())
+      await services
+        .get(name)
+        ?.stop()
+        .catch(() => undefined)
+    await infra.close().catch(() => undefined)
+    await telemetry.shutdown().catch(() => undefined)
   })
   for (const name of names) {
     const definition = findService(name)
