@@ -22,6 +22,14 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Bakery order API (POST /orders, GET /orders/:key)',
     load: async () => (await import('./bakery/reception/index.ts')).createReception,
   },
+  {
+    name: 'dashboard',
+    system: 'dashboard',
+    kind: 'http',
+    portKey: 'dashboardPort',
+    description: 'Web dashboard, trace viewer and OTLP/HTTP receiver (/api, /v1/traces)',
+    load: async () => (await import('./dashboard/index.ts')).createDashboard,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {
