@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { formatDuration, parseAttributeFilter } from './format.ts'
+import { buildJourney, stepState } from './journey.ts'
+import type { Span } from './types.ts'
+import { buildWaterfall } from './waterfall.ts'
+
+function span(partial: Partial<Span> & Pick<Span, 'spanId' | 'name' | 'startTimeMs' | 'durationMs'>): Span {
+  return {
+    traceId: 't1',
+    kind: 'internal',
+    service: 'reception',
+    status: 'unset',
+    attributes: {},
+    events: [],
+    links: [],
+    ...partial,
+  }
+}
+
+describe('buildWaterfall', () => {
+  it('orders rows depth-first with siblings by start and scales bars to the trace', () => {
+    const spans = [
+      span({ spanId: 'c2', parentSpanId: 'r', name: 'publish-order', startTimeMs: 1060, durationMs: 20 }),
+      span({ spanId: 'r', name: 'POST /orders', startTimeMs: 1000, durationMs: 100 }),
+      span({ spanId: 'c1', parentSpanId: 'r', name: 'create-order', startTimeMs: 1010, durationMs: 40 }),
+      span({ spanId: 'g', parentSpanId: 'c1', name: 'INSERT', startTimeMs: 1020, durationMs: 10 }),
+    ]
+    const w = buildWaterfall(spans)
+    expect(w.durationMs).toBe(100)
+    expect(w.rows.map((r) => [r.span.spanId, r.depth])).toEqual([
+      ['r', 0],
+      ['c1', 1],
+      ['g', 2],
+      ['c2', 1],
+    ])
+    expect(w.rows[3]).toMatchObject({ offsetPct: 60, widthPct: 20 })
+  })
+
+  it('shows a span whose parent is not stored as a root', () => {
+    const w = buildWaterfall([
+      span({ spanId: 'x', parentSpanId: 'gone', name: 'baking', startTimeMs: 5, durationMs: 1 }),
+    ])
+    expect(w.rows).toHaveLength(1)
+    expect(w.rows[0]?.depth).toBe(0)
+  })
+
+  it('is empty for no spans', () => {
+    expect(buildWaterfall([]).rows).toEqual([])
+  })
+})
+
+describe('buildJourney', () => {
+  it('lists the order hops across traces in time order with the wait between them', () => {
+    const hops = buildJourney([
+      span({
+        spanId: 'b',
+        traceId: 't2',
+        name: 'receive-order',
+        service: 'baker',
+        kind: 'consumer',
+        startTimeMs: 1050,
+        durationMs: 70,
+      }),
+      span({ spanId: 'a', name: 'publish-order', kind: 'producer', startTimeMs: 1010, durationMs: 2 }),
+      span({ spanId: 's', name: 'POST /orders', kind: 'server', startTimeMs: 1000, durationMs: 15 }),
+      span({ spanId: 'db', name: 'INSERT', kind: 'client', startTimeMs: 1001, durationMs: 1 }),
+    ])
+    expect(hops.map((h) => [h.label, h.sincePreviousMs])).toEqual([
+      ['Request POST /orders', null],
+      ['Published to the queue', 10],
+      ['Taken by a baker', 40],
+    ])
+    expect(hops[2]?.traceId).toBe('t2')
+  })
+})
+
+describe('stepState', () => {
+  it('marks passed steps done and the current one current', () => {
+    expect(['pending', 'baking', 'finished'].map((s) => stepState('baking', s))).toEqual([
+      'done',
+      'current',
+      'todo',
+    ])
+    expect(stepState('finished', 'finished')).toBe('done')
+    expect(stepState('unknown', 'pending')).toBe('todo')
+  })
+})
+
+describe('format', () => {
+  it('formats durations at a readable scale', () => {
+    expect(formatDuration(0.25)).toBe('250 µs')
+    expect(formatDuration(3.456)).toBe('3.5 ms')
+    expect(formatDuration(65)).toBe('65 ms')
+    expect(formatDuration(1234)).toBe('1.23 s')
+    expect(formatDuration(null)).toBe('–')
+  })
+
+  it('parses an attribute filter and rejects one without a key', () => {
+    expect(parseAttributeFilter('bakery.order_key = ab=c')).toEqual({
+      key: 'bakery.order_key',
+      value: 'ab=c',
+    })
+    expect(parseAttributeFilter('=x')).toBeUndefined()
+  })
+})
