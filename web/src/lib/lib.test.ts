@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
+import { pageQuery } from './paging.ts'
 import type { Span } from './types.ts'
 import { buildWaterfall } from './waterfall.ts'
 
@@ -101,5 +102,14 @@ describe('format', () => {
       value: 'ab=c',
     })
     expect(parseAttributeFilter('=x')).toBeUndefined()
+  })
+})
+
+describe('pageQuery', () => {
+  it('leaves out empty parameters so the service defaults apply', () => {
+    expect(pageQuery({ status: '', cursor: undefined, limit: 10 })).toBe('limit=10')
+    expect(pageQuery({ status: 'baking', cursor: 'abc=', limit: 5 })).toBe(
+      'status=baking&cursor=abc%3D&limit=5',
+    )
   })
 })

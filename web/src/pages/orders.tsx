@@ -4,6 +4,7 @@ import { Chart } from '../chart.tsx'
 import { usePoll } from '../hooks.ts'
 import { formatDuration } from '../lib/format.ts'
 import type { OrderFlow, Percentiles } from '../lib/types.ts'
+import { RecentOrders } from './recent-orders.tsx'
 
 export const PASTRIES = [
   'croissant',
@@ -38,7 +39,7 @@ function PercentileCard({ title, p }: { title: string; p: Percentiles | undefine
   )
 }
 
-function PlaceOrder({ onPlaced }: { onPlaced: (key: string, pastry: string, customer: string) => void }) {
+function PlaceOrder({ onPlaced }: { onPlaced: (key: string) => void }) {
   const [customer, setCustomer] = useState('homer')
   const [pastry, setPastry] = useState('la bombe')
   const [error, setError] = useState<string | undefined>()
@@ -52,7 +53,7 @@ function PlaceOrder({ onPlaced }: { onPlaced: (key: string, pastry: string, cust
         customer,
         pastry,
       })
-      onPlaced(orderKey, pastry, customer)
+      onPlaced(orderKey)
     } catch (e) {
       setError((e as Error).message)
     } finally {
@@ -92,26 +93,13 @@ function PlaceOrder({ onPlaced }: { onPlaced: (key: string, pastry: string, cust
   )
 }
 
-interface Placed {
-  key: string
-  pastry: string
-  customer: string
-}
-
 export function OrdersPage() {
   const flow = usePoll<OrderFlow>('/api/order-flow', 1000)
-  const [placed, setPlaced] = useState<Placed[]>(() => JSON.parse(sessionStorage.getItem('placed') ?? '[]'))
   const data = useMemo(() => {
     const f = flow.data
     if (!f?.available) return undefined
     return [f.seconds, f.accepted, f.baking, f.finished] as [number[], number[], number[], number[]]
   }, [flow.data])
-  const remember = (key: string, pastry: string, customer: string) => {
-    const next = [{ key, pastry, customer }, ...placed].slice(0, 10)
-    sessionStorage.setItem('placed', JSON.stringify(next))
-    setPlaced(next)
-    location.hash = `#/orders/${key}`
-  }
   return (
     <>
       <h1>Orders</h1>
@@ -140,25 +128,13 @@ export function OrdersPage() {
         <PercentileCard title="Time on queue" p={flow.data?.timeOnQueueMs} />
         <PercentileCard title="Time to completion" p={flow.data?.completionMs} />
       </div>
-      <div class="grid two">
-        <PlaceOrder onPlaced={remember} />
-        <section class="card" aria-labelledby="placed-title">
-          <h2 id="placed-title">Placed from this page</h2>
-          {placed.length === 0 ? (
-            <p class="muted">No orders yet.</p>
-          ) : (
-            <ul class="plain">
-              {placed.map((p) => (
-                <li key={p.key}>
-                  <a href={`#/orders/${p.key}`}>
-                    <code>{p.key.slice(0, 12)}…</code>
-                  </a>{' '}
-                  {p.pastry} for {p.customer}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+      <div class="grid side">
+        <PlaceOrder
+          onPlaced={(key) => {
+            location.hash = `#/orders/${key}`
+          }}
+        />
+        <RecentOrders />
       </div>
     </>
   )
