@@ -3,6 +3,12 @@ import { useEffect, useRef } from 'preact/hooks'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 
+function clockLabel(seconds: number): string {
+  const d = new Date(seconds * 1000)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
 export interface ChartProps {
   title: string
   series: { label: string; stroke: string; fill?: string }[]
@@ -25,7 +31,11 @@ export function Chart({ title, series, data, height = 220, yLabel }: ChartProps)
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
-      axes: [{}, { label: yLabel, size: 50 }],
+      axes: [
+        // One short clock label per tick: uPlot's default two-line date labels crowd a narrow card.
+        { space: 70, values: (_u, ticks) => ticks.map((t) => clockLabel(t)) },
+        { label: yLabel, size: 50 },
+      ],
       series: [
         {},
         ...series.map((s) => ({

@@ -1,6 +1,7 @@
 // Number and time formatting shared by the pages.
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–'
+  if (ms === 0) return '0 ms'
   if (ms < 1) return `${Math.round(ms * 1000)} µs`
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`

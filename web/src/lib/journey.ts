@@ -13,6 +13,15 @@ export interface Hop {
   spanId: string
 }
 
+// Order of hops that start in the same millisecond: the request, then the pipeline's own order.
+const RANK: Record<string, number> = {
+  'create-order': 1,
+  'publish-order': 2,
+  'receive-order': 3,
+  'processing-order': 4,
+  baking: 5,
+}
+
 const HOPS: Record<string, string> = {
   'create-order': 'Order stored',
   'publish-order': 'Published to the queue',
@@ -24,7 +33,7 @@ const HOPS: Record<string, string> = {
 export function buildJourney(spans: readonly Span[]): Hop[] {
   const hops = spans
     .filter((s) => HOPS[s.name] !== undefined || s.kind === 'server')
-    .sort((a, b) => a.startTimeMs - b.startTimeMs)
+    .sort((a, b) => a.startTimeMs - b.startTimeMs || (RANK[a.name] ?? 0) - (RANK[b.name] ?? 0))
   return hops.map((s, i) => {
     const previous = hops[i - 1]
     return {

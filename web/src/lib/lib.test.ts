@@ -73,6 +73,14 @@ describe('buildJourney', () => {
     ])
     expect(hops[2]?.traceId).toBe('t2')
   })
+
+  it('keeps the pipeline order for hops that start in the same millisecond', () => {
+    const hops = buildJourney([
+      span({ spanId: 'p', name: 'processing-order', startTimeMs: 5, durationMs: 1 }),
+      span({ spanId: 'r', name: 'receive-order', kind: 'consumer', startTimeMs: 5, durationMs: 1 }),
+    ])
+    expect(hops.map((h) => h.spanId)).toEqual(['r', 'p'])
+  })
 })
 
 describe('stepState', () => {

@@ -34,7 +34,9 @@ function PercentileCard({ title, p }: { title: string; p: Percentiles | undefine
         <dt>p99</dt>
         <dd>{formatDuration(p?.p99)}</dd>
       </dl>
-      <p class="muted small">{p?.count ?? 0} orders in the last minute</p>
+      <p class="muted small">
+        {p?.count ?? 0} {p?.count === 1 ? 'order' : 'orders'} in the last minute
+      </p>
     </section>
   )
 }
