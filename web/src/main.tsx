@@ -3,6 +3,7 @@ import { usePoll, useRoute } from './hooks.ts'
 import type { Info } from './lib/types.ts'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
+import { StreamPage } from './pages/stream.tsx'
 import { TracePage } from './pages/trace.tsx'
 import { TracesPage } from './pages/traces.tsx'
 import './styles.css'
@@ -12,11 +13,13 @@ function App() {
   const info = usePoll<Info>('/api/info', 10_000).data
   const links = [
     { href: '#/orders', label: 'Orders', show: info?.panels.reception !== false },
+    { href: '#/stream', label: 'Stream', show: info?.panels.aggregator === true },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
   let page = <OrdersPage />
   if (path.startsWith('/orders/')) page = <OrderPage orderKey={decodeURIComponent(path.slice(8))} />
+  else if (path === '/stream') page = <StreamPage />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />

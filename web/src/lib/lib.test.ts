@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
 import { pageQuery } from './paging.ts'
+import { mergePoints, toChartData, totals } from './stream.ts'
 import type { Span } from './types.ts'
 import { buildWaterfall } from './waterfall.ts'
 
@@ -119,5 +120,28 @@ describe('pageQuery', () => {
     expect(pageQuery({ status: 'baking', cursor: 'abc=', limit: 5 })).toBe(
       'status=baking&cursor=abc%3D&limit=5',
     )
+  })
+})
+
+describe('stream points', () => {
+  const p = (time: number, count: number, type: 'low' | 'high') => ({ time, count, type })
+
+  it('merges a live bucket over the loaded window and drops buckets that left it', () => {
+    const merged = mergePoints(
+      [p(0, 1, 'low'), p(10_000, 2, 'low'), p(10_000, 3, 'high')],
+      [p(10_000, 5, 'low'), p(20_000, 1, 'high')],
+      605_000,
+      600_000,
+    )
+    expect(merged).toEqual([p(10_000, 5, 'low'), p(10_000, 3, 'high'), p(20_000, 1, 'high')])
+  })
+
+  it('aligns low and high on one time axis in seconds with gaps as null', () => {
+    expect(toChartData([p(20_000, 4, 'high'), p(10_000, 1, 'low'), p(20_000, 2, 'low')])).toEqual([
+      [10, 20],
+      [1, 2],
+      [null, 4],
+    ])
+    expect(totals([p(0, 1, 'low'), p(0, 2, 'high'), p(1, 3, 'high')])).toEqual({ low: 1, high: 5 })
   })
 })
