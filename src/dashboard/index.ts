@@ -20,6 +20,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
+  let endStreams = () => {}
   return createHttpService({
     name: 'dashboard',
     host: deps.config.host,
@@ -27,6 +28,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
+    onStop: async () => endStreams(),
     routes(app) {
       app.get('/api/info', async () => ({
         traces: {
@@ -42,7 +45,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      registerUpstreamRoutes(app, upstreams)
+      endStreams = registerUpstreamRoutes(app, upstreams)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
   })

@@ -37,8 +37,10 @@ export function resolveUpstreams(
 const FORWARDED_REQUEST = ['content-type', 'accept', 'authorization', 'idempotency-key', 'last-event-id']
 const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control']
 
-export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstream[]): void {
+/** Registers `/api/svc/<name>/*`; the returned function ends live (SSE) streams, for shutdown. */
+export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstream[]): () => void {
   const byName = new Map(upstreams.map((u) => [u.name, u]))
+  const streams = new Set<AbortController>()
   app.register(async (proxy) => {
     proxy.removeAllContentTypeParsers()
     proxy.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
@@ -58,7 +60,13 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
       const controller = new AbortController()
       // A live stream ends when the browser goes away; a plain call is bounded in time.
       const timer = live ? undefined : setTimeout(() => controller.abort(), 10_000)
-      if (live) request.raw.once('close', () => controller.abort())
+      if (live) {
+        streams.add(controller)
+        request.raw.once('close', () => {
+          streams.delete(controller)
+          controller.abort()
+        })
+      }
       let response: Response
       try {
         const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
@@ -92,4 +100,7 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
       }
     })
   })
+  return () => {
+    for (const controller of streams) controller.abort()
+  }
 }

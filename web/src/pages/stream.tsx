@@ -65,21 +65,22 @@ export function StreamPage() {
           {message}
         </p>
       )}
-      <div class="grid">
-        <section class="card wide" aria-labelledby="stream-title">
-          <h2 id="stream-title">
-            Events per 10 s bucket, last 10 minutes{' '}
-            <span class={`badge live-${live}`} data-testid="stream-live">
-              {live}
-            </span>
-          </h2>
-          <Chart
-            title="Low and high event counts per 10-second bucket"
-            series={SERIES}
-            data={data}
-            yLabel="events"
-          />
-        </section>
+      <section class="card" aria-labelledby="stream-title">
+        <h2 id="stream-title">
+          Events per 10 s bucket, last 10 minutes{' '}
+          <span class={`badge live-${live}`} data-testid="stream-live">
+            {live}
+          </span>
+        </h2>
+        <Chart
+          title="Low and high event counts per 10-second bucket"
+          series={SERIES}
+          data={data}
+          yLabel="events"
+          height={280}
+        />
+      </section>
+      <div class="grid three">
         <section class="card stat" aria-label="Low events in the window">
           <h3>Low (≤ 5)</h3>
           <p class="big" style={{ color: '#b8324c' }} data-testid="total-low">
