@@ -35,7 +35,7 @@ export function resolveUpstreams(
 }
 
 const FORWARDED_REQUEST = ['content-type', 'accept', 'authorization', 'idempotency-key', 'last-event-id']
-const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control']
+const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'link', 'etag']
 
 /** Registers `/api/svc/<name>/*`; the returned function ends live (SSE) streams, for shutdown. */
 export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstream[]): () => void {

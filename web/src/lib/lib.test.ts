@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
-import { pageQuery } from './paging.ts'
+import { nextCursorFromLink, pageQuery } from './paging.ts'
 import { mergePoints, toChartData, totals } from './stream.ts'
 import type { Span } from './types.ts'
 import { buildWaterfall } from './waterfall.ts'
@@ -143,5 +143,13 @@ describe('stream points', () => {
       [null, 4],
     ])
     expect(totals([p(0, 1, 'low'), p(0, 2, 'high'), p(1, 3, 'high')])).toEqual({ low: 1, high: 5 })
+  })
+})
+
+describe('nextCursorFromLink', () => {
+  it('reads the next page cursor from a Link header and nothing without rel=next', () => {
+    expect(nextCursorFromLink('</albums?limit=10&cursor=MTA%3D>; rel="next"')).toBe('MTA=')
+    expect(nextCursorFromLink('</albums?cursor=a>; rel="prev"')).toBeUndefined()
+    expect(nextCursorFromLink(null)).toBeUndefined()
   })
 })
