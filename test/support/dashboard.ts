@@ -31,6 +31,8 @@ export async function startStack(
   t: TestContext,
   names: string[],
   env: Record<string, string> = {},
+  /** Extra env per service, from the URLs of those started before it (e.g. ALBUM_STORE_URL). */
+  envFrom: (urls: Record<string, string>) => Record<string, string> = () => ({}),
 ): Promise<TestStack> {
   const config = loadConfig({ HOST: '127.0.0.1', ...env })
   const log = createLogger({ level: 'silent', format: 'json' })
@@ -44,7 +46,7 @@ export async function startStack(
     await telemetry.shutdown()
   })
   const deps = (name: string): ServiceDeps => ({
-    config,
+    config: loadConfig({ HOST: '127.0.0.1', ...env, ...envFrom(urls) }),
     log,
     telemetry: telemetry.forService(name),
     rootTelemetry: telemetry,
