@@ -2,6 +2,8 @@ import { render } from 'preact'
 import { usePoll, useRoute } from './hooks.ts'
 import type { Info } from './lib/types.ts'
 import { AlbumsPage } from './pages/albums.tsx'
+import { CoffeePage } from './pages/coffee.tsx'
+import { DrillsPage } from './pages/drills.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { StreamPage } from './pages/stream.tsx'
@@ -16,6 +18,8 @@ function App() {
     { href: '#/orders', label: 'Orders', show: info?.panels.reception !== false },
     { href: '#/stream', label: 'Stream', show: info?.panels.aggregator === true },
     { href: '#/albums', label: 'Albums', show: info?.panels.albums === true },
+    { href: '#/coffee', label: 'Coffee', show: info?.panels.coffee === true },
+    { href: '#/drills', label: 'Drills', show: info?.panels.coffee === true },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
@@ -23,6 +27,8 @@ function App() {
   if (path.startsWith('/orders/')) page = <OrderPage orderKey={decodeURIComponent(path.slice(8))} />
   else if (path === '/stream') page = <StreamPage />
   else if (path === '/albums') page = <AlbumsPage />
+  else if (path === '/coffee') page = <CoffeePage />
+  else if (path === '/drills') page = <DrillsPage />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />

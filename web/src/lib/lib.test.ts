@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { buildBoard, type CoffeeOrder, faultUpdate } from './coffee.ts'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
 import { nextCursorFromLink, pageQuery } from './paging.ts'
@@ -151,5 +152,46 @@ describe('nextCursorFromLink', () => {
     expect(nextCursorFromLink('</albums?limit=10&cursor=MTA%3D>; rel="next"')).toBe('MTA=')
     expect(nextCursorFromLink('</albums?cursor=a>; rel="prev"')).toBeUndefined()
     expect(nextCursorFromLink(null)).toBeUndefined()
+  })
+})
+
+describe('coffee board and fault form', () => {
+  const order = (id: string, status: string, created: string, ready?: string): CoffeeOrder => ({
+    id,
+    status,
+    customer_name: 'Ann',
+    total: 3,
+    items: [],
+    created_at: created,
+    ...(ready ? { ready_at: ready } : {}),
+  })
+
+  it('puts orders in columns by status, newest first', () => {
+    const board = buildBoard([
+      order('a', 'ready', '2026-01-01T00:00:01Z', '2026-01-01T00:00:09Z'),
+      order('b', 'paid', '2026-01-01T00:00:02Z'),
+      order('c', 'awaiting_payment', '2026-01-01T00:00:03Z'),
+      order('d', 'ready', '2026-01-01T00:00:04Z', '2026-01-01T00:00:05Z'),
+      order('e', 'payment_declined', '2026-01-01T00:00:05Z'),
+    ])
+    expect(board.ready.map((o) => o.id)).toEqual(['a', 'd'])
+    expect(board.brewing.map((o) => o.id)).toEqual(['b'])
+    expect(board.waiting.map((o) => o.id)).toEqual(['c'])
+    expect(board.declined.map((o) => o.id)).toEqual(['e'])
+  })
+
+  it('turns the fault form into the admin API body and names bad fields', () => {
+    expect(faultUpdate({ target: 'payments', errorPercent: '50', latencyMs: '', down: true })).toEqual({
+      body: { target: 'payments', errorRate: 0.5, latencyMs: 0, down: true },
+    })
+    expect(faultUpdate({ target: 'bad target', errorPercent: '150', latencyMs: '1.5', down: false })).toEqual(
+      {
+        problems: [
+          'Target must be a service name',
+          'Error rate must be 0–100 %',
+          'Latency must be whole milliseconds, 0–600000',
+        ],
+      },
+    )
   })
 })
