@@ -18,25 +18,25 @@ test('toggling a payments fault with the admin token opens the breaker on the pa
 
   // A coffee ordered on the page reaches the ready board.
   await page.goto(`${url}/#/coffee`)
-  await page.getByLabel('Name').fill('Ann')
-  await page.getByLabel('Coffee').selectOption('latte')
-  await page.getByLabel('Size').selectOption('large')
+  await page.getByLabel('Name', { exact: true }).fill('Ann')
+  await page.locator('select[name=type]').selectOption('latte')
+  await page.locator('select[name=size]').selectOption('large')
   await page.getByRole('button', { name: 'Order coffee' }).click()
   await page.getByTestId('column-ready').getByText('Ann').waitFor({ timeout: 20_000 })
   await screenshot('coffee-ready-board')
 
   // Without the token the admin API refuses; with it the payments breaker is listed.
   await page.getByRole('link', { name: 'Drills' }).click()
-  await page.getByLabel('Admin token').fill('wrong')
+  await page.locator('input[name=token]').fill('wrong')
   await page.getByRole('button', { name: 'Use token' }).click()
   await page.getByText('The token was refused').waitFor()
-  await page.getByLabel('Admin token').fill(token)
+  await page.locator('input[name=token]').fill(token)
   await page.getByRole('button', { name: 'Use token' }).click()
   const breaker = page.locator('[data-testid^="breaker-"]').filter({ hasText: /payments/ })
   await breaker.getByText('closed').waitFor()
 
   // Payments hard down: the orders' payment calls fail until the breaker opens.
-  await page.getByLabel('Target').fill('payments')
+  await page.locator('input[name=target]').fill('payments')
   await page.getByLabel('Hard down (connections cut)').check()
   await page.getByRole('button', { name: 'Apply fault' }).click()
   await page.getByTestId('active-faults').getByText('payments').waitFor()
