@@ -43,6 +43,12 @@ test('trace viewer follows a span link from the consumer trace to the producer t
   const { page, screenshot } = session
   await page.goto(`${url}/#/traces?attribute=bakery.order_key%3Df00d`)
   await page.getByRole('link', { name: 'receive-order' }).click()
+  // A figure, not an assertion: how long the page took to load on loopback (the issue asks < 1 s).
+  const loadMs = await page.evaluate(() => {
+    const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]
+    return nav ? Math.round(nav.loadEventEnd - nav.startTime) : -1
+  })
+  console.log(`dashboard page load on loopback: ${loadMs} ms`)
   await page.waitForURL(new RegExp(`#/traces/${consumerTrace}`))
   await page.getByRole('button', { name: /baking/ }).click()
   await page.getByText('baker made mistake, redoing').waitFor()
