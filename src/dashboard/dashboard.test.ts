@@ -217,6 +217,7 @@ test('dashboard serves the web app for client routes and a hint when it is not b
   assert.equal(page.status, 200)
   assert.match(await page.text(), /npm run build:web/)
   assert.equal((await fetch(`${url}/api/nothing`)).status, 404)
+  assert.equal((await fetch(`${url}/assets/missing.js`)).status, 404)
   assert.equal((await fetch(`${url}/..%2f..%2fetc%2fpasswd`)).status, 200)
   assert.doesNotMatch(await (await fetch(`${url}/..%2f..%2fetc%2fpasswd`)).text(), /root:/)
 })

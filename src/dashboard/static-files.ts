@@ -47,7 +47,11 @@ export function registerStaticFiles(app: HttpApp, root: string): void {
         .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
         .send(asset)
     }
-    // Client-side routes (#/…) all load index.html.
+    // A missing asset is a 404 (an HTML page in its place would break the app confusingly);
+    // every other path is a client-side route and loads index.html.
+    if (extname(path) !== '') {
+      return reply.code(404).send({ code: 'BKR_HTTP_NOT_FOUND', message: `no file ${path}` })
+    }
     const index = read(join(root, 'index.html'))
     return reply
       .type('text/html; charset=utf-8')
