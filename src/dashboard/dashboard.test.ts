@@ -55,6 +55,10 @@ for (const [encoding, Exporter] of [
       found.traces.map((s: { traceId: string }) => s.traceId),
       [ids.consumerTrace],
     )
+    assert.deepEqual(await (await fetch(`${url}/api/traces/names`)).json(), {
+      services: ['baker'],
+      names: ['POST /orders', 'publish-order', 'receive-order'],
+    })
     const consumer = await (await fetch(`${url}/api/traces/${ids.consumerTrace}`)).json()
     const receive = consumer.spans[0]
     assert.equal(receive.name, 'receive-order')

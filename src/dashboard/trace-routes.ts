@@ -73,6 +73,20 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
     return { traces: store.search(query) }
   })
 
+  // Suggestions for the search form: services and span names among the newest spans.
+  app.get('/api/traces/names', async () => {
+    if (!store) throw storeOff()
+    const services = new Set<string>()
+    const names = new Set<string>()
+    let seen = 0
+    store.each((span) => {
+      services.add(span.service)
+      names.add(span.name)
+      return ++seen < 5000
+    })
+    return { services: [...services].sort(), names: [...names].sort() }
+  })
+
   app.get(
     '/api/traces/:traceId',
     { schema: { params: Type.Object({ traceId: TraceId }) } },

@@ -13,6 +13,10 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
   if (query.get('error') === 'true') params.set('error', 'true')
   const embedded = info?.traces.embedded !== false
   const result = usePoll<{ traces: TraceSummary[] }>(embedded ? `/api/traces?${params}` : undefined, 3000)
+  const suggestions = usePoll<{ services: string[]; names: string[] }>(
+    embedded ? '/api/traces/names' : undefined,
+    10_000,
+  )
   const search = (event: Event) => {
     event.preventDefault()
     const next = new URLSearchParams()
@@ -20,12 +24,19 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
     if (errorsOnly) next.set('error', 'true')
     location.hash = `#/traces?${next}`
   }
-  const field = (name: (typeof FIELDS)[number], label: string, placeholder: string, numeric = false) => (
+  const field = (
+    name: (typeof FIELDS)[number],
+    label: string,
+    placeholder: string,
+    numeric = false,
+    list: string | undefined = undefined,
+  ) => (
     <label>
       {label}
       <input
         name={name}
         type="text"
+        list={list}
         inputMode={numeric ? 'numeric' : undefined}
         pattern={numeric ? '[0-9]*' : undefined}
         placeholder={placeholder}
@@ -48,8 +59,18 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
         </p>
       )}
       <form class="card search" onSubmit={search} aria-label="Search traces">
-        {field('service', 'Service', 'reception')}
-        {field('name', 'Span name', 'receive-order')}
+        {field('service', 'Service', 'reception', false, 'trace-services')}
+        {field('name', 'Span name', 'receive-order', false, 'trace-names')}
+        <datalist id="trace-services">
+          {suggestions.data?.services.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <datalist id="trace-names">
+          {suggestions.data?.names.map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
         {field('attribute', 'Attribute', 'bakery.order_key=…')}
         {field('minDurationMs', 'Min duration (ms)', '0', true)}
         <label class="check">
