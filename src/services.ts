@@ -23,6 +23,14 @@ export const services: readonly ServiceDefinition[] = [
     load: async () => (await import('./bakery/reception/index.ts')).createReception,
   },
   {
+    name: 'baker',
+    system: 'bakery',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Bakery worker: bakes the orders from the orders queue',
+    load: async () => (await import('./bakery/baker/index.ts')).createBaker,
+  },
+  {
     name: 'dashboard',
     system: 'dashboard',
     kind: 'http',
