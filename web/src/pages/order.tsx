@@ -62,7 +62,18 @@ export function OrderPage({ orderKey }: { orderKey: string }) {
             <p>
               Status: <strong data-testid="order-status">{status}</strong>
             </p>
-            <p class="muted small">Ordered at {order.data.orderTime}</p>
+            <p class="muted small">
+              Ordered at {order.data.orderTime}
+              {order.data.finishedTime && (
+                <>
+                  {' '}
+                  · finished after{' '}
+                  <strong data-testid="order-took">
+                    {formatDuration(Date.parse(order.data.finishedTime) - Date.parse(order.data.orderTime))}
+                  </strong>
+                </>
+              )}
+            </p>
           </section>
           <section class="card" aria-labelledby="traces-title">
             <h2 id="traces-title">Linked traces</h2>

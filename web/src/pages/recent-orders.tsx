@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { usePoll } from '../hooks.ts'
+import { formatDuration } from '../lib/format.ts'
 import { pageQuery } from '../lib/paging.ts'
 import type { Order } from '../lib/types.ts'
 
@@ -50,6 +51,9 @@ export function RecentOrders() {
             <th scope="col">Customer</th>
             <th scope="col">Ordered</th>
             <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Took
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -65,6 +69,9 @@ export function RecentOrders() {
               <td>{new Date(o.orderTime).toLocaleTimeString()}</td>
               <td>
                 <span class={`badge status-${o.status}`}>{o.status}</span>
+              </td>
+              <td class="num">
+                {o.finishedTime ? formatDuration(Date.parse(o.finishedTime) - Date.parse(o.orderTime)) : ''}
               </td>
             </tr>
           ))}
