@@ -7,7 +7,7 @@ test('dashboard places an order, watches it reach finished and follows its consu
   buildWeb()
   const session = await openBrowser(t)
   if (!session) return
-  const { url } = await startStack(t, ['reception', 'baker'])
+  const { url } = await startStack(t, ['reception', 'baker'], { BAKERY_ORDER_JOURNEY: 'false' })
   const { page, screenshot } = session
 
   await page.goto(url)
