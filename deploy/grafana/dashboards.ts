@@ -1,0 +1,204 @@
+// Compact specs of Bakery's Grafana dashboards; scripts/grafana-dashboards.ts renders them to
+// JSON. Queries use the Prometheus names of the OpenTelemetry instruments in src/ (dots become
+// underscores, counters end in _total, histograms add _bucket/_sum/_count) and `job` = service.
+
+export interface PanelSpec {
+  title: string
+  unit: string
+  queries: { expr: string; legend: string }[]
+  /** timeseries (default) or stat. */
+  type?: 'timeseries' | 'stat'
+  description?: string
+}
+
+export interface DashboardSpec {
+  uid: string
+  title: string
+  description: string
+  tags: string[]
+  /** Regex of the `job` values (services) the dashboard's variable offers. */
+  jobs: string
+  panels: PanelSpec[]
+}
+
+const q = (expr: string, legend: string) => ({ expr, legend })
+const RATE = '$__rate_interval'
+const JOB = 'job=~"$job"'
+
+/** Requests, errors and duration of the HTTP services selected by $job. */
+function red(): PanelSpec[] {
+  const duration = (quantile: number) =>
+    q(
+      `histogram_quantile(${quantile}, sum by (job, le) (rate(http_server_request_duration_bucket{${JOB}}[${RATE}])))`,
+      `{{job}} p${Math.round(quantile * 100)}`,
+    )
+  return [
+    {
+      title: 'Requests per second by route',
+      unit: 'reqps',
+      queries: [
+        q(
+          `sum by (job, http_route, http_request_method) (rate(http_server_request_duration_count{${JOB}}[${RATE}]))`,
+          '{{job}} {{http_request_method}} {{http_route}}',
+        ),
+      ],
+    },
+    {
+      title: 'Error ratio (5xx)',
+      unit: 'percentunit',
+      queries: [
+        q(
+          `sum by (job) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"5.."}[${RATE}])) / sum by (job) (rate(http_server_request_duration_count{${JOB}}[${RATE}]))`,
+          '{{job}}',
+        ),
+      ],
+    },
+    {
+      title: 'Client errors (4xx) per second',
+      unit: 'reqps',
+      queries: [
+        q(
+          `sum by (job, http_response_status_code) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"4.."}[${RATE}]))`,
+          '{{job}} {{http_response_status_code}}',
+        ),
+      ],
+    },
+    { title: 'Request duration', unit: 's', queries: [duration(0.5), duration(0.95), duration(0.99)] },
+  ]
+}
+
+const runtime: DashboardSpec = {
+  uid: 'bakery-runtime',
+  title: 'Bakery / Runtime',
+  description: 'Node.js runtime of every Bakery process: event loop, heap, GC, memory and CPU',
+  tags: ['bakery', 'runtime'],
+  jobs: '.*',
+  panels: [
+    {
+      title: 'Event loop delay p99',
+      unit: 's',
+      queries: [q(`max by (job, instance) (nodejs_eventloop_delay_p99{${JOB}})`, '{{job}} {{instance}}')],
+    },
+    {
+      title: 'Event loop utilisation',
+      unit: 'percentunit',
+      queries: [q(`max by (job, instance) (nodejs_eventloop_utilization{${JOB}})`, '{{job}} {{instance}}')],
+    },
+    {
+      title: 'Heap used',
+      unit: 'bytes',
+      queries: [q(`sum by (job, instance) (v8js_memory_heap_used{${JOB}})`, '{{job}} {{instance}}')],
+    },
+    {
+      title: 'Resident memory',
+      unit: 'bytes',
+      queries: [q(`max by (job, instance) (process_memory_usage{${JOB}})`, '{{job}} {{instance}}')],
+    },
+    {
+      title: 'GC pause time per second',
+      unit: 's',
+      queries: [
+        q(
+          `sum by (job, v8js_gc_type) (rate(v8js_gc_duration_sum{${JOB}}[${RATE}]))`,
+          '{{job}} {{v8js_gc_type}}',
+        ),
+      ],
+    },
+    {
+      title: 'CPU (cores)',
+      unit: 'short',
+      queries: [
+        q(`sum by (job, instance) (rate(process_cpu_time_total{${JOB}}[${RATE}]))`, '{{job}} {{instance}}'),
+      ],
+    },
+  ],
+}
+
+const orders: DashboardSpec = {
+  uid: 'bakery-orders',
+  title: 'Bakery / Orders overview',
+  description: 'The bakery order pipeline: reception API, the orders queue and its dead letters',
+  tags: ['bakery', 'orders'],
+  jobs: 'reception|baker',
+  panels: [
+    ...red(),
+    {
+      title: 'Orders queue depth',
+      unit: 'short',
+      description: "RabbitMQ's per-queue metrics (job rabbitmq in deploy/prometheus/prometheus.yml)",
+      queries: [
+        q('sum by (queue) (rabbitmq_queue_messages_ready{queue=~"orders.*"})', 'ready {{queue}}'),
+        q('sum by (queue) (rabbitmq_queue_messages_unacked{queue=~"orders.*"})', 'unacked {{queue}}'),
+      ],
+    },
+    {
+      title: 'Dead-lettered orders',
+      unit: 'short',
+      queries: [q('sum by (queue) (rabbitmq_queue_messages{queue=~".*(dlq|dead).*"})', '{{queue}}')],
+    },
+  ],
+}
+
+const albums: DashboardSpec = {
+  uid: 'bakery-albums',
+  title: 'Bakery / Album store and proxy',
+  description: 'Rate, errors and duration of the album store and the album proxy',
+  tags: ['bakery', 'albums'],
+  jobs: 'album.*',
+  panels: red(),
+}
+
+export const dashboards: readonly DashboardSpec[] = [orders, albums, runtime]
+
+/** The Grafana JSON model (schemaVersion 39) of one dashboard. */
+export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
+  const datasource = { type: 'prometheus', uid: 'prometheus' }
+  const panels = spec.panels.map((panel, i) => ({
+    id: i + 1,
+    type: panel.type ?? 'timeseries',
+    title: panel.title,
+    description: panel.description ?? '',
+    datasource,
+    gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
+    fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
+    options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true } },
+    targets: panel.queries.map((query, j) => ({
+      refId: String.fromCharCode(65 + j),
+      datasource,
+      expr: query.expr,
+      legendFormat: query.legend,
+      // Exemplars link a latency point to its trace in Jaeger when the backend stores them.
+      exemplar: query.expr.includes('_bucket'),
+    })),
+  }))
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    tags: spec.tags,
+    editable: true,
+    schemaVersion: 39,
+    version: 1,
+    refresh: '10s',
+    time: { from: 'now-30m', to: 'now' },
+    timezone: 'browser',
+    templating: {
+      list: [
+        {
+          name: 'job',
+          label: 'service',
+          type: 'query',
+          datasource,
+          query: { query: 'label_values(target_info, job)', refId: 'job' },
+          regex: `/^(${spec.jobs})$/`,
+          includeAll: true,
+          multi: true,
+          current: { text: 'All', value: '$__all' },
+          refresh: 2,
+        },
+      ],
+    },
+    annotations: { list: [] },
+    panels,
+  }
+}
