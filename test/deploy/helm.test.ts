@@ -157,12 +157,32 @@ test('helm template scales a worker on its queue depth when asked', () => {
 })
 
 test('kubernetes schema validation rejects a rendered Deployment that breaks the schema', async () => {
-  const manifests = renderChart(CHART, [], ['--set', 'services.reception.port=http-port'])
-  const deployment = find(manifests, 'Deployment', 'bakery-reception')
+  const deployment = structuredClone(find(renderChart(CHART), 'Deployment', 'bakery-reception')) as Deployment
   assert.ok(deployment)
+  const port = (
+    deployment.spec.template.spec.containers[0] as unknown as { ports: { containerPort: unknown }[] }
+  ).ports[0]
+  assert.ok(port)
+  port.containerPort = 'http-port'
   await assert.rejects(validateManifest(deployment), /containerPort must be integer/)
   await assert.rejects(
     validateManifest({ apiVersion: 'bakery.dev/v1', kind: 'Oven' }),
     /no Kubernetes schema/,
   )
+})
+
+test('helm values schema rejects a service of an unknown kind or a bad port', () => {
+  for (const bad of [
+    'services.reception.kind=cron',
+    'services.reception.port=http-port',
+    'image.tag=latest',
+  ]) {
+    const result = helm(['template', 'bakery', CHART, '--set', bad])
+    assert.notEqual(result.status, 0, `${bad} was accepted`)
+    assert.match(
+      result.stderr,
+      /values don't meet the specifications|value must be|got string|does not match/,
+      result.stderr,
+    )
+  }
 })
