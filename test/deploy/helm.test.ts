@@ -3,7 +3,8 @@
 // against the service catalogue (src/services.ts) and the config schema.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { catalogue, defaultPort, schemaEnvNames, secretEnvNames } from '../support/deploy.ts'
+import { parse } from 'yaml'
+import { catalogue, defaultPort, readRepoFile, schemaEnvNames, secretEnvNames } from '../support/deploy.ts'
 import { helm, type Manifest, renderChart } from '../support/helm.ts'
 import { validateManifest } from '../support/kube-schema.ts'
 
@@ -184,5 +185,30 @@ test('helm values schema rejects a service of an unknown kind or a bad port', ()
       /values don't meet the specifications|value must be|got string|does not match/,
       result.stderr,
     )
+  }
+})
+
+test('helm runs `bakery migrate` as a pre-install/pre-upgrade hook Job exactly when the CLI has it', async () => {
+  const cliHasMigrate = readRepoFile('src/cli.ts').includes("'migrate'")
+  const values = parse(readRepoFile(`${CHART}/values.yaml`)) as { migrations: { enabled: boolean } }
+  assert.equal(values.migrations.enabled, cliHasMigrate, 'migrations.enabled follows src/cli.ts')
+  for (const extra of [
+    ['--set', 'migrations.enabled=true'],
+    ['--set', 'migrations.enabled=true', '-f', PRODUCTION],
+  ]) {
+    const manifests = renderChart(CHART, [], extra)
+    const job = find(manifests, 'Job', 'bakery-migrate') as
+      | (Manifest & { spec: { template: { spec: { containers: Container[] } } } })
+      | undefined
+    assert.ok(job)
+    assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade')
+    assert.deepEqual(job.spec.template.spec.containers[0]?.args, ['migrate'])
+    const hookConfig = find(manifests, 'ConfigMap', 'bakery-migrate')
+    assert.equal(
+      hookConfig?.metadata.annotations?.['helm.sh/hook-weight'],
+      '-10',
+      'settings exist before the Job',
+    )
+    for (const manifest of manifests) await validateManifest(manifest)
   }
 })
