@@ -128,6 +128,14 @@ test('helm template in production autoscales every service and exposes the HTTP 
     )
   }
   assert.equal(byKind(manifests, 'Secret').length, 0, 'production reads an existing Secret')
+  const monitor = byKind(manifests, 'ServiceMonitor')[0] as
+    | (Manifest & { spec: { jobLabel: string } })
+    | undefined
+  assert.equal(
+    monitor?.spec.jobLabel,
+    'app.kubernetes.io/component',
+    'job = service name, as the dashboards expect',
+  )
   const ingress = byKind(manifests, 'Ingress')[0] as
     | (Manifest & { spec: { rules: { http: { paths: unknown[] } }[] } })
     | undefined

@@ -11,9 +11,14 @@ async function modelFor(apiVersion: string, kind: string): Promise<ModelClass> {
   const key = `${apiVersion}/${kind}`
   const cached = cache.get(key)
   if (cached) return cached
+  // Core and built-in groups come with kubernetes-models; the Prometheus Operator's CRDs with
+  // @kubernetes-models/prometheus-operator.
+  const pkg = apiVersion.startsWith('monitoring.coreos.com/')
+    ? '@kubernetes-models/prometheus-operator'
+    : 'kubernetes-models'
   let module: Record<string, unknown>
   try {
-    module = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, unknown>
+    module = (await import(`${pkg}/${apiVersion}/${kind}`)) as Record<string, unknown>
   } catch (error) {
     throw new Error(`no Kubernetes schema for ${key} (unknown or removed API)`, { cause: error })
   }
