@@ -22,6 +22,14 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Bakery order API (POST /orders, GET /orders/:key)',
     load: async () => (await import('./bakery/reception/index.ts')).createReception,
   },
+  {
+    name: 'baker',
+    system: 'bakery',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Bakery worker: bakes the orders from the orders queue',
+    load: async () => (await import('./bakery/baker/index.ts')).createBaker,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

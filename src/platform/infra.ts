@@ -3,10 +3,13 @@
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import type { Logger } from './log/index.ts'
+import { openQueue, type Queue } from './queue/index.ts'
 
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
+  /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
+  queue(): Promise<Queue>
   close(): Promise<void>
 }
 
@@ -30,6 +33,7 @@ export function createInfra(config: Config, log: Logger): Infra {
         log: log.child({ adapter: 'database' }),
       }),
     ),
+    queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
     async close() {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))

@@ -78,6 +78,46 @@ export const schema = {
     secret: true,
   }),
 
+  // --- bakery orders (issue 4)
+  bakeTimeScale: decimal('BAKE_TIME_SCALE', 1, {
+    min: 0,
+    max: 100,
+    doc: 'Factor on the seed bake times (FNV-1a-32 of the pastry mod 100 ms); 0 = no bake delay',
+  }),
+  bakerPrefetch: integer('BAKER_PREFETCH', 100, {
+    min: 1,
+    max: 10000,
+    doc: 'Orders one baker process works on at once (unacked messages)',
+  }),
+  bakerMistakeRate: decimal('BAKER_MISTAKE_RATE', 0.1, {
+    min: 0,
+    max: 1,
+    doc: 'Probability that a bake is a "mistake" and is done again (seed: 0.1)',
+  }),
+  bakerMaxAttempts: integer('BAKER_MAX_ATTEMPTS', 5, {
+    min: 1,
+    max: 100,
+    doc: 'Attempts per order message before it goes to orders.dead',
+  }),
+  bakerRetryDelayMs: integer('BAKER_RETRY_DELAY_MS', 200, {
+    min: 1,
+    max: 60000,
+    doc: 'First retry delay of a failed order message (doubles per attempt, capped at 10 s)',
+  }),
+  ordersQueue: text('BAKERY_ORDERS_QUEUE', 'orders', {
+    maxLength: 200,
+    doc: 'Queue of the bakery orders (dead letters go to <name>.dead); change it to run several bakeries on one broker',
+  }),
+  ordersSchema: text('BAKERY_ORDERS_SCHEMA', 'bakery', {
+    maxLength: 63,
+    doc: 'PostgreSQL schema of the bakery orders and their outbox (lowercase letters, digits, _)',
+  }),
+  outboxPollMs: integer('BAKERY_OUTBOX_POLL_MS', 5000, {
+    min: 100,
+    max: 600000,
+    doc: 'How often the outbox relay looks for messages a crashed process left unpublished',
+  }),
+
   // --- telemetry (standard OpenTelemetry names)
   otelSdkDisabled: flag('OTEL_SDK_DISABLED', false, { doc: 'Turn tracing and OTel metrics off' }),
   otelServiceName: optionalText('OTEL_SERVICE_NAME', {

@@ -1,0 +1,199 @@
+// The order store on the database port: the same parameterised SQL on PostgreSQL and PGlite.
+// Every write takes a batch (unnest arrays), so callers group concurrent work into one statement.
+// Status only moves forward: pending → baking → finished; a redelivery cannot move it back.
+import type { Database, Queryable } from '../../platform/db/index.ts'
+import { type OutboxEntry, outboxInsert } from '../../platform/outbox/index.ts'
+
+export type OrderStatus = 'pending' | 'baking' | 'finished'
+export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'baking', 'finished']
+
+export interface OrderRecord {
+  seq: string
+  orderKey: string
+  customer: string
+  pastry: string
+  orderTime: Date
+  status: OrderStatus
+  finishedTime: Date | null
+}
+
+export interface NewOrder {
+  orderKey: string
+  customer: string
+  pastry: string
+  orderTime: Date
+  idempotencyKey: string | undefined
+}
+
+export interface Claimed {
+  pastry: string
+  orderTime: Date
+  bakes: number
+}
+
+export interface OrderPage {
+  orders: OrderRecord[]
+  /** Pass back as `cursor` for the next (older) page; absent on the last page. */
+  nextCursor: string | undefined
+}
+
+export interface OrderStore {
+  /**
+   * Inserts orders and, for each one created, its outbox message (messageId = orderKey) in ONE
+   * statement: atomic without BEGIN/COMMIT round trips. Replays of an idempotency key yield the
+   * existing key, created=false and no message.
+   */
+  insertWithOutbox(
+    orders: readonly NewOrder[],
+    messages: readonly OutboxEntry['message'][],
+  ): Promise<{ orderKey: string; created: boolean; outboxId: string | undefined }[]>
+  get(orderKey: string): Promise<OrderRecord | undefined>
+  list(query: { status?: OrderStatus; limit: number; cursor?: string }): Promise<OrderPage>
+  /** Moves pending (or re-delivered baking) orders to baking; finished and unknown keys are absent. */
+  claim(keys: readonly string[]): Promise<Map<string, Claimed>>
+  /** Moves baking orders to finished; returns the keys that moved. */
+  finish(keys: readonly string[], at: Date): Promise<Set<string>>
+  /** Current status, for orders a claim did not return. */
+  statusOf(orderKey: string): Promise<OrderStatus | undefined>
+}
+
+interface Row {
+  seq: string
+  order_key: string
+  customer: string
+  pastry: string
+  order_time: Date | string
+  status: OrderStatus
+  finished_time: Date | string | null
+}
+
+const COLUMNS = 'seq::text AS seq, order_key, customer, pastry, order_time, status, finished_time'
+
+function toRecord(row: Row): OrderRecord {
+  return {
+    seq: row.seq,
+    orderKey: row.order_key,
+    customer: row.customer,
+    pastry: row.pastry,
+    orderTime: new Date(row.order_time),
+    status: row.status,
+    finishedTime: row.finished_time === null ? null : new Date(row.finished_time),
+  }
+}
+
+export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
+  const orders = `${schema}.orders`
+  const outbox = outboxInsert(schema, 6, 'WHERE m IN (SELECT order_key FROM new_orders)')
+  const insertWithOutboxSql = `WITH new_orders AS (
+      INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key)
+        SELECT k, c, p, t, 'pending', i
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, c, p, t, i)
+        ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING order_key
+    ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
+    SELECT message_id AS order_key, id::text AS id FROM new_outbox`
+
+  async function existingKeys(q: Queryable, idempotencyKeys: string[]): Promise<Map<string, string>> {
+    const found = await q.query<{ idempotency_key: string; order_key: string }>(
+      `SELECT idempotency_key, order_key FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
+      [idempotencyKeys],
+    )
+    return new Map(found.rows.map((r) => [r.idempotency_key, r.order_key]))
+  }
+
+  return {
+    async insertWithOutbox(batch, messages) {
+      if (batch.length === 0) return []
+      const { rows } = await db.query<{ order_key: string; id: string }>(
+        insertWithOutboxSql,
+        [
+          batch.map((o) => o.orderKey),
+          batch.map((o) => o.customer),
+          batch.map((o) => o.pastry),
+          batch.map((o) => o.orderTime.toISOString()),
+          batch.map((o) => o.idempotencyKey ?? null),
+          ...outbox.params(messages),
+        ],
+        { name: `${schema}.orders.insert_with_outbox` },
+      )
+      const created = new Map(rows.map((r) => [r.order_key, r.id]))
+      const replays = batch.filter((o) => !created.has(o.orderKey) && o.idempotencyKey !== undefined)
+      const existing =
+        replays.length > 0
+          ? await existingKeys(
+              db,
+              replays.map((o) => o.idempotencyKey as string),
+            )
+          : new Map<string, string>()
+      return batch.map((o) => {
+        const outboxId = created.get(o.orderKey)
+        if (outboxId !== undefined) return { orderKey: o.orderKey, created: true, outboxId }
+        const key = o.idempotencyKey === undefined ? undefined : existing.get(o.idempotencyKey)
+        if (!key) throw new Error(`order ${o.orderKey} was neither inserted nor found`)
+        return { orderKey: key, created: false, outboxId: undefined }
+      })
+    },
+
+    async get(orderKey) {
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM ${orders} WHERE order_key = $1`,
+        [orderKey],
+        {
+          name: `${schema}.orders.get`,
+        },
+      )
+      return rows[0] ? toRecord(rows[0]) : undefined
+    },
+
+    async list({ status, limit, cursor }) {
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM ${orders}
+          WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR seq < $2)
+          ORDER BY seq DESC LIMIT $3`,
+        [status ?? null, cursor ?? null, limit + 1],
+      )
+      const page = rows.slice(0, limit).map(toRecord)
+      return { orders: page, nextCursor: rows.length > limit ? page.at(-1)?.seq : undefined }
+    },
+
+    async claim(keys) {
+      const { rows } = await db.query<{
+        order_key: string
+        pastry: string
+        order_time: Date | string
+        bakes: number
+      }>(
+        `UPDATE ${orders} SET status = 'baking', baking_time = now(), bakes = bakes + 1
+          WHERE order_key = ANY($1::text[]) AND status IN ('pending', 'baking')
+          RETURNING order_key, pastry, order_time, bakes`,
+        [keys],
+        { name: `${schema}.orders.claim` },
+      )
+      return new Map(
+        rows.map((r) => [
+          r.order_key,
+          { pastry: r.pastry, orderTime: new Date(r.order_time), bakes: Number(r.bakes) },
+        ]),
+      )
+    },
+
+    async finish(keys, at) {
+      const { rows } = await db.query<{ order_key: string }>(
+        `UPDATE ${orders} SET status = 'finished', finished_time = $2
+          WHERE order_key = ANY($1::text[]) AND status = 'baking'
+          RETURNING order_key`,
+        [keys, at.toISOString()],
+        { name: `${schema}.orders.finish` },
+      )
+      return new Set(rows.map((r) => r.order_key))
+    },
+
+    async statusOf(orderKey) {
+      const { rows } = await db.query<{ status: OrderStatus }>(
+        `SELECT status FROM ${orders} WHERE order_key = $1`,
+        [orderKey],
+      )
+      return rows[0]?.status
+    },
+  }
+}
