@@ -121,9 +121,55 @@ const orders: DashboardSpec = {
   tags: ['bakery', 'orders'],
   jobs: 'reception|baker',
   panels: [
-    ...red(),
     {
-      title: 'Orders queue depth',
+      title: 'Orders per second: accepted, published, finished, dead-lettered',
+      unit: 'ops',
+      queries: [
+        q(`sum(rate(bakery_orders_accepted_total[${RATE}]))`, 'accepted'),
+        q(`sum(rate(bakery_orders_published_total[${RATE}]))`, 'published'),
+        q(`sum(rate(bakery_orders_finished_total[${RATE}]))`, 'finished'),
+        q(`sum(rate(bakery_orders_dead_lettered_total[${RATE}]))`, 'dead-lettered'),
+      ],
+    },
+    {
+      title: 'Orders finished per second by pastry',
+      unit: 'ops',
+      queries: [
+        q(`sum by (bakery_pastry) (rate(bakery_orders_finished_total[${RATE}]))`, '{{bakery_pastry}}'),
+      ],
+    },
+    {
+      title: 'Time on queue and order completion',
+      unit: 'ms',
+      queries: [
+        q(
+          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_on_queue_bucket[${RATE}])))`,
+          'on queue p50',
+        ),
+        q(
+          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_on_queue_bucket[${RATE}])))`,
+          'on queue p99',
+        ),
+        q(
+          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_to_completion_bucket[${RATE}])))`,
+          'completion p50',
+        ),
+        q(
+          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_to_completion_bucket[${RATE}])))`,
+          'completion p99',
+        ),
+      ],
+    },
+    {
+      title: 'Queue depth (orders and its dead-letter queue)',
+      unit: 'short',
+      description: "The baker's own gauge; works with the embedded queue and RabbitMQ alike",
+      queries: [
+        q('max by (messaging_destination_name) (bakery_queue_depth)', '{{messaging_destination_name}}'),
+      ],
+    },
+    {
+      title: 'RabbitMQ: ready and unacked orders',
       unit: 'short',
       description: "RabbitMQ's per-queue metrics (job rabbitmq in deploy/prometheus/prometheus.yml)",
       queries: [
@@ -131,11 +177,7 @@ const orders: DashboardSpec = {
         q('sum by (queue) (rabbitmq_queue_messages_unacked{queue=~"orders.*"})', 'unacked {{queue}}'),
       ],
     },
-    {
-      title: 'Dead-lettered orders',
-      unit: 'short',
-      queries: [q('sum by (queue) (rabbitmq_queue_messages{queue=~".*(dlq|dead).*"})', '{{queue}}')],
-    },
+    ...red(),
   ],
 }
 

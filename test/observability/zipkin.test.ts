@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startCli } from '../support/cli.ts'
+import { isolatedServers } from '../support/isolated-servers.ts'
 import { stopProcess, waitFor } from '../support/processes.ts'
-import { startZipkin } from '../support/zipkin.ts'
+import { requireServer } from '../support/servers.ts'
+import { startZipkin, type ZipkinSpan } from '../support/zipkin.ts'
 
 test('zipkin receives the reception server span under service name reception', async (t) => {
   const zipkin = await startZipkin(t)
@@ -29,4 +31,79 @@ test('zipkin receives the reception server span under service name reception', a
   assert.equal(server.localEndpoint?.serviceName, 'reception')
   assert.equal(server.parentId, 'cd'.repeat(8), 'the incoming traceparent is the parent')
   assert.equal(server.tags?.['http.route'], '/')
+})
+
+test('zipkin shows an order crossing separate reception and baker processes with service names and parents', async (t) => {
+  const amqp = await requireServer(t, 'amqp')
+  const postgres = await requireServer(t, 'postgres')
+  if (!amqp || !postgres) return
+  const isolated = await isolatedServers(t, amqp, postgres)
+  const zipkin = await startZipkin(t)
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: isolated.databaseUrl,
+    AMQP_URL: isolated.amqpUrl,
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
+    BAKE_TIME_SCALE: '0',
+    BAKER_MISTAKE_RATE: '0',
+  }
+  const baker = startCli(['baker'], ['baker'], env)
+  t.after(() => stopProcess(baker.child))
+  const reception = startCli(['reception'], ['reception'], env)
+  t.after(() => stopProcess(reception.child))
+  const [{ reception: url }] = await Promise.all([reception.urls, baker.urls])
+  assert.ok(url)
+
+  const accepted = await fetch(`${url}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ customer: 'homer', pastry: 'croissant' }),
+  })
+  assert.equal(accepted.status, 202)
+  const { orderKey } = (await accepted.json()) as { orderKey: string }
+  await waitFor('the order finished', 30_000, async () => {
+    const order = (await (await fetch(`${url}/orders/${orderKey}`)).json()) as { status: string }
+    return order.status === 'finished' ? true : undefined
+  })
+
+  // The order's key finds its traces in Zipkin (span tags), on both sides of the queue.
+  const byKey = async (tag: string, root: string) =>
+    waitFor(`the ${root} trace tagged ${tag}=${orderKey}`, 30_000, async () => {
+      const traces = await zipkin.search(`${tag}=${orderKey}`)
+      return traces.find((trace) => trace.some((s) => s.name === root))
+    })
+  const receptionTrace = await byKey('db.order_key', 'post /orders')
+  const bakerTrace = await byKey('bakery.order_key', 'receive-order')
+
+  const one = (trace: ZipkinSpan[], name: string) => {
+    const found = trace.filter((s) => s.name === name)
+    assert.equal(found.length, 1, `one ${name} span in ${JSON.stringify(trace.map((s) => s.name))}`)
+    return found[0] as ZipkinSpan
+  }
+  const server = one(receptionTrace, 'post /orders')
+  const create = one(receptionTrace, 'create-order')
+  const publish = await waitFor('publish-order in the reception trace', 20_000, async () => {
+    const trace = await zipkin.trace(server.traceId)
+    return trace.find((s) => s.name === 'publish-order')
+  })
+  for (const span of [server, create, publish])
+    assert.equal(span.localEndpoint?.serviceName, 'reception', span.name)
+  assert.equal(server.kind, 'SERVER')
+  assert.equal(server.parentId, undefined, 'the request starts the trace')
+  assert.equal(create.parentId, server.id, 'create-order is a child of the request')
+  assert.equal(publish.kind, 'PRODUCER')
+  assert.equal(publish.parentId, server.id, 'publish-order is a child of the request')
+
+  const receive = one(bakerTrace, 'receive-order')
+  const processing = one(bakerTrace, 'processing-order')
+  const baking = one(bakerTrace, 'baking')
+  for (const span of [receive, processing, baking])
+    assert.equal(span.localEndpoint?.serviceName, 'baker', span.name)
+  assert.equal(receive.kind, 'CONSUMER')
+  assert.notEqual(receive.traceId, server.traceId, 'the consumer starts a new trace (linked, not parented)')
+  assert.equal(receive.parentId, undefined)
+  assert.equal(processing.parentId, receive.id)
+  assert.equal(baking.parentId, processing.id)
+  assert.equal(baking.tags?.['baker.pastry'], 'croissant')
 })

@@ -28,6 +28,8 @@ export interface Zipkin {
   spansEndpoint: string
   traces(serviceName: string): Promise<ZipkinSpan[][]>
   trace(traceId: string): Promise<ZipkinSpan[]>
+  /** Traces with a span matching Zipkin's annotationQuery, e.g. `bakery.order_key=abc`. */
+  search(annotationQuery: string): Promise<ZipkinSpan[][]>
 }
 
 export async function startZipkin(t: TestContext): Promise<Zipkin> {
@@ -69,5 +71,7 @@ export async function startZipkin(t: TestContext): Promise<Zipkin> {
     spansEndpoint: `${url}/api/v2/spans`,
     traces: (serviceName) => get(`/api/v2/traces?serviceName=${encodeURIComponent(serviceName)}&limit=100`),
     trace: (traceId) => get(`/api/v2/trace/${traceId}`),
+    search: (annotationQuery) =>
+      get(`/api/v2/traces?annotationQuery=${encodeURIComponent(annotationQuery)}&limit=10&lookback=3600000`),
   }
 }
