@@ -44,7 +44,7 @@ test('image content runs every service with production dependencies only', async
   t.after(() => stopProcess(all.child))
   const urls = await all.urls
   for (const name of http) {
-    const response = await fetch(`${urls[name]}/healthz`)
+    const response = await fetch(`${urls[name]}/healthz`, { signal: AbortSignal.timeout(5_000) })
     assert.equal(response.status, 200, name)
   }
 })

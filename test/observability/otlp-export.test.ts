@@ -51,7 +51,7 @@ test('a service started alone exports its metrics and spans over OTLP/HTTP with 
   })
   t.after(() => stopProcess(reception.child))
   const { reception: url } = await reception.urls
-  assert.equal((await fetch(`${url}/`)).status, 200)
+  assert.equal((await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) })).status, 200)
 
   const serviceName = (payload: ResourcePayload) =>
     payload.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue

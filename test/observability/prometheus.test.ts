@@ -64,7 +64,9 @@ interface Vector {
 }
 
 async function query(base: string, promql: string): Promise<Vector[]> {
-  const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`)
+  const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`, {
+    signal: AbortSignal.timeout(5_000),
+  })
   const body = (await response.json()) as { status: string; data: { result: Vector[] } }
   assert.equal(body.status, 'success', promql)
   return body.data.result
@@ -87,7 +89,8 @@ test('prometheus scrapes a running bakery and its API returns the services serie
   const urls = await bakery.urls
   // Some traffic, so the HTTP duration histogram has points (the probes are not measured).
   for (const url of Object.values(urls)) {
-    for (let i = 0; i < 3; i++) await (await fetch(`${url}/`)).arrayBuffer()
+    for (let i = 0; i < 3; i++)
+      await (await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) })).arrayBuffer()
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'bakery-prometheus-'))
@@ -119,7 +122,7 @@ test('prometheus scrapes a running bakery and its API returns the services serie
   t.after(() => stopProcess(server))
 
   await waitFor(`prometheus ready (${log})`, 30_000, async () =>
-    (await fetch(`${base}/-/ready`)).ok ? true : undefined,
+    (await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined,
   )
   const jobs = Object.keys(urls)
   await waitFor('every bakery target up', 30_000, async () => {
@@ -141,7 +144,9 @@ test('prometheus scrapes a running bakery and its API returns the services serie
   await series('process_cpu_time_total{cpu_mode="user"}')
 
   // The scan behind the dashboard test must name every family Prometheus really stored.
-  const names = (await (await fetch(`${base}/api/v1/label/__name__/values`)).json()) as { data: string[] }
+  const names = (await (
+    await fetch(`${base}/api/v1/label/__name__/values`, { signal: AbortSignal.timeout(5_000) })
+  ).json()) as { data: string[] }
   const exported = exportedSeriesNames()
   const bakeryNames = names.data.filter(
     (n) => !n.startsWith('scrape_') && !n.startsWith('prometheus_') && n !== 'up',

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startCli } from '../support/cli.ts'
-import { isolatedServers } from '../support/isolated-servers.ts'
+import { isolatedOrders } from '../support/isolated-servers.ts'
 import { stopProcess, waitFor } from '../support/processes.ts'
 import { requireServer } from '../support/servers.ts'
 import { startZipkin, type ZipkinSpan } from '../support/zipkin.ts'
@@ -19,6 +19,7 @@ test('zipkin receives the reception server span under service name reception', a
   t.after(() => stopProcess(reception.child))
   const { reception: url } = await reception.urls
   const response = await fetch(`${url}/`, {
+    signal: AbortSignal.timeout(5_000),
     headers: { traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` },
   })
   assert.equal(response.status, 200)
@@ -37,13 +38,12 @@ test('zipkin shows an order crossing separate reception and baker processes with
   const amqp = await requireServer(t, 'amqp')
   const postgres = await requireServer(t, 'postgres')
   if (!amqp || !postgres) return
-  const isolated = await isolatedServers(t, amqp, postgres)
+  const isolated = isolatedOrders(amqp, postgres)
   const zipkin = await startZipkin(t)
   const env = {
     HOST: '127.0.0.1',
     PORT: '0',
-    DATABASE_URL: isolated.databaseUrl,
-    AMQP_URL: isolated.amqpUrl,
+    ...isolated.env,
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
     BAKE_TIME_SCALE: '0',
     BAKER_MISTAKE_RATE: '0',
@@ -51,13 +51,16 @@ test('zipkin shows an order crossing separate reception and baker processes with
     DATABASE_POOL_SIZE: '3',
   }
   const baker = startCli(['baker'], ['baker'], env)
-  t.after(() => stopProcess(baker.child))
   const reception = startCli(['reception'], ['reception'], env)
-  t.after(() => stopProcess(reception.child))
+  t.after(async () => {
+    await Promise.all([stopProcess(reception.child), stopProcess(baker.child)])
+    await isolated.cleanup()
+  })
   const [{ reception: url }] = await Promise.all([reception.urls, baker.urls])
   assert.ok(url)
 
   const accepted = await fetch(`${url}/orders`, {
+    signal: AbortSignal.timeout(10_000),
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ customer: 'homer', pastry: 'croissant' }),
@@ -65,7 +68,8 @@ test('zipkin shows an order crossing separate reception and baker processes with
   assert.equal(accepted.status, 202)
   const { orderKey } = (await accepted.json()) as { orderKey: string }
   await waitFor('the order finished', 30_000, async () => {
-    const order = (await (await fetch(`${url}/orders/${orderKey}`)).json()) as { status: string }
+    const response = await fetch(`${url}/orders/${orderKey}`, { signal: AbortSignal.timeout(5_000) })
+    const order = (await response.json()) as { status: string }
     return order.status === 'finished' ? true : undefined
   })
 

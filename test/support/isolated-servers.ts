@@ -1,48 +1,34 @@
 // Per-test isolation on the shared PostgreSQL and RabbitMQ for tests that start separate bakery
-// processes (whose schema and queue names are fixed): a fresh database and a fresh vhost, both
-// removed afterwards.
-import { spawnSync } from 'node:child_process'
+// processes: a fresh orders schema and queue name (BAKERY_ORDERS_SCHEMA, BAKERY_ORDERS_QUEUE),
+// both removed by `cleanup` (call it after the processes using them stopped: DROP SCHEMA waits
+// for their locks).
 import { randomUUID } from 'node:crypto'
-import type { TestContext } from 'node:test'
+import { connect } from 'amqplib'
 import pg from 'pg'
 
-function rabbitmqctl(args: string[]): void {
-  const result = spawnSync('rabbitmqctl', args, { encoding: 'utf8', timeout: 60_000 })
-  if (result.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')}: ${result.stderr}${result.stdout}`)
-}
-
-export async function isolatedServers(
-  t: TestContext,
+export function isolatedOrders(
   amqpUrl: string,
   postgresUrl: string,
-): Promise<{ amqpUrl: string; databaseUrl: string }> {
-  const id = randomUUID().replaceAll('-', '').slice(0, 16)
-  const database = `bakery_test_${id}`
-  const admin = new pg.Client({ connectionString: postgresUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${database}`)
-  await admin.end()
-  t.after(async () => {
-    const cleanup = new pg.Client({ connectionString: postgresUrl })
-    await cleanup.connect()
-    await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-    await cleanup.end()
-  })
-  const vhost = `bakery-test-${id}`
-  const amqp = new URL(amqpUrl)
-  rabbitmqctl(['add_vhost', vhost])
-  t.after(() => rabbitmqctl(['delete_vhost', vhost]))
-  rabbitmqctl([
-    'set_permissions',
-    '-p',
-    vhost,
-    decodeURIComponent(amqp.username || 'guest'),
-    '.*',
-    '.*',
-    '.*',
-  ])
-  amqp.pathname = `/${encodeURIComponent(vhost)}`
-  const db = new URL(postgresUrl)
-  db.pathname = `/${database}`
-  return { amqpUrl: amqp.href, databaseUrl: db.href }
+): { env: Record<string, string>; cleanup: () => Promise<void> } {
+  const id = randomUUID().replaceAll('-', '').slice(0, 12)
+  const schema = `t_deploy_${id}`
+  const queue = `test.deploy-orders-${id}`
+  const cleanup = async () => {
+    const db = new pg.Client({ connectionString: postgresUrl })
+    await db.connect()
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await db.end()
+    const connection = await connect(amqpUrl)
+    const channel = await connection.createChannel()
+    await channel.deleteQueue(queue)
+    await channel.deleteQueue(`${queue}.dead`)
+    await connection.close()
+  }
+  const env = {
+    DATABASE_URL: postgresUrl,
+    AMQP_URL: amqpUrl,
+    BAKERY_ORDERS_SCHEMA: schema,
+    BAKERY_ORDERS_QUEUE: queue,
+  }
+  return { env, cleanup }
 }

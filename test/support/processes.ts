@@ -24,7 +24,8 @@ export function provision(name: string): void {
   if (result.status !== 0) throw new Error(`provisioning ${name} failed:\n${result.stdout}${result.stderr}`)
 }
 
-/** Polls `check` every 250 ms until it returns a value, or throws after `timeoutMs` with `what`. */
+/** Polls `check` every 250 ms until it returns a value, or throws after `timeoutMs` with `what`.
+ * Checks should bound their own I/O (fetch with AbortSignal.timeout), as the loop awaits each. */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,

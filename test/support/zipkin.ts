@@ -59,10 +59,10 @@ export async function startZipkin(t: TestContext): Promise<Zipkin> {
   t.after(() => stopProcess(child))
   await waitFor('zipkin /health', 90_000, async () => {
     if (child.exitCode !== null) throw new Error(`zipkin exited: ${log}`)
-    return (await fetch(`${url}/health`)).ok ? true : undefined
+    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined
   })
   const get = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${url}${path}`)
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) })
     if (!response.ok) throw new Error(`GET ${path}: ${response.status}`)
     return (await response.json()) as T
   }
