@@ -30,6 +30,30 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Bakery worker: bakes the orders from the orders queue',
     load: async () => (await import('./bakery/baker/index.ts')).createBaker,
   },
+  {
+    name: 'coffee-reception',
+    system: 'coffee',
+    kind: 'http',
+    portKey: 'coffeePort',
+    description: 'Coffee shop reception (POST /orders, GET /orders/{id}, /coffees, /status)',
+    load: async () => (await import('./coffee/reception/index.ts')).createCoffeeReception,
+  },
+  {
+    name: 'barista',
+    system: 'coffee',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Coffee baristas Thomas, Sofia and John: brew orders, publish orders.ready',
+    load: async () => (await import('./coffee/barista/index.ts')).createBarista,
+  },
+  {
+    name: 'payments',
+    system: 'coffee',
+    kind: 'http',
+    portKey: 'paymentsPort',
+    description: 'Payments (POST /payments) with fault injection (PUT /admin/faults)',
+    load: async () => (await import('./coffee/payments/index.ts')).createPayments,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -1,15 +1,25 @@
 // Shared infrastructure of one process, opened lazily and once: every service in the process gets
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
+
+import { randomBytes } from 'node:crypto'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
+import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faults/index.ts'
 import type { Logger } from './log/index.ts'
 import { openQueue, type Queue } from './queue/index.ts'
+import { type BreakerRegistry, createBreakerRegistry } from './resilience/index.ts'
 
 export interface Infra {
   readonly config: Config
   database(): Promise<Database>
   /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
   queue(): Promise<Queue>
+  /** Circuit breakers of every outgoing call in the process (`GET /admin/breakers`). */
+  readonly breakers: BreakerRegistry
+  /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
+  readonly faults: FaultRegistry
+  /** Bearer token of the admin API: BAKERY_ADMIN_TOKEN, or one random token per process. */
+  readonly adminToken: string
   close(): Promise<void>
 }
 
@@ -25,8 +35,20 @@ export function createInfra(config: Config, log: Logger): Infra {
       return opened
     }
   }
+  let adminToken = config.adminToken
   return {
     config,
+    breakers: createBreakerRegistry(),
+    faults: createFaultRegistry(parseFaultPairs(config.faults)),
+    get adminToken() {
+      if (adminToken === undefined) {
+        // Embedded mode has no secret store: a fresh token per process means the admin API is
+        // never open by default, and the operator who started the process reads it in the log.
+        adminToken = randomBytes(24).toString('base64url')
+        log.warn({ adminToken }, 'BAKERY_ADMIN_TOKEN is unset; generated an admin token for this process')
+      }
+      return adminToken
+    },
     database: once(() =>
       openDatabase(config.databaseUrl, {
         poolSize: config.databasePoolSize,

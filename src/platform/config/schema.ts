@@ -118,6 +118,43 @@ export const schema = {
     doc: 'How often the outbox relay looks for messages a crashed process left unpublished',
   }),
 
+  // --- resilience, failure injection, coffee shop
+  adminToken: optionalText('BAKERY_ADMIN_TOKEN', {
+    doc: 'Bearer token of the admin API (/admin/faults, /admin/breakers); unset = a random token per process, logged at start',
+    secret: true,
+  }),
+  faults: keyValues('BAKERY_FAULTS', {
+    doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
+  }),
+  paymentsUrl: url('BAKERY_PAYMENTS_URL', 'http://127.0.0.1:8081', ['http:', 'https:'], {
+    doc: 'Where coffee reception finds the payments service',
+  }),
+  paymentsTimeoutMs: integer('BAKERY_PAYMENTS_TIMEOUT_MS', 2000, {
+    min: 10,
+    max: 60000,
+    doc: 'Timeout of one call to payments (the resilience policy retries and breaks around it)',
+  }),
+  baristaPrefetch: integer('BAKERY_BARISTA_PREFETCH', 12, {
+    min: 1,
+    max: 1000,
+    doc: 'Orders a barista process holds at once (its three baristas share them)',
+  }),
+  coffeeRateLimit: integer('BAKERY_COFFEE_RATE_LIMIT', 1200, {
+    min: 0,
+    max: 1000000,
+    doc: 'POST /orders per client (IP) per minute on coffee reception, 0 = off; shared through Redis when REDIS_URL is redis://',
+  }),
+  coffeeMaxBacklog: integer('BAKERY_COFFEE_MAX_BACKLOG', 10000, {
+    min: 1,
+    max: 10000000,
+    doc: 'Unpublished outbox rows above which coffee reception answers 503 + Retry-After',
+  }),
+  maxEventLoopDelayMs: integer('BAKERY_MAX_EVENT_LOOP_DELAY_MS', 1000, {
+    min: 0,
+    max: 60000,
+    doc: 'Event-loop lag above which coffee reception sheds load with 503 + Retry-After, 0 = off',
+  }),
+
   // --- telemetry (standard OpenTelemetry names)
   otelSdkDisabled: flag('OTEL_SDK_DISABLED', false, { doc: 'Turn tracing and OTel metrics off' }),
   otelServiceName: optionalText('OTEL_SERVICE_NAME', {

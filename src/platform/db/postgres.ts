@@ -31,6 +31,11 @@ export function createPostgresDatabase(url: URL, options: { poolSize: number; lo
   })
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', (error) => options.log.warn({ err: error }, 'idle PostgreSQL connection failed'))
+  // A client checked out for a transaction has no pool listener: a server restart between its
+  // queries would emit an unhandled 'error' and kill the process. The query itself still fails.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.log.warn({ err: error }, 'PostgreSQL connection failed'))
+  })
   const base = queryable(pool)
   return {
     engine: 'postgres',

@@ -1,2 +1,3 @@
+export { type AdminOptions, registerAdminRoutes } from './admin.ts'
 export { type ErrorBody, errorReply, type FieldProblem, fieldProblems } from './error-handler.ts'
 export { createHttpService, type HttpApp, type HttpService, type HttpServiceOptions } from './server.ts'

@@ -11,14 +11,16 @@ import { errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
 import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
-import { outboxInsert, withMessageIds } from './sql.ts'
+import { ENCODING_HEADER, outboxInsert, withMessageIds } from './sql.ts'
 
 export interface OutboxMessage {
   /** Topic exchange; omitted = default exchange (routingKey is the queue). */
   exchange?: string
   routingKey: string
-  /** UTF-8 text (JSON): stored as text. */
+  /** UTF-8 text (JSON): stored as text. Binary bodies (protobuf) are stored base64 with `encoding`. */
   body: string
+  /** How `body` is stored: utf8 (default) or base64 for a binary body, decoded before publishing. */
+  encoding?: 'utf8' | 'base64'
   headers?: Record<string, string>
   contentType?: string
   /** Stable id for consumers; generated when absent. */
@@ -106,14 +108,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const target = message.exchange
       ? { exchange: message.exchange, routingKey: message.routingKey }
       : { routingKey: message.routingKey }
+    const { [ENCODING_HEADER]: stored, ...storedHeaders } = message.headers ?? {}
+    const body = Buffer.from(message.body, message.encoding ?? (stored === 'base64' ? 'base64' : 'utf8'))
     const send = (headers: Record<string, string>) =>
-      queue.publish(target, Buffer.from(message.body), {
+      queue.publish(target, body, {
         headers,
         messageId: message.messageId,
         ...(message.contentType ? { contentType: message.contentType } : {}),
       })
     const tracing = options.tracing
-    if (!tracing) return send(message.headers ?? {})
+    if (!tracing) return send(storedHeaders)
     const parent = extractTraceContext(message.headers)
     const span = tracing.tracer.startSpan(
       tracing.spanName(message),
@@ -126,14 +130,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
           'messaging.destination.name': message.exchange || message.routingKey,
           'messaging.rabbitmq.destination.routing_key': message.routingKey,
           'messaging.message.id': message.messageId,
-          'messaging.message.body.size': Buffer.byteLength(message.body),
+          'messaging.message.body.size': body.length,
           'bakery.outbox.path': path,
           ...tracing.attributes?.(message),
         },
       },
       parent,
     )
-    const headers = injectTraceContext({ ...message.headers }, trace.setSpan(parent, span)) as Record<
+    const headers = injectTraceContext({ ...storedHeaders }, trace.setSpan(parent, span)) as Record<
       string,
       string
     >

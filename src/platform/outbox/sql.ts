@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto'
 import type { OutboxEntry, OutboxMessage } from './outbox.ts'
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+/** A binary body's encoding rides in the stored headers (no schema change), stripped on publish. */
+export const ENCODING_HEADER = 'x-bakery-outbox-encoding'
 
 export function withMessageIds(messages: readonly OutboxMessage[]): OutboxEntry['message'][] {
   return messages.map((m) => ({ ...m, messageId: m.messageId ?? randomUUID() }))
@@ -29,7 +31,11 @@ export function outboxInsert(
       messages.map((m) => m.messageId),
       messages.map((m) => m.exchange ?? ''),
       messages.map((m) => m.routingKey),
-      messages.map((m) => JSON.stringify(m.headers ?? {})),
+      messages.map((m) =>
+        JSON.stringify(
+          m.encoding === 'base64' ? { ...m.headers, [ENCODING_HEADER]: 'base64' } : (m.headers ?? {}),
+        ),
+      ),
       messages.map((m) => m.contentType ?? null),
       messages.map((m) => m.body),
     ],

@@ -1,0 +1,96 @@
+// Payments (ours; the seed had a wiremock stub): authorises an order's total. Authorisations are
+// keyed by order id, so a caller may retry a POST safely: the same order is authorised once.
+// Its faults (`PUT /admin/faults`, target `payments`) let drills make it fail, slow or vanish.
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { type Static, Type } from 'typebox'
+import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
+import { installHttpFaults } from '../../platform/faults/index.ts'
+import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { paymentsMigrations } from './migrations.ts'
+
+const SCHEMA = 'payments'
+
+const PaymentBody = Type.Object({
+  orderId: Type.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  }),
+  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+})
+
+interface Authorisation {
+  id: string
+  order_id: string
+  amount: string
+  currency: string
+  created_at: Date | string
+}
+
+export function createPayments(deps: ServiceDeps): HttpService {
+  const { infra, telemetry } = deps
+  let db: Database | undefined
+  const authorised = telemetry.meter.createCounter('bakery.payments.authorised', {
+    description: 'Payments authorised (first time per order)',
+  })
+
+  return createHttpService({
+    name: 'payments',
+    host: deps.config.host,
+    port: deps.port,
+    log: deps.log,
+    telemetry,
+    bodyLimit: deps.config.bodyLimitBytes,
+    readiness: [{ name: 'database', check: async () => (await infra.database()).ping() }],
+    routes(app) {
+      registerAdminRoutes(app, {
+        token: infra.adminToken,
+        breakers: infra.breakers,
+        faults: infra.faults,
+        defaultTarget: 'payments',
+      })
+      app.register(async (scoped) => {
+        db = traceDatabase(await infra.database(), telemetry.tracer)
+        await migrate(db, SCHEMA, paymentsMigrations)
+        installHttpFaults(scoped as unknown as FastifyInstance, infra.faults, 'payments')
+        scoped.post('/payments', { schema: { body: PaymentBody } }, async (request, reply) => {
+          const { orderId, amount, currency = 'EUR' } = request.body as Static<typeof PaymentBody>
+          const store = db as Database
+          const inserted = await store.query<Authorisation>(
+            `INSERT INTO ${SCHEMA}.authorisations (id, order_id, amount, currency) VALUES ($1, $2, $3, $4)
+              ON CONFLICT (order_id) DO NOTHING
+              RETURNING id::text, order_id::text, amount::text, currency, created_at`,
+            [randomUUID(), orderId, amount.toFixed(2), currency],
+            { name: 'payments.authorise' },
+          )
+          let row = inserted.rows[0]
+          if (row) authorised.add(1)
+          else {
+            const existing = await store.query<Authorisation>(
+              `SELECT id::text, order_id::text, amount::text, currency, created_at FROM ${SCHEMA}.authorisations WHERE order_id = $1`,
+              [orderId],
+            )
+            row = existing.rows[0]
+          }
+          if (!row) throw new Error('authorisation vanished')
+          return reply
+            .code(inserted.rows[0] ? 201 : 200)
+            .header('location', `/payments/${row.id}`)
+            .send(toJson(row))
+        })
+      })
+    },
+  })
+}
+
+function toJson(row: Authorisation) {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    amount: Number(row.amount),
+    currency: row.currency,
+    status: 'authorised',
+    createdAt: new Date(row.created_at).toISOString(),
+  }
+}

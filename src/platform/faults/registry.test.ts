@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createFaultRegistry, faultProblems, noFault, parseFaultPairs } from './registry.ts'
+
+test('fault registry merges updates per target and clears a fault when its duration ends', async () => {
+  const faults = createFaultRegistry()
+  faults.set('payments', { errorRate: 0.5 })
+  faults.set('payments', { latencyMs: 20 })
+  assert.deepEqual(faults.get('payments'), { ...noFault, errorRate: 0.5, latencyMs: 20 })
+  assert.deepEqual(faults.get('baker'), noFault)
+  faults.set('baker', { down: true, durationMs: 30 })
+  assert.equal(faults.get('baker').down, true)
+  assert.ok(faults.list().find((f) => f.target === 'baker')?.until)
+  await new Promise((resolve) => setTimeout(resolve, 40))
+  assert.deepEqual(faults.get('baker'), noFault)
+  assert.deepEqual(
+    faults.list().map((f) => f.target),
+    ['payments'],
+  )
+  faults.clear()
+  assert.deepEqual(faults.list(), [])
+})
+
+test('fault registry fails every call when the error rate is 1 and none when it is 0', () => {
+  const faults = createFaultRegistry()
+  faults.set('x', { errorRate: 1, latencyMs: 10, jitterMs: 5 })
+  for (let i = 0; i < 50; i++) {
+    assert.equal(faults.shouldFail('x'), true)
+    const delay = faults.delayMs('x')
+    assert.ok(delay >= 10 && delay <= 15)
+  }
+  assert.equal(faults.shouldFail('y'), false)
+  assert.equal(faults.delayMs('y'), 0)
+})
+
+test('fault settings from BAKERY_FAULTS are parsed by target and rejected when invalid', () => {
+  const parsed = parseFaultPairs({
+    'payments.errorRate': '0.25',
+    'payments.down': 'true',
+    'barista.latencyMs': '50',
+  })
+  assert.deepEqual(parsed.get('payments'), { errorRate: 0.25, down: true })
+  assert.deepEqual(parsed.get('barista'), { latencyMs: 50 })
+  assert.throws(() => parseFaultPairs({ errorRate: '0.5' }), /<target>\.<setting>/)
+  assert.throws(
+    () => parseFaultPairs({ 'payments.errorRate': '3' }),
+    /errorRate must be a number from 0 to 1/,
+  )
+  assert.deepEqual(faultProblems({ colour: 'red', down: 'yes' }), [
+    'colour is not a fault setting',
+    'down must be true or false',
+  ])
+})
