@@ -190,7 +190,68 @@ const albums: DashboardSpec = {
   panels: red(),
 }
 
-export const dashboards: readonly DashboardSpec[] = [orders, albums, runtime]
+const resilience: DashboardSpec = {
+  uid: 'bakery-resilience',
+  title: 'Bakery / Breakers and faults',
+  description: 'Circuit breakers, their transitions, payment outcomes and the errors injected faults cause',
+  tags: ['bakery', 'resilience'],
+  jobs: '.*',
+  panels: [
+    {
+      title: 'Circuit breaker state (0 closed, 1 open, 2 half-open, 3 isolated)',
+      unit: 'short',
+      queries: [
+        q(
+          `max by (job, circuit_breaker_name) (bakery_circuit_breaker_state{${JOB}})`,
+          '{{job}} {{circuit_breaker_name}}',
+        ),
+      ],
+    },
+    {
+      title: 'Breaker transitions per minute by new state',
+      unit: 'short',
+      queries: [
+        q(
+          `sum by (circuit_breaker_name, state) (increase(bakery_circuit_breaker_transitions_total{${JOB}}[1m]))`,
+          '{{circuit_breaker_name}} → {{state}}',
+        ),
+      ],
+    },
+    {
+      title: 'Payment outcomes per second',
+      unit: 'ops',
+      queries: [
+        q(`sum by (outcome) (rate(coffee_payments_outcomes_total[${RATE}]))`, '{{outcome}}'),
+        q(`sum(rate(bakery_payments_authorised_total[${RATE}]))`, 'authorised by payments'),
+      ],
+    },
+    {
+      title: 'Coffee orders awaiting payment',
+      unit: 'short',
+      queries: [q('sum(coffee_orders_awaiting_payment)', 'awaiting payment')],
+    },
+    {
+      title: 'Server errors (5xx) per second by service',
+      unit: 'reqps',
+      queries: [
+        q(
+          `sum by (job, http_response_status_code) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"5.."}[${RATE}]))`,
+          '{{job}} {{http_response_status_code}}',
+        ),
+      ],
+    },
+    {
+      title: 'Dead-lettered messages per second',
+      unit: 'ops',
+      queries: [
+        q(`sum(rate(bakery_orders_dead_lettered_total[${RATE}]))`, 'bakery orders'),
+        q(`sum(rate(coffee_orders_dead_lettered_total[${RATE}]))`, 'coffee orders'),
+      ],
+    },
+  ],
+}
+
+export const dashboards: readonly DashboardSpec[] = [orders, albums, resilience, runtime]
 
 /** The Grafana JSON model (schemaVersion 39) of one dashboard. */
 export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {

@@ -78,9 +78,10 @@ test('dashboards on disk match their specs (npm run docs:dashboards)', () => {
   }
 })
 
-test('dashboards cover orders, albums and the runtime', () => {
+test('dashboards cover orders, albums, breakers and faults, and the runtime', () => {
   const uids = new Set(loaded.map((d) => d.uid))
-  for (const uid of ['bakery-orders', 'bakery-albums', 'bakery-runtime']) assert.ok(uids.has(uid), uid)
+  for (const uid of ['bakery-orders', 'bakery-albums', 'bakery-resilience', 'bakery-runtime'])
+    assert.ok(uids.has(uid), uid)
 })
 
 describe('dashboard queries', () => {
