@@ -18,6 +18,9 @@ Commands:
   config               print the effective configuration, secrets redacted
   help                 this text
 
+Options:
+  -x, --disable        stream services do nothing (same as DISABLE=true)
+
 Services:
 ${services.map((s) => `  ${s.name.padEnd(18)} ${s.kind.padEnd(6)} ${s.description}`).join('\n')}
 
@@ -32,9 +35,12 @@ function fail(message: string, code = 2): never {
   process.exit(code)
 }
 
+/** Flags that stand for env vars: the stream seed's `-x` is DISABLE=true. */
+let flagEnv: Record<string, string> = {}
+
 function readConfig(): Config {
   try {
-    return loadConfig(process.env)
+    return loadConfig({ ...process.env, ...flagEnv })
   } catch (error) {
     if (error instanceof BakeryError && error.code === ErrorCode.CONFIG_INVALID) fail(error.message)
     throw error
@@ -112,8 +118,12 @@ async function main(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      disable: { type: 'boolean', short: 'x' },
+    },
   })
+  if (values.disable) flagEnv = { DISABLE: 'true' }
   const [command, ...rest] = positionals
   if (values.help || command === undefined || command === 'help') return write(HELP)
   if (command === 'config') {

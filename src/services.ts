@@ -54,6 +54,46 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Payments (POST /payments) with fault injection (PUT /admin/faults)',
     load: async () => (await import('./coffee/payments/index.ts')).createPayments,
   },
+  {
+    name: 'producer',
+    system: 'stream',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Stream event producer (posts events to the event API)',
+    load: async () => (await import('./stream/producer/index.ts')).createProducer,
+  },
+  {
+    name: 'event-api',
+    system: 'stream',
+    kind: 'http',
+    portKey: 'eventApiPort',
+    description: 'Stream event API (POST / JSON array or lines → Kafka)',
+    load: async () => (await import('./stream/event-api/index.ts')).createEventApi,
+  },
+  {
+    name: 'consumer-high',
+    system: 'stream',
+    kind: 'http',
+    portKey: 'consumerHighPort',
+    description: 'Stream consumer: amount > WATERMARK → PostgreSQL, exactly once',
+    load: async () => (await import('./stream/consumer-high/index.ts')).createConsumerHigh,
+  },
+  {
+    name: 'consumer-low',
+    system: 'stream',
+    kind: 'http',
+    portKey: 'consumerLowPort',
+    description: 'Stream consumer: amount <= WATERMARK → InfluxDB, idempotent',
+    load: async () => (await import('./stream/consumer-low/index.ts')).createConsumerLow,
+  },
+  {
+    name: 'aggregator',
+    system: 'stream',
+    kind: 'http',
+    portKey: 'aggregatorPort',
+    description: 'Stream aggregator (GET /api counts per bucket, GET /api/stream SSE)',
+    load: async () => (await import('./stream/aggregator/index.ts')).createAggregator,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

@@ -8,6 +8,8 @@ import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faul
 import type { Logger } from './log/index.ts'
 import { openQueue, type Queue } from './queue/index.ts'
 import { type BreakerRegistry, createBreakerRegistry } from './resilience/index.ts'
+import { openStream, type Stream } from './stream/index.ts'
+import { openTimeSeries, type TimeSeriesStore } from './tsdb/index.ts'
 
 export interface Infra {
   readonly config: Config
@@ -20,6 +22,10 @@ export interface Infra {
   readonly faults: FaultRegistry
   /** Bearer token of the admin API: BAKERY_ADMIN_TOKEN, or one random token per process. */
   readonly adminToken: string
+  /** Kafka (KAFKA_BROKERS) or the embedded stream. */
+  stream(): Promise<Stream>
+  /** InfluxDB (INFLUX_URL) or the embedded time-series store. */
+  timeSeries(): Promise<TimeSeriesStore>
   close(): Promise<void>
 }
 
@@ -56,6 +62,8 @@ export function createInfra(config: Config, log: Logger): Infra {
       }),
     ),
     queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
+    stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
+    timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
     async close() {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))

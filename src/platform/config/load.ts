@@ -46,6 +46,8 @@ function withSeedAliases(env: Env): Env {
   if (!env.REDIS_URL && env.DB_HOST) out.REDIS_URL = `redis://${env.DB_HOST}`
   if (!env.KAFKA_BROKERS && env.KAFKA_HOST)
     out.KAFKA_BROKERS = `${env.KAFKA_HOST}:${env.KAFKA_PORT ?? '9092'}`
+  if (!env.BAKERY_STREAM_API_URL && env.API_HOST)
+    out.BAKERY_STREAM_API_URL = `http://${env.API_HOST}:${env.API_PORT ?? '9998'}/`
   return out
 }
 

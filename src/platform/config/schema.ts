@@ -155,6 +155,71 @@ export const schema = {
     doc: 'Event-loop lag above which coffee reception sheds load with 503 + Retry-After, 0 = off',
   }),
 
+  influxDatabase: text('INFLUX_DATABASE', 'bakery', {
+    doc: 'InfluxDB database (1.x) or the database mapped to a bucket (2.x/3.x v1 compatibility)',
+    maxLength: 128,
+  }),
+
+  // --- stream pipeline (SPEC section 3; seed names where the seed had one)
+  disable: flag('DISABLE', false, {
+    doc: 'Stream services do nothing (producer drops, API and aggregator answer without work); also the -x flag',
+  }),
+  kafkaTopic: text('KAFKA_TOPIC', 'events', { doc: 'Topic of the stream events', maxLength: 200 }),
+  streamPartitions: integer('BAKERY_STREAM_PARTITIONS', 3, {
+    min: 1,
+    max: 256,
+    doc: 'Partitions of the events topic when the pipeline creates it',
+  }),
+  streamGroupPrefix: text('BAKERY_STREAM_GROUP_PREFIX', 'bakery', {
+    doc: 'Consumer groups are <prefix>.consumer-high and <prefix>.consumer-low',
+    maxLength: 100,
+  }),
+  streamSchema: text('BAKERY_STREAM_SCHEMA', 'stream', {
+    doc: 'PostgreSQL schema of consumer-high (events, state) read by the aggregator',
+    maxLength: 63,
+  }),
+  watermark: decimal('WATERMARK', 5, {
+    min: -1e9,
+    max: 1e9,
+    doc: 'Threshold: amount > WATERMARK goes to consumer-high, the rest (5 included) to consumer-low',
+  }),
+  streamRate: decimal('BAKERY_STREAM_RATE', 1, {
+    min: 0.01,
+    max: 100000,
+    doc: 'Events per second the producer creates',
+  }),
+  streamPostIntervalMs: integer('BAKERY_STREAM_POST_INTERVAL_MS', 2000, {
+    min: 10,
+    max: 600000,
+    doc: 'How often the producer posts its buffer to the event API',
+  }),
+  streamApiUrl: url('BAKERY_STREAM_API_URL', 'http://127.0.0.1:9998/', ['http:', 'https:'], {
+    doc: 'Event API the producer posts to (seed API_HOST/API_PORT also work)',
+  }),
+  plainText: flag('PLAIN_TEXT', false, {
+    doc: 'Producer posts application/text (one JSON event per line) instead of a JSON array',
+  }),
+  streamMaxEvents: integer('BAKERY_STREAM_MAX_EVENTS', 10000, {
+    min: 1,
+    max: 1000000,
+    doc: 'Most events one event API request may carry (400 above)',
+  }),
+  streamBatchSize: integer('BAKERY_STREAM_BATCH_SIZE', 10000, {
+    min: 1,
+    max: 1000000,
+    doc: 'Most records a consumer writes in one store batch',
+  }),
+  streamFlushMs: integer('BAKERY_STREAM_FLUSH_MS', 2000, {
+    min: 1,
+    max: 600000,
+    doc: 'How long a consumer waits to fill a batch before writing it',
+  }),
+  streamRetryMs: integer('BAKERY_STREAM_RETRY_MS', 5000, {
+    min: 1,
+    max: 600000,
+    doc: 'Pause before a consumer retries a batch its store refused',
+  }),
+
   // --- telemetry (standard OpenTelemetry names)
   otelSdkDisabled: flag('OTEL_SDK_DISABLED', false, { doc: 'Turn tracing and OTel metrics off' }),
   otelServiceName: optionalText('OTEL_SERVICE_NAME', {

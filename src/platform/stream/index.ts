@@ -1,0 +1,24 @@
+import type { Stream } from './port.ts'
+
+export type {
+  PartitionLag,
+  PartitionOffset,
+  Stream,
+  StreamMessage,
+  StreamRecord,
+  SubscribeOptions,
+  Subscription,
+} from './port.ts'
+
+/** `memory://` → the embedded stream; otherwise a list of Kafka bootstrap brokers (host:port). */
+export async function openStream(
+  brokers: readonly string[] | 'memory://',
+  options: { clientId?: string } = {},
+): Promise<Stream> {
+  if (brokers === 'memory://' || brokers.length === 0) {
+    const { createMemoryStream } = await import('./memory.ts')
+    return createMemoryStream()
+  }
+  const { createKafkaStream } = await import('./kafka.ts')
+  return createKafkaStream({ brokers, ...options })
+}

@@ -1,0 +1,205 @@
+// The embedded stream: an append-only log per partition in process memory, with consumer groups
+// that split partitions among their members and keep committed offsets, as Kafka does. Nothing
+// survives the process; it exists so `bakery start` runs the stream pipeline without a broker.
+import { setTimeout as sleep } from 'node:timers/promises'
+import type {
+  PartitionLag,
+  Stream,
+  StreamMessage,
+  StreamRecord,
+  SubscribeOptions,
+  Subscription,
+} from './port.ts'
+
+const DEFAULT_PARTITIONS = 3
+
+interface Member {
+  readonly id: number
+  readonly options: SubscribeOptions
+  assigned: number[]
+  positions: Map<number, bigint>
+  wake: () => void
+}
+
+interface Group {
+  committed: Map<number, bigint>
+  members: Member[]
+}
+
+export function createMemoryStream(): Stream {
+  const topics = new Map<string, StreamRecord[][]>()
+  const groups = new Map<string, Group>()
+  const roundRobin = new Map<string, number>()
+  let nextMember = 1
+  let closed = false
+  const open = new Set<Subscription>()
+
+  function topicLog(topic: string, partitions = DEFAULT_PARTITIONS): StreamRecord[][] {
+    let log = topics.get(topic)
+    if (!log) {
+      log = Array.from({ length: partitions }, () => [])
+      topics.set(topic, log)
+    }
+    return log
+  }
+
+  function groupOf(topic: string, name: string): Group {
+    const key = `${topic}\u0000${name}`
+    let group = groups.get(key)
+    if (!group) {
+      group = { committed: new Map(), members: [] }
+      groups.set(key, group)
+    }
+    return group
+  }
+
+  function startOffset(member: Member, group: Group, partition: number, log: StreamRecord[][]): bigint {
+    const forced = member.options.startOffsets?.find((s) => s.partition === partition)
+    if (forced) return forced.offset
+    const committed = group.committed.get(partition)
+    if (committed !== undefined) return committed
+    return member.options.fromBeginning ? 0n : BigInt(log[partition]?.length ?? 0)
+  }
+
+  // Range assignment over members in join order; a moved partition resumes from the commit.
+  function rebalance(topic: string, group: Group): void {
+    const log = topicLog(topic)
+    group.members.forEach((member, index) => {
+      const assigned = log.map((_, p) => p).filter((p) => p % group.members.length === index)
+      const positions = new Map<number, bigint>()
+      for (const p of assigned) {
+        const kept = member.assigned.includes(p) ? member.positions.get(p) : undefined
+        positions.set(p, kept ?? startOffset(member, group, p, log))
+      }
+      member.assigned = assigned
+      member.positions = positions
+      member.wake()
+    })
+  }
+
+  function available(topic: string, member: Member, max: number): StreamRecord[] {
+    const log = topicLog(topic)
+    const out: StreamRecord[] = []
+    for (const p of member.assigned) {
+      const from = Number(member.positions.get(p) ?? 0n)
+      out.push(...(log[p] ?? []).slice(from, from + (max - out.length)))
+      if (out.length >= max) break
+    }
+    return out
+  }
+
+  return {
+    kind: 'memory',
+    async createTopic(topic, partitions) {
+      topicLog(topic, partitions)
+    },
+    async produce(messages: readonly StreamMessage[]) {
+      if (closed) throw new Error('stream is closed')
+      const touched = new Set<string>()
+      for (const message of messages) {
+        const log = topicLog(message.topic)
+        const partition = message.partition ?? pickPartition(message, log.length)
+        const records = log[partition]
+        if (!records) throw new Error(`topic ${message.topic} has no partition ${partition}`)
+        records.push({
+          topic: message.topic,
+          partition,
+          offset: BigInt(records.length),
+          key: message.key,
+          value: Buffer.from(message.value),
+          headers: { ...message.headers },
+          timestamp: Date.now(),
+        })
+        touched.add(message.topic)
+      }
+      for (const [key, group] of groups) {
+        if (touched.has(key.split('\u0000')[0] ?? '')) for (const m of group.members) m.wake()
+      }
+    },
+    async subscribe(options) {
+      const group = groupOf(options.topic, options.group)
+      let wake = () => {}
+      const member: Member = {
+        id: nextMember++,
+        options,
+        assigned: [],
+        positions: new Map(),
+        wake: () => wake(),
+      }
+      group.members.push(member)
+      rebalance(options.topic, group)
+      let stopping = false
+      const maxBatch = options.maxBatch ?? 500
+      const loop = (async () => {
+        while (!stopping) {
+          let batch = available(options.topic, member, maxBatch)
+          if (batch.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+              setTimeout(resolve, 250).unref()
+            })
+            continue
+          }
+          if (batch.length < maxBatch && (options.maxWaitMs ?? 0) > 0) {
+            await sleep(options.maxWaitMs)
+            batch = available(options.topic, member, maxBatch)
+          }
+          try {
+            await options.handler(batch)
+          } catch (error) {
+            options.onError?.(error)
+            await sleep(options.retryDelayMs ?? 1000)
+            continue
+          }
+          for (const record of batch) {
+            if (!member.assigned.includes(record.partition)) continue
+            member.positions.set(record.partition, record.offset + 1n)
+            group.committed.set(record.partition, record.offset + 1n)
+          }
+        }
+      })()
+      const subscription: Subscription = {
+        assignment: () => [...member.assigned],
+        async close() {
+          open.delete(subscription)
+          stopping = true
+          wake()
+          await loop
+          group.members = group.members.filter((m) => m !== member)
+          member.assigned = []
+          rebalance(options.topic, group)
+        },
+      }
+      open.add(subscription)
+      return subscription
+    },
+    async lag(topic, name) {
+      const log = topicLog(topic)
+      const group = groupOf(topic, name)
+      return log.map(
+        (records, partition): PartitionLag => ({
+          partition,
+          lag: records.length - Number(group.committed.get(partition) ?? 0n),
+        }),
+      )
+    },
+    async ping() {
+      if (closed) throw new Error('stream is closed')
+    },
+    async close() {
+      closed = true
+      await Promise.all([...open].map((s) => s.close()))
+    },
+  }
+
+  function pickPartition(message: StreamMessage, partitions: number): number {
+    if (message.key !== undefined) {
+      let hash = 0
+      for (const ch of message.key) hash = (hash * 31 + ch.charCodeAt(0)) | 0
+      return Math.abs(hash) % partitions
+    }
+    const next = roundRobin.get(message.topic) ?? 0
+    roundRobin.set(message.topic, next + 1)
+    return next % partitions
+  }
+}

@@ -1,0 +1,117 @@
+// InfluxDB over its 1.x HTTP API: POST /write with line protocol, GET /query with InfluxQL.
+// InfluxDB 2.x and 3.x serve the same endpoints for v1 compatibility (a database mapped to a
+// bucket, a token as the password), so this adapter talks to every version.
+import { BakeryError, ErrorCode } from '../errors.ts'
+import { toLine } from './line-protocol.ts'
+import { type Bucket, bucketStarts, type TimeSeriesStore } from './port.ts'
+
+export interface InfluxOptions {
+  url: URL
+  database: string
+  timeoutMs?: number
+}
+
+const IDENTIFIER = /^[A-Za-z_][\w-]{0,127}$/
+
+export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore {
+  if (!IDENTIFIER.test(options.database))
+    throw new Error(`invalid InfluxDB database name ${options.database}`)
+  const base = new URL(options.url.href)
+  const headers: Record<string, string> = {}
+  if (base.username || base.password) {
+    const user = decodeURIComponent(base.username)
+    const pass = decodeURIComponent(base.password)
+    // 1.x takes basic auth; 2.x/3.x v1 compatibility takes the token as the password.
+    headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+    base.username = ''
+    base.password = ''
+  }
+  const timeoutMs = options.timeoutMs ?? 5000
+  const endpoint = (path: string, params: Record<string, string>) => {
+    const url = new URL(path, base)
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+    return url
+  }
+
+  async function call(url: URL, init: RequestInit, what: string): Promise<Response> {
+    let response: Response
+    try {
+      response = await fetch(url, {
+        ...init,
+        headers: { ...headers, ...init.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+    } catch (error) {
+      throw new BakeryError(ErrorCode.TSDB_UNAVAILABLE, `InfluxDB ${what} failed`, {
+        cause: error,
+        retryable: true,
+        status: 503,
+      })
+    }
+    if (!response.ok) {
+      const body = await response.text().catch(() => '')
+      throw new BakeryError(
+        ErrorCode.TSDB_UNAVAILABLE,
+        `InfluxDB ${what} answered ${response.status}: ${body.slice(0, 200)}`,
+        {
+          retryable: response.status >= 500,
+          status: 503,
+        },
+      )
+    }
+    return response
+  }
+
+  async function influxql(q: string, method: 'GET' | 'POST'): Promise<InfluxResult[]> {
+    const params: Record<string, string> = { q, epoch: 'ms' }
+    if (method === 'GET') params.db = options.database
+    const response = await call(endpoint('query', params), { method }, 'query')
+    const body = (await response.json()) as { results?: InfluxResult[] }
+    const failed = body.results?.find((r) => r.error)
+    if (failed)
+      throw new BakeryError(ErrorCode.TSDB_UNAVAILABLE, `InfluxDB query failed: ${failed.error}`, {
+        status: 503,
+      })
+    return body.results ?? []
+  }
+
+  return {
+    kind: 'influx',
+    async ensureDatabase() {
+      await influxql(`CREATE DATABASE "${options.database}"`, 'POST')
+    },
+    async write(points) {
+      if (points.length === 0) return
+      await call(
+        endpoint('write', { db: options.database, precision: 'ns' }),
+        { method: 'POST', body: points.map(toLine).join('\n'), headers: { 'content-type': 'text/plain' } },
+        'write',
+      )
+    },
+    async countByBucket(query) {
+      if (!IDENTIFIER.test(query.measurement) || !IDENTIFIER.test(query.field)) {
+        throw new Error('invalid measurement or field name')
+      }
+      const starts = bucketStarts(query.fromMs, query.toMs, query.bucketMs)
+      const from = starts[0] ?? query.fromMs
+      const results = await influxql(
+        `SELECT count("${query.field}") FROM "${query.measurement}" WHERE time >= ${from}ms AND time < ${Math.trunc(query.toMs)}ms GROUP BY time(${query.bucketMs}ms) fill(0)`,
+        'GET',
+      )
+      const counts = new Map<number, number>()
+      for (const series of results[0]?.series ?? []) {
+        for (const [time, count] of series.values) counts.set(Number(time), Number(count ?? 0))
+      }
+      return starts.map((time): Bucket => ({ time, count: counts.get(time) ?? 0 }))
+    },
+    async ping() {
+      await call(endpoint('ping', {}), { method: 'GET' }, 'ping')
+    },
+    async close() {},
+  }
+}
+
+interface InfluxResult {
+  error?: string
+  series?: { values: [number, number | null][] }[]
+}

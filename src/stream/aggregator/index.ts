@@ -1,0 +1,128 @@
+// The aggregator (seed: GET /api on :9995): counts of low (InfluxDB) and high (PostgreSQL) events
+// per bucket over a window, plus GET /api/stream, Server-Sent Events with each bucket once closed.
+import type { ServerResponse } from 'node:http'
+import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
+import { createHttpService, type HttpService } from '../../platform/http/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import { MEASUREMENT } from '../event.ts'
+import { streamMigrations } from '../schema.ts'
+import { type CountPoint, highCounts, lowCounts, merge } from './counts.ts'
+import { parseWindow } from './window.ts'
+
+export function createAggregator(deps: ServiceDeps): HttpService {
+  const { config, log } = deps
+  const schema = config.streamSchema
+  let prepared: Promise<{ db: Database; tsdb: TimeSeriesStore }> | undefined
+  // The seed never started its HTTP server when a store was down; here a failed preparation is
+  // retried on the next request and answered with 503 meanwhile.
+  const stores = () => {
+    prepared ??= (async () => {
+      const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
+      await migrate(db, schema, streamMigrations)
+      const tsdb = await deps.infra.timeSeries()
+      await tsdb.ensureDatabase()
+      return { db, tsdb }
+    })()
+    prepared.catch(() => {
+      prepared = undefined
+    })
+    return prepared
+  }
+
+  async function counts(fromMs: number, toMs: number, bucketMs: number): Promise<CountPoint[]> {
+    try {
+      const { db, tsdb } = await stores()
+      const [low, high] = await Promise.all([
+        lowCounts(tsdb, MEASUREMENT, fromMs, toMs, bucketMs),
+        highCounts(db, schema, fromMs, toMs, bucketMs),
+      ])
+      return merge(low, high)
+    } catch (error) {
+      if (error instanceof BakeryError && error.status === 503) throw error
+      throw new BakeryError(ErrorCode.TSDB_UNAVAILABLE, `a store did not answer: ${errorMessage(error)}`, {
+        cause: error,
+        retryable: true,
+        status: 503,
+      })
+    }
+  }
+
+  const streams = new Set<ServerResponse>()
+
+  return createHttpService({
+    name: 'aggregator',
+    host: config.host,
+    port: deps.port,
+    log,
+    telemetry: deps.telemetry,
+    bodyLimit: config.bodyLimitBytes,
+    readiness: [
+      { name: 'postgres', check: async () => (await deps.infra.database()).ping() },
+      { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },
+    ],
+    async onStart() {
+      if (!config.disable)
+        await stores().catch((error: unknown) => log.warn({ err: error }, 'stores not ready yet'))
+    },
+    async onStop() {
+      for (const response of streams) response.end()
+    },
+    routes(app) {
+      app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
+      app.get<{ Querystring: { window?: string; bucket?: string } }>('/api', async (request, reply) => {
+        if (config.disable) return { message: 'processing disabled, did nothing', points: null }
+        const window = parseWindow(request.query)
+        if (!window.ok)
+          return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
+        const now = Date.now()
+        try {
+          return { message: 'ok', points: await counts(now - window.windowMs, now, window.bucketMs) }
+        } catch (error) {
+          request.log.warn({ err: error }, 'aggregation failed')
+          return reply.code(503).send({ code: ErrorCode.TSDB_UNAVAILABLE, message: errorMessage(error) })
+        }
+      })
+      app.get<{ Querystring: { bucket?: string } }>('/api/stream', async (request, reply) => {
+        const window = parseWindow({ bucket: request.query.bucket, window: request.query.bucket })
+        if (!window.ok)
+          return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
+        const bucketMs = window.bucketMs
+        reply.hijack()
+        const raw = reply.raw
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        })
+        raw.write(`retry: ${Math.max(1000, bucketMs)}\n\n`)
+        streams.add(raw)
+        // A bucket is sent once it is closed and the consumers had one flush interval to write it.
+        const grace = config.streamFlushMs + 500
+        let timer: NodeJS.Timeout | undefined
+        const schedule = () => {
+          const now = Date.now()
+          const nextClose = Math.floor((now - grace) / bucketMs) * bucketMs + bucketMs + grace
+          timer = setTimeout(() => void send(nextClose - grace - bucketMs), nextClose - now)
+        }
+        const send = async (start: number) => {
+          try {
+            const points = config.disable ? null : await counts(start, start + bucketMs, bucketMs)
+            raw.write(`event: bucket\ndata: ${JSON.stringify({ time: start, points })}\n\n`)
+          } catch (error) {
+            raw.write(
+              `event: error\ndata: ${JSON.stringify({ time: start, message: errorMessage(error) })}\n\n`,
+            )
+          }
+          if (!raw.writableEnded && !raw.destroyed) schedule()
+        }
+        raw.on('close', () => {
+          clearTimeout(timer)
+          streams.delete(raw)
+        })
+        schedule()
+      })
+    },
+  })
+}

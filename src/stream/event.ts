@@ -1,0 +1,58 @@
+// The stream event, owned by the pipeline: `{time, amount}` with time in unix ms and amount a
+// finite number that the seed sent as a JSON string. Parsing never throws on bad input: callers
+// get a reason they can name in a 400 or count as a rejected record.
+
+export interface StreamEvent {
+  /** Unix time in ms. */
+  time: number
+  amount: number
+}
+
+export type Parsed = { ok: true; event: StreamEvent } | { ok: false; reason: string }
+
+const MAX_TIME = 8_640_000_000_000_000 // the largest Date
+
+export function toEvent(value: unknown): Parsed {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'is not a JSON object' }
+  }
+  const { time, amount } = value as Record<string, unknown>
+  if (typeof time !== 'number' || !Number.isFinite(time) || time < 0 || time > MAX_TIME) {
+    return { ok: false, reason: 'time must be unix milliseconds (a non-negative number)' }
+  }
+  const parsed =
+    typeof amount === 'number'
+      ? amount
+      : typeof amount === 'string' && amount.trim() !== ''
+        ? Number(amount)
+        : Number.NaN
+  if (!Number.isFinite(parsed))
+    return { ok: false, reason: 'amount must be a finite number or a numeric string' }
+  return { ok: true, event: { time: Math.trunc(time), amount: parsed } }
+}
+
+export function parseEvent(text: string): Parsed {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { ok: false, reason: 'is not valid JSON' }
+  }
+  return toEvent(value)
+}
+
+/** The record value on the topic: compact JSON with amount as a number. */
+export function encodeEvent(event: StreamEvent): Buffer {
+  return Buffer.from(`{"time":${event.time},"amount":${event.amount}}`)
+}
+
+/** The seed's split: amount strictly above the watermark is high; exactly at it is low. */
+export function isHigh(event: StreamEvent, watermark: number): boolean {
+  return event.amount > watermark
+}
+
+export const consumerGroup = (prefix: string, consumer: 'consumer-high' | 'consumer-low') =>
+  `${prefix}.${consumer}`
+
+/** InfluxDB measurement of the low events (seed name). */
+export const MEASUREMENT = 'event'

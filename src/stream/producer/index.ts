@@ -1,0 +1,81 @@
+// The event producer (seed: 1 event/s, POSTed every 2 s): a worker creating `{time, amount}`
+// events with amount random in [0, 10) as a JSON string, as the seed did. A failed POST keeps
+// the batch for the next round, bounded (the seed's buffer grew without limit).
+import type { Service } from '../../platform/lifecycle/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { createIngestMetrics } from '../metrics.ts'
+
+const MAX_BUFFERED = 100_000
+
+export interface SeedEvent {
+  time: number
+  amount: string
+}
+
+export function createProducer(deps: ServiceDeps): Service {
+  const { config, log } = deps
+  const metrics = createIngestMetrics(deps.telemetry.meter, 'producer')
+  let buffer: SeedEvent[] = []
+  let tick: NodeJS.Timeout | undefined
+  let post: NodeJS.Timeout | undefined
+  let inFlight: Promise<void> = Promise.resolve()
+  let due = 0
+  const TICK_MS = Math.max(1, Math.min(1000, Math.floor(1000 / config.streamRate)))
+
+  function generate(): void {
+    // Whole events owed since the last tick, so rates above the timer resolution still hold.
+    due += config.streamRate * (TICK_MS / 1000)
+    const now = Date.now()
+    while (due >= 1) {
+      due -= 1
+      buffer.push({ time: now, amount: String(Math.random() * 10) })
+    }
+    if (buffer.length > MAX_BUFFERED) {
+      const dropped = buffer.length - MAX_BUFFERED
+      buffer = buffer.slice(dropped)
+      metrics.rejected(dropped, 'buffer_full')
+      log.warn({ dropped }, 'event API unreachable for long; dropping the oldest events')
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (buffer.length === 0) return
+    const batch = buffer
+    buffer = []
+    // DISABLE: the producer drops its batches (seed).
+    if (config.disable) return
+    const body = config.plainText ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch)
+    try {
+      const response = await fetch(config.streamApiUrl, {
+        method: 'POST',
+        headers: { 'content-type': config.plainText ? 'application/text' : 'application/json' },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      })
+      await response.arrayBuffer()
+      if (response.status >= 400) throw new Error(`event API answered ${response.status}`)
+      metrics.ingested(batch.length)
+    } catch (error) {
+      buffer = [...batch, ...buffer]
+      log.warn({ err: error, events: batch.length }, 'posting events failed; keeping them for the next round')
+    }
+  }
+
+  return {
+    name: 'producer',
+    async start() {
+      tick = setInterval(generate, TICK_MS)
+      post = setInterval(() => {
+        inFlight = inFlight.then(flush)
+      }, config.streamPostIntervalMs)
+      log.info({ rate: config.streamRate, url: config.streamApiUrl.href }, 'producing')
+    },
+    async stop() {
+      clearInterval(tick)
+      clearInterval(post)
+      await inFlight
+      inFlight = flush()
+      await inFlight
+    },
+  }
+}
