@@ -190,6 +190,61 @@ const albums: DashboardSpec = {
   panels: red(),
 }
 
+const stream: DashboardSpec = {
+  uid: 'bakery-stream',
+  title: 'Bakery / Stream pipeline',
+  description: 'Event ingest, consumer lag and store write latency of the stream pipeline',
+  tags: ['bakery', 'stream'],
+  jobs: 'producer|event-api|consumer-high|consumer-low|aggregator',
+  panels: [
+    {
+      title: 'Events ingested per second',
+      unit: 'ops',
+      queries: [q(`sum by (service) (rate(bakery_stream_events_ingested_total[${RATE}]))`, '{{service}}')],
+    },
+    {
+      title: 'Events rejected per second by reason',
+      unit: 'ops',
+      queries: [
+        q(
+          `sum by (service, reason) (rate(bakery_stream_events_rejected_total[${RATE}]))`,
+          '{{service}} {{reason}}',
+        ),
+      ],
+    },
+    {
+      title: 'Ingest rate (service-reported)',
+      unit: 'ops',
+      queries: [q('sum by (service) (bakery_stream_events_ingest_rate)', '{{service}}')],
+    },
+    {
+      title: 'Consumer lag by group and partition',
+      unit: 'short',
+      queries: [
+        q(
+          'max by (messaging_consumer_group_name, partition) (bakery_stream_consumer_lag)',
+          '{{messaging_consumer_group_name}} p{{partition}}',
+        ),
+      ],
+    },
+    {
+      title: 'Store write latency p50 / p99',
+      unit: 's',
+      queries: [
+        q(
+          `histogram_quantile(0.5, sum by (db_system, le) (rate(bakery_stream_store_write_duration_bucket[${RATE}])))`,
+          '{{db_system}} p50',
+        ),
+        q(
+          `histogram_quantile(0.99, sum by (db_system, le) (rate(bakery_stream_store_write_duration_bucket[${RATE}])))`,
+          '{{db_system}} p99',
+        ),
+      ],
+    },
+    ...red(),
+  ],
+}
+
 const resilience: DashboardSpec = {
   uid: 'bakery-resilience',
   title: 'Bakery / Breakers and faults',
@@ -251,7 +306,7 @@ const resilience: DashboardSpec = {
   ],
 }
 
-export const dashboards: readonly DashboardSpec[] = [orders, albums, resilience, runtime]
+export const dashboards: readonly DashboardSpec[] = [orders, stream, albums, resilience, runtime]
 
 /** The Grafana JSON model (schemaVersion 39) of one dashboard. */
 export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {

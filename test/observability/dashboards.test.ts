@@ -78,9 +78,15 @@ test('dashboards on disk match their specs (npm run docs:dashboards)', () => {
   }
 })
 
-test('dashboards cover orders, albums, breakers and faults, and the runtime', () => {
+test('dashboards cover orders, stream, albums, breakers and faults, and the runtime', () => {
   const uids = new Set(loaded.map((d) => d.uid))
-  for (const uid of ['bakery-orders', 'bakery-albums', 'bakery-resilience', 'bakery-runtime'])
+  for (const uid of [
+    'bakery-orders',
+    'bakery-stream',
+    'bakery-albums',
+    'bakery-resilience',
+    'bakery-runtime',
+  ])
     assert.ok(uids.has(uid), uid)
 })
 
