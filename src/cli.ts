@@ -16,6 +16,9 @@ Commands:
   start [service...]   start all services (or the named ones) in one process
   <service>            start one service alone (as in a container)
   config               print the effective configuration, secrets redacted
+  migrate              apply every system's database migrations (DATABASE_URL)
+  seed-albums --count N [--batch B]
+                       append N realistic albums to the album store, B rows per INSERT
   help                 this text
 
 Options:
@@ -113,7 +116,24 @@ async function start(names: string[], alone: boolean): Promise<void> {
   })
 }
 
+async function dbCommand(command: string, args: string[]): Promise<void> {
+  const config = readConfig()
+  const log = createLogging({ level: config.logLevel, format: config.logFormat }).root
+  const { runMigrate, runSeedAlbums } = await import('./db-commands.ts')
+  try {
+    if (command === 'migrate') await runMigrate(config, log, write)
+    else await runSeedAlbums(args, config, log, write)
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      fail(error.message)
+    }
+    if (error instanceof Error && error.message.startsWith('--')) fail(error.message)
+    throw error
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'migrate' || argv[0] === 'seed-albums') return dbCommand(argv[0], argv.slice(1))
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -94,6 +94,22 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Stream aggregator (GET /api counts per bucket, GET /api/stream SSE)',
     load: async () => (await import('./stream/aggregator/index.ts')).createAggregator,
   },
+  {
+    name: 'album-store',
+    system: 'albums',
+    kind: 'http',
+    portKey: 'albumStorePort',
+    description: 'Album catalog REST API in PostgreSQL (GET/POST/PUT/DELETE /albums, /swagger)',
+    load: async () => (await import('./albums/store/index.ts')).createAlbumStore,
+  },
+  {
+    name: 'album-proxy',
+    system: 'albums',
+    kind: 'http',
+    portKey: 'albumProxyPort',
+    description: 'Album API through a traced client with timeout, retries and a breaker',
+    load: async () => (await import('./albums/proxy/index.ts')).createAlbumProxy,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

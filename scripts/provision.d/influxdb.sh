@@ -36,7 +36,7 @@ bind-address = "127.0.0.1:8088"
 CONF
 
 echo "  starting influxd (log: $log)"
-nohup influxd -config "$cache/influxdb.conf" >>"$log" 2>&1 &
+setsid nohup influxd -config "$cache/influxdb.conf" >>"$log" 2>&1 &
 echo $! >"$cache/influxd.pid"
 for _ in $(seq 1 60); do
   if up 8086 && curl -fsS -o /dev/null "http://127.0.0.1:8086/ping" 2>/dev/null; then

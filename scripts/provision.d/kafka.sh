@@ -70,7 +70,7 @@ if [ ! -f "$data/logs/meta.properties" ]; then
 fi
 
 echo "  starting Kafka $version (log: $log)"
-nohup java "${java_opts[@]}" kafka.Kafka "$cache/server.properties" >>"$log" 2>&1 &
+setsid nohup java "${java_opts[@]}" kafka.Kafka "$cache/server.properties" >>"$log" 2>&1 &
 echo $! >"$cache/broker.pid"
 for _ in $(seq 1 90); do
   if up 9092; then echo "  Kafka up on :9092"; exit 0; fi

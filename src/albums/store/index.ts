@@ -1,0 +1,57 @@
+// The album store (seed 2, :9080): the catalog in PostgreSQL/PGlite behind the seed's REST API.
+import { migrate, traceDatabase } from '../../platform/db/index.ts'
+import { createHttpService, type HttpApp, type HttpService } from '../../platform/http/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
+import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
+import { registerProtection } from './protection.ts'
+import { type AlbumRepository, createAlbumRepository } from './repository.ts'
+import { registerStoreRoutes } from './routes.ts'
+
+export interface AlbumStoreOptions {
+  /** Postgres schema; tests use a random one so they can share a server. */
+  schema?: string
+}
+
+export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions = {}): HttpService {
+  const schema = options.schema ?? ALBUM_SCHEMA
+  let repository: AlbumRepository | undefined
+  const repo = () => {
+    if (!repository) throw new Error('album store used before start')
+    return repository
+  }
+  const http = createHttpService({
+    name: 'album-store',
+    host: deps.config.host,
+    port: deps.port,
+    log: deps.log,
+    telemetry: deps.telemetry,
+    bodyLimit: deps.config.bodyLimitBytes,
+    readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
+    routes(app) {
+      app.register(async (root: HttpApp) => {
+        await registerOpenApi(root, {
+          title: 'Album store',
+          description: 'The album catalog (seed mcarr-and/go-gin-marshalling), stored in PostgreSQL',
+        })
+        await root.register(async (scope: HttpApp) => {
+          useAlbumConventions(scope)
+          useLenientJson(scope)
+          await registerProtection(scope, deps.config)
+          registerStoreRoutes(scope, repo)
+        })
+      })
+    },
+  })
+  return {
+    ...http,
+    name: http.name,
+    async start() {
+      const db = await deps.infra.database()
+      await migrate(db, schema, albumMigrations)
+      repository = createAlbumRepository(traceDatabase(db, deps.telemetry.tracer), schema)
+      await http.start()
+    },
+    stop: () => http.stop(),
+  }
+}
