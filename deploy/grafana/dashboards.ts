@@ -260,6 +260,10 @@ const resilience: DashboardSpec = {
           `max by (job, circuit_breaker_name) (bakery_circuit_breaker_state{${JOB}})`,
           '{{job}} {{circuit_breaker_name}}',
         ),
+        q(
+          `max by (job) (album_proxy_breaker_state{${JOB}})`,
+          '{{job}} album store breaker (1 half-open, 2 open)',
+        ),
       ],
     },
     {
