@@ -2,12 +2,15 @@
 // known Tilt functions, every file it loads exists, every catalogue service is a resource, the
 // load-run button is manual and runs a real bakery command; the dev manifests are valid.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { test } from 'node:test'
 import { parseAllDocuments } from 'yaml'
+import { startCli } from '../support/cli.ts'
 import { catalogue, defaultPort, readRepoFile, repoRoot } from '../support/deploy.ts'
 import { type Manifest, renderChart } from '../support/helm.ts'
 import { validateManifest } from '../support/kube-schema.ts'
+import { stopProcess } from '../support/processes.ts'
 
 const DIR = 'deploy/tilt'
 const source = readRepoFile(`${DIR}/Tiltfile`)
@@ -173,17 +176,23 @@ test('Tiltfile makes a resource of every catalogue service with its port forward
   }
 })
 
-test('Tiltfile load-run button is manual and runs a bakery command that exists', () => {
+test('Tiltfile load-run button is manual and its script sends orders a reception accepts', async (t) => {
   const button = calls().find((c) => c.name === 'local_resource' && c.strings[0] === 'load-run')
   assert.ok(button, 'local_resource load-run')
   const text = button.body.map((t) => t.text).join(' ')
   assert.match(text, /trigger_mode = TRIGGER_MODE_MANUAL/)
   assert.match(text, /auto_init = False/)
-  const cmd = button.strings.find((s) => s.startsWith('npx bakery '))
-  assert.ok(cmd, 'the button runs npx bakery ...')
-  const command = cmd.split(/\s+/)[2] ?? ''
-  const cli = readRepoFile('src/cli.ts')
-  assert.ok(cli.includes(`'${command}'`), `bakery has no "${command}" command (src/cli.ts)`)
+  assert.ok(button.strings.includes('bash load-run.sh'), 'the button runs deploy/tilt/load-run.sh')
+  const reception = startCli(['reception'], ['reception'], { PORT: '0', HOST: '127.0.0.1' })
+  t.after(() => stopProcess(reception.child))
+  const { reception: url } = await reception.urls
+  const run = spawnSync('bash', [`${repoRoot}${DIR}/load-run.sh`], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, URL: url ?? '', ORDERS: '20', CONCURRENCY: '4' },
+  })
+  assert.equal(run.status, 0, run.stderr)
+  assert.match(run.stdout, /load-run: 20 of 20 orders accepted/)
 })
 
 test('Tilt dependencies are valid Kubernetes objects with pinned images, one per DEPENDENCIES entry', async () => {
