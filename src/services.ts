@@ -31,6 +31,22 @@ export const services: readonly ServiceDefinition[] = [
     load: async () => (await import('./bakery/baker/index.ts')).createBaker,
   },
   {
+    name: 'enrichment',
+    system: 'tracking',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Order journey hop: adds customer history and bake profile to accepted orders',
+    load: async () => (await import('./tracking/enrichment/index.ts')).createEnrichment,
+  },
+  {
+    name: 'response-builder',
+    system: 'tracking',
+    kind: 'worker',
+    portKey: 'workerPort',
+    description: 'Order journey hop: boxes the finished order and finalises its journey',
+    load: async () => (await import('./tracking/response-builder/index.ts')).createResponseBuilder,
+  },
+  {
     name: 'coffee-reception',
     system: 'coffee',
     kind: 'http',

@@ -2,6 +2,7 @@
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
 
 import { randomBytes } from 'node:crypto'
+import { openTrackingStore, type TrackingStore } from '../tracking/store/index.ts'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faults/index.ts'
@@ -16,6 +17,8 @@ export interface Infra {
   database(): Promise<Database>
   /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
   queue(): Promise<Queue>
+  /** The tracking store (Redis or embedded): one command connection, one subscriber at most. */
+  trackingStore(): Promise<TrackingStore>
   /** Circuit breakers of every outgoing call in the process (`GET /admin/breakers`). */
   readonly breakers: BreakerRegistry
   /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
@@ -62,6 +65,13 @@ export function createInfra(config: Config, log: Logger): Infra {
       }),
     ),
     queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
+    trackingStore: once(() =>
+      openTrackingStore(config.redisUrl, {
+        prefix: config.trackingPrefix,
+        ttlMs: config.trackingTtlSeconds * 1000,
+        log: log.child({ adapter: 'tracking-store' }),
+      }),
+    ),
     stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
     timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
     async close() {

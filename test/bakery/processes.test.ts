@@ -12,6 +12,7 @@ import { requireServer } from '../support/servers.ts'
 
 test('bakery start (embedded) serves the seed API and bakes orders, then stops cleanly', async (t) => {
   const cli = startCli(['start', 'reception', 'baker'], ['reception'], {
+    BAKERY_ORDER_JOURNEY: 'false', // the bare orders flow; test/tracking covers the journey
     BAKERY_RECEPTION_PORT: '0',
     HOST: '127.0.0.1',
     BAKE_TIME_SCALE: '0.1',
@@ -39,6 +40,7 @@ test('reception and two bakers run as separate processes on PostgreSQL and Rabbi
     BAKERY_ORDERS_SCHEMA: `t_proc_${id}`,
     BAKERY_ORDERS_QUEUE: `test.proc-${id}`,
     BAKE_TIME_SCALE: '0',
+    BAKERY_ORDER_JOURNEY: 'false', // the bare orders flow; test/tracking covers the journey
     HOST: '127.0.0.1',
     PORT: '0',
   }

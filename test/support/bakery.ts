@@ -55,6 +55,8 @@ export async function startBakery(
     LOG_LEVEL: 'silent',
     BAKERY_ORDERS_QUEUE: `test.orders-${id}`,
     BAKERY_ORDERS_SCHEMA: `t_bakery_${id}`,
+    // The bare orders flow (reception → baker); the tracking hops have their own tests.
+    BAKERY_ORDER_JOURNEY: 'false',
     BAKERY_SPAN_STORE_SIZE: '0',
     ...options.env,
   }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { promisify } from 'node:util'
+import { connect } from 'amqplib'
 import pg from 'pg'
 import { defer } from './defer.ts'
 
@@ -39,4 +40,44 @@ export async function isolatedVhost(t: TestContext, serverUrl: string): Promise<
   const url = new URL(serverUrl)
   url.pathname = `/${encodeURIComponent(vhost)}`
   return url.href
+}
+
+/** Unique orders queue and schema names (the journey queues derive from the queue name). */
+export function isolatedNames(): { queue: string; schema: string } {
+  const id = randomUUID().replaceAll('-', '').slice(0, 12)
+  return { queue: `test.orders-${id}`, schema: `t_journey_${id}` }
+}
+
+/** Deletes the orders queue, the journey queues and their dead-letter queues after the test. */
+export function dropQueuesLater(t: TestContext, amqpUrl: string, queue: string): void {
+  defer(t, async () => {
+    const conn = await connect(amqpUrl).catch(() => undefined)
+    if (!conn) return
+    try {
+      const channel = await conn.createChannel()
+      for (const name of [queue, `${queue}.enriched`, `${queue}.baked`]) {
+        await channel.deleteQueue(name)
+        await channel.deleteQueue(`${name}.dead`)
+      }
+    } catch {
+      // Best effort: the broker may be away (a drill); the queues are uniquely named.
+    } finally {
+      await conn.close().catch(() => undefined)
+    }
+  })
+}
+
+/** Drops the schema after the test. */
+export function dropSchemaLater(t: TestContext, databaseUrl: string, schema: string): void {
+  defer(t, async () => {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    try {
+      await client.connect()
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    } catch {
+      // Best effort, as above.
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  })
 }

@@ -15,6 +15,7 @@ import {
 } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { startConsumerSpan, withSpan } from '../../platform/telemetry/index.ts'
+import { createBakedHop } from '../../tracking/baked-hop.ts'
 import { bakeTimeMs } from '../orders/menu.ts'
 import { type OrderMessage, parseOrderMessage } from '../orders/message.ts'
 import { bakeryMigrations } from '../orders/migrations.ts'
@@ -48,6 +49,8 @@ export function createBaker(deps: ServiceDeps): Service {
   })
   let queue: Queue | undefined
   let runner: ConsumerRunner | undefined
+  // The baker is the "baked" hop of the order journey (tracking pipeline) when that is on.
+  const journey = createBakedHop(deps)
   depthGauge.addCallback(async (result) => {
     if (!queue) return
     for (const name of [ORDERS_QUEUE, DEAD_QUEUE]) {
@@ -163,16 +166,18 @@ export function createBaker(deps: ServiceDeps): Service {
     readiness: [
       { name: 'database', check: async () => (await deps.infra.database()).ping() },
       { name: 'queue', check: async () => (await deps.infra.queue()).ping() },
+      ...journey.readiness,
     ],
     async start() {
       const db = traceDatabase(await deps.infra.database(), tracer)
       queue = await deps.infra.queue()
       await migrate(db, config.ordersSchema, bakeryMigrations)
       await queue.declare({ name: ORDERS_QUEUE })
+      await journey.start(queue)
       const store = createOrderStore(db, config.ordersSchema)
       runner = createConsumerRunner({
         queue,
-        name: ORDERS_QUEUE,
+        name: journey.input,
         prefetch: config.bakerPrefetch,
         log,
         retry: {
@@ -181,7 +186,7 @@ export function createBaker(deps: ServiceDeps): Service {
           maxDelayMs: 10_000,
         },
         parse: (delivery) => parseOrderMessage(delivery.body),
-        handle: handler(store),
+        handle: journey.wrap(handler(store)),
         around: (delivery, next) => {
           const carrier = delivery.headers.traceparent ? delivery.headers : bodyTraceContext(delivery.body)
           const span = startConsumerSpan(tracer, 'receive-order', carrier, {
@@ -189,7 +194,7 @@ export function createBaker(deps: ServiceDeps): Service {
               'messaging.system': queue?.kind === 'amqp' ? 'rabbitmq' : 'bakery_memory',
               'messaging.operation.type': 'process',
               'messaging.operation.name': 'consume',
-              'messaging.destination.name': ORDERS_QUEUE,
+              'messaging.destination.name': journey.input,
               'messaging.message.body.size': delivery.body.length,
               ...(delivery.messageId ? { 'messaging.message.id': delivery.messageId } : {}),
             },

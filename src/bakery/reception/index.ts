@@ -7,6 +7,7 @@ import { createHttpService, type HttpService } from '../../platform/http/index.t
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
+import { createEntrypoint } from '../../tracking/entrypoint/index.ts'
 import { bakeryMigrations } from '../orders/migrations.ts'
 import { createOrderStore, type OrderRecord, type OrderStore } from '../orders/store.ts'
 import { createIntake, type Intake } from './intake.ts'
@@ -38,6 +39,8 @@ export function createReception(deps: ServiceDeps): HttpService {
   })
   let store: OrderStore | undefined
   let intake: Intake | undefined
+  // The entrypoint of the order journey (tracking pipeline): GET /orders/:key/journey, Prefer: wait.
+  const entrypoint = createEntrypoint(deps)
   let outbox: Outbox | undefined
 
   function ready(): { store: OrderStore; intake: Intake } {
@@ -60,6 +63,7 @@ export function createReception(deps: ServiceDeps): HttpService {
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
+      entrypoint.routes(app)
       app.get('/', async () => ({ message: 'reception is attended' }))
 
       app.register(async (scope) => {
@@ -150,10 +154,11 @@ export function createReception(deps: ServiceDeps): HttpService {
   return {
     ...http,
     async start() {
-      await init()
+      await Promise.all([init(), entrypoint.start()])
       await http.start()
     },
     async stop() {
+      await entrypoint.stop()
       await http.stop()
       await intake?.idle()
       await outbox?.stop()

@@ -118,6 +118,35 @@ export const schema = {
     doc: 'How often the outbox relay looks for messages a crashed process left unpublished',
   }),
 
+  // --- tracking pipeline (order journey)
+  orderJourney: flag('BAKERY_ORDER_JOURNEY', true, {
+    doc: 'Orders pass the tracking hops: orders → enrichment → orders.enriched → baker → orders.baked → response-builder. false: the baker takes orders straight from the orders queue',
+  }),
+  trackingPrefix: text('BAKERY_TRACKING_PREFIX', 'bakery:journey:', {
+    maxLength: 200,
+    doc: 'Redis key prefix of the tracking records, so deployments can share one Redis',
+  }),
+  trackingTtlSeconds: integer('BAKERY_TRACKING_TTL_SECONDS', 86400, {
+    min: 1,
+    max: 2592000,
+    doc: 'How long a tracking record (an order journey) is kept',
+  }),
+  heartbeatMs: integer('BAKERY_HEARTBEAT_MS', 1000, {
+    min: 10,
+    max: 600000,
+    doc: 'Heartbeat interval of a tracking hop while it works',
+  }),
+  stallAfterMs: integer('BAKERY_STALL_AFTER_MS', 5000, {
+    min: 20,
+    max: 3600000,
+    doc: 'Silence after which a hop that started and has not ended counts as stalled',
+  }),
+  hopPrefetch: integer('BAKERY_HOP_PREFETCH', 32, {
+    min: 1,
+    max: 10000,
+    doc: 'Messages each tracking hop (enrichment, response-builder) works on at once',
+  }),
+
   // --- resilience, failure injection, coffee shop
   adminToken: optionalText('BAKERY_ADMIN_TOKEN', {
     doc: 'Bearer token of the admin API (/admin/faults, /admin/breakers); unset = a random token per process, logged at start',

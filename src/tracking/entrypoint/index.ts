@@ -1,0 +1,144 @@
+// The entrypoint role of the order journey, inside the bakery reception: it records the
+// "accepted" hop of every order the reception accepts, serves GET /orders/:key/journey, and
+// lets POST /orders wait for the finished order (RFC 7240 `Prefer: wait=N`). It hooks into the
+// reception's routes instead of changing them, so the orders flow stays as it is.
+import { hostname } from 'node:os'
+import { Type } from 'typebox'
+import { ErrorCode } from '../../platform/errors.ts'
+import type { HttpApp } from '../../platform/http/index.ts'
+import { withTimeout } from '../../platform/lifecycle/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { createHopTracker, type HopTracker } from '../hop.ts'
+import { field, journeyView, nowMs } from '../journey.ts'
+import { registerActivityGauges } from '../metrics.ts'
+import type { TrackingStore } from '../store/index.ts'
+import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
+import { preferredWait } from './prefer.ts'
+
+export interface Entrypoint {
+  /** Adds the journey route and the hooks on POST /orders to the reception's app. */
+  routes(app: HttpApp): void
+  /** Opens the tracking store and starts subscribing for completions. */
+  start(): Promise<void>
+  /** Answers every waiting request (202) so the HTTP server can drain. */
+  stop(): Promise<void>
+}
+
+const ORDER_KEY = '^[0-9a-f]{32}$'
+const RECORD_TIMEOUT_MS = 5_000
+
+export function createEntrypoint(deps: ServiceDeps): Entrypoint {
+  const { config, log } = deps
+  let store: TrackingStore | undefined
+  let tracker: HopTracker | undefined
+  let waiter: CompletionWaiter | undefined
+  const arrivals = new WeakMap<object, number>()
+  const handedOff = new WeakMap<object, number>()
+
+  async function recordAccepted(key: string, startedAt: number, endedAt: number | undefined): Promise<void> {
+    await tracker?.run({ key, startedAt, endedAt }, async () => undefined)
+  }
+
+  return {
+    async start() {
+      store = await deps.infra.trackingStore()
+      tracker = createHopTracker({
+        hop: 'accepted',
+        store,
+        tracer: deps.telemetry.tracer,
+        meter: deps.telemetry.meter,
+        log,
+        heartbeatMs: config.heartbeatMs,
+        workerId: `reception@${hostname()}:${process.pid}`,
+      })
+      waiter = createCompletionWaiter(store, log)
+      // Orders are taken without Redis too; a later wait retries the subscription.
+      waiter.start().catch((error: unknown) => log.error({ err: error }, 'tracking subscription failed'))
+      registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log)
+      const current = waiter
+      deps.telemetry.meter
+        .createObservableGauge('tracking.waits.active', {
+          description: 'POST /orders requests of this process waiting for their order (Prefer: wait)',
+          unit: '{request}',
+        })
+        .addCallback((result) => result.observe(current.waiting))
+    },
+    async stop() {
+      waiter?.close()
+    },
+    routes(app) {
+      app.addHook('onRequest', (request, _reply, done) => {
+        if (request.method === 'POST') arrivals.set(request, nowMs())
+        done()
+      })
+      // The hop ends when the reception's handler has stored the order (the outbox hands it on),
+      // not when the answer is written: the next hop may already be running by then.
+      app.addHook('preSerialization', async (request, _reply, payload) => {
+        if (arrivals.has(request)) handedOff.set(request, nowMs())
+        return payload
+      })
+      app.addHook('onSend', async (request, reply, payload) => {
+        if (request.method !== 'POST' || request.routeOptions.url !== '/orders' || reply.statusCode !== 202)
+          return payload
+        const key = orderKeyOf(payload)
+        if (!key) return payload
+        try {
+          await withTimeout(
+            recordAccepted(key, arrivals.get(request) ?? nowMs(), handedOff.get(request)),
+            RECORD_TIMEOUT_MS,
+            'recording the accepted hop timed out',
+          )
+        } catch (error) {
+          // The order is stored and queued: tracking trouble must not fail it.
+          log.warn({ err: error, key }, 'accepted hop not recorded')
+        }
+        const wait = config.orderJourney ? preferredWait(request.headers.prefer) : undefined
+        if (wait === undefined || !waiter || !store) return payload
+        reply.header('preference-applied', `wait=${wait}`)
+        reply.header('vary', 'prefer')
+        try {
+          const fields = await waiter.wait(key, wait * 1000)
+          if (!fields) return payload
+          const finished = parseResponse(fields[field.response])
+          reply.code(200)
+          return JSON.stringify({
+            ...finished,
+            orderKey: key,
+            journey: journeyView(key, fields, Date.now(), config.stallAfterMs),
+          })
+        } catch (error) {
+          log.warn({ err: error, key }, 'wait for the finished order failed; answering 202')
+          return payload
+        }
+      })
+      app.get(
+        '/orders/:key/journey',
+        { schema: { params: Type.Object({ key: Type.String({ pattern: ORDER_KEY }) }) } },
+        async (request, reply) => {
+          const { key } = request.params
+          const fields = store ? await store.read(key) : undefined
+          if (!fields)
+            return reply.code(404).send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no journey for ${key}` })
+          return journeyView(key, fields, Date.now(), config.stallAfterMs)
+        },
+      )
+    },
+  }
+}
+
+function orderKeyOf(payload: unknown): string | undefined {
+  const text =
+    typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : ''
+  const match = /"orderKey"\s*:\s*"([0-9a-f]{32})"/.exec(text)
+  return match?.[1]
+}
+
+function parseResponse(raw: string | undefined): Record<string, unknown> {
+  if (!raw) return {}
+  try {
+    const value: unknown = JSON.parse(raw)
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}

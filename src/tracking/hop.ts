@@ -1,0 +1,141 @@
+// What every hop does around its work: record its start (with the fields carried from earlier
+// hops, so a record lost with a Redis restart is rebuilt by the next write), beat while it
+// works, record its end, and report one span and one latency histogram point per hop.
+import { hostname } from 'node:os'
+import type { Histogram, Meter, Span, Tracer } from '@opentelemetry/api'
+import { context, SpanKind, trace } from '@opentelemetry/api'
+import type { Logger } from '../platform/log/index.ts'
+import { markSpanError } from '../platform/telemetry/index.ts'
+import { field, HOPS, type Hop, nowMs } from './journey.ts'
+import type { Fields, TrackingStore } from './store/index.ts'
+
+export interface HopTrackerOptions {
+  hop: Hop
+  store: TrackingStore
+  tracer: Tracer
+  meter: Meter
+  log: Logger
+  heartbeatMs: number
+  /** Who does the work; defaults to `<hop>@<host>:<pid>`. */
+  workerId?: string
+}
+
+export interface HopRun<T> {
+  result: T
+  /** The carried fields plus this hop's start, end and worker: hand them on to the next hop. */
+  fields: Fields
+  latencyMs: number
+}
+
+export interface HopInput {
+  key: string
+  /** Fields of earlier hops, carried in the message. */
+  carried?: Fields
+  redelivered?: boolean
+  /** When the hop began, if before this call (the entrypoint starts at request arrival). */
+  startedAt?: number
+  /** When the hop's work ended, if it did before `run` is called (the entrypoint's hand-off). */
+  endedAt?: number | undefined
+  /** Do not make the hop span the parent of the work's spans. */
+  detached?: boolean
+}
+
+export interface HopTracker {
+  readonly hop: Hop
+  readonly workerId: string
+  readonly tracer: Tracer
+  /**
+   * Runs `work` as this hop of request `key`. With `final`, the end is written by `finalise`
+   * (the last hop) instead of a plain record write.
+   */
+  run<T>(
+    input: HopInput,
+    work: (span: Span) => Promise<T>,
+    finish?: (fields: Fields, result: T) => Promise<void>,
+  ): Promise<HopRun<T>>
+}
+
+export function createHopTracker(options: HopTrackerOptions): HopTracker {
+  const { hop, store, tracer, log, heartbeatMs } = options
+  const workerId = options.workerId ?? `${hop}@${hostname()}:${process.pid}`
+  const latency = hopHistogram(options.meter)
+
+  return {
+    hop,
+    workerId,
+    tracer,
+    async run(input, work, finish) {
+      const start = input.startedAt ?? nowMs()
+      const begin: Fields = {
+        ...input.carried,
+        [field.start(hop)]: String(start),
+        [field.worker(hop)]: workerId,
+      }
+      if (input.redelivered) begin[field.redelivered(hop)] = 'true'
+      // The hop span is a sibling of the work's own spans when `detached` (the baker keeps the
+      // span tree its trace queries expect); otherwise the work runs inside it.
+      const span = tracer.startSpan(`hop ${hop}`, { kind: SpanKind.INTERNAL, startTime: Math.floor(start) })
+      span.setAttributes({ 'tracking.hop': hop, 'tracking.worker': workerId, 'bakery.order_key': input.key })
+      const previousEnd = previousHopEnd(hop, input.carried)
+      if (previousEnd !== undefined) span.setAttribute('tracking.hop.queued_ms', round(start - previousEnd))
+      let beats = 0
+      const timer = setInterval(() => {
+        beats++
+        store
+          .heartbeat(input.key, hop, Date.now())
+          .catch((error: unknown) => log.warn({ err: error, hop }, 'heartbeat not recorded'))
+      }, heartbeatMs)
+      timer.unref()
+      try {
+        await store.record(input.key, begin, Date.now())
+        const result = input.detached
+          ? await work(span)
+          : await context.with(trace.setSpan(context.active(), span), () => work(span))
+        clearInterval(timer)
+        const end = input.endedAt ?? nowMs()
+        const fields: Fields = { ...begin, [field.end(hop)]: String(end) }
+        delete fields[field.redelivered(hop)]
+        const latencyMs = round(end - start)
+        span.setAttributes({ 'tracking.hop.latency_ms': latencyMs, 'tracking.hop.heartbeats': beats })
+        if (finish) await finish(fields, result)
+        // Everything known so far, not just the end: this write restores a record Redis lost.
+        else await store.record(input.key, fields, Date.now())
+        latency.record(latencyMs, { 'tracking.hop': hop })
+        return { result, fields, latencyMs }
+      } catch (error) {
+        markSpanError(span, error)
+        throw error
+      } finally {
+        clearInterval(timer)
+        span.end()
+      }
+    },
+  }
+}
+
+export const MS_BUCKETS = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000]
+
+const histograms = new WeakMap<Meter, Histogram>()
+function hopHistogram(meter: Meter): Histogram {
+  let histogram = histograms.get(meter)
+  if (!histogram) {
+    histogram = meter.createHistogram('tracking.hop.duration', {
+      description: 'Time each hop of the order journey worked on a request',
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: MS_BUCKETS },
+    })
+    histograms.set(meter, histogram)
+  }
+  return histogram
+}
+
+function previousHopEnd(hop: Hop, carried: Fields | undefined): number | undefined {
+  const index = HOPS.indexOf(hop)
+  const previous = index > 0 ? HOPS[index - 1] : undefined
+  const raw = previous ? carried?.[field.end(previous)] : undefined
+  return raw === undefined ? undefined : Number(raw)
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}
