@@ -190,6 +190,51 @@ const albums: DashboardSpec = {
   panels: red(),
 }
 
+const tracking: DashboardSpec = {
+  uid: 'bakery-tracking',
+  title: 'Bakery / Tracking journey',
+  description: 'Per-hop and end-to-end latency of tracked requests, in flight and stalled',
+  tags: ['bakery', 'tracking'],
+  jobs: 'reception|enrichment|response-builder',
+  panels: [
+    {
+      title: 'Hop latency p50 / p99 by hop',
+      unit: 'ms',
+      queries: [
+        q(
+          `histogram_quantile(0.5, sum by (tracking_hop, le) (rate(tracking_hop_duration_bucket[${RATE}])))`,
+          '{{tracking_hop}} p50',
+        ),
+        q(
+          `histogram_quantile(0.99, sum by (tracking_hop, le) (rate(tracking_hop_duration_bucket[${RATE}])))`,
+          '{{tracking_hop}} p99',
+        ),
+      ],
+    },
+    {
+      title: 'Journey latency (entry to response)',
+      unit: 'ms',
+      queries: [
+        q(`histogram_quantile(0.5, sum by (le) (rate(tracking_journey_duration_bucket[${RATE}])))`, 'p50'),
+        q(`histogram_quantile(0.99, sum by (le) (rate(tracking_journey_duration_bucket[${RATE}])))`, 'p99'),
+      ],
+    },
+    {
+      title: 'Hops per second',
+      unit: 'ops',
+      queries: [q(`sum by (tracking_hop) (rate(tracking_hop_duration_count[${RATE}]))`, '{{tracking_hop}}')],
+    },
+    {
+      title: 'Requests in flight and stalled',
+      unit: 'short',
+      queries: [
+        q('sum(tracking_requests_in_flight)', 'in flight'),
+        q('sum(tracking_requests_stalled)', 'stalled'),
+      ],
+    },
+  ],
+}
+
 const stream: DashboardSpec = {
   uid: 'bakery-stream',
   title: 'Bakery / Stream pipeline',
@@ -310,7 +355,7 @@ const resilience: DashboardSpec = {
   ],
 }
 
-export const dashboards: readonly DashboardSpec[] = [orders, stream, albums, resilience, runtime]
+export const dashboards: readonly DashboardSpec[] = [orders, tracking, stream, albums, resilience, runtime]
 
 /** The Grafana JSON model (schemaVersion 39) of one dashboard. */
 export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {

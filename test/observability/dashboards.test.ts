@@ -78,7 +78,7 @@ test('dashboards on disk match their specs (npm run docs:dashboards)', () => {
   }
 })
 
-test('dashboards cover orders, stream, albums, breakers and faults, and the runtime', () => {
+test('dashboards cover orders, tracking, stream, albums, breakers and faults, and the runtime', () => {
   const uids = new Set(loaded.map((d) => d.uid))
   for (const uid of [
     'bakery-orders',
