@@ -47,6 +47,8 @@ test('zipkin shows an order crossing separate reception and baker processes with
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
     BAKE_TIME_SCALE: '0',
     BAKER_MISTAKE_RATE: '0',
+    // The bare orders flow (reception → queue → baker); the journey's hops are the tracking issue's.
+    BAKERY_ORDER_JOURNEY: 'false',
     // The shared PostgreSQL serves every test of the machine; two small pools are plenty here.
     DATABASE_POOL_SIZE: '3',
   }
