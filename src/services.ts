@@ -126,6 +126,14 @@ export const services: readonly ServiceDefinition[] = [
     description: 'Album API through a traced client with timeout, retries and a breaker',
     load: async () => (await import('./albums/proxy/index.ts')).createAlbumProxy,
   },
+  {
+    name: 'dashboard',
+    system: 'dashboard',
+    kind: 'http',
+    portKey: 'dashboardPort',
+    description: 'Web dashboard, trace viewer and OTLP/HTTP receiver (/api, /v1/traces)',
+    load: async () => (await import('./dashboard/index.ts')).createDashboard,
+  },
 ]
 
 export function findService(name: string): ServiceDefinition | undefined {

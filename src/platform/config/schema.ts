@@ -338,6 +338,14 @@ export const schema = {
     max: 1000000,
     doc: 'Spans kept in memory for the built-in trace viewer (0 = off)',
   }),
+
+  // --- dashboard
+  dashboardUpstreams: keyValues('BAKERY_DASHBOARD_UPSTREAMS', {
+    doc: 'Service base URLs the dashboard calls, e.g. reception=http://bakery:8000 (default: 127.0.0.1 and each service port)',
+  }),
+  traceUiUrl: optionalText('BAKERY_TRACE_UI_URL', {
+    doc: 'External trace UI link, {traceId} replaced, e.g. http://localhost:16686/trace/{traceId}',
+  }),
 } as const
 
 export type Schema = typeof schema

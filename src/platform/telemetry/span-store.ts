@@ -55,6 +55,8 @@ export interface SpanStore {
   /** Spans in other traces that link to a span of this trace (consumer → producer, seen from the producer). */
   findLinksTo(traceId: string): StoredSpan[]
   search(query: TraceQuery): TraceSummary[]
+  /** Visits stored spans newest first until `visit` returns false (dashboard aggregates). */
+  each(visit: (span: StoredSpan) => boolean | undefined): void
   clear(): void
 }
 
@@ -131,6 +133,9 @@ export function createSpanStore(capacity: number): SpanStore {
         out.push(summary)
       }
       return out
+    },
+    each(visit) {
+      for (const span of newestFirst()) if (visit(span) === false) return
     },
     clear() {
       ring.fill(undefined)

@@ -1,0 +1,52 @@
+// The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
+// in-process span store, and an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes.
+import { trace } from '@opentelemetry/api'
+import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import type { ServiceDeps } from '../platform/service-kit.ts'
+import { computeOrderFlow } from './order-flow.ts'
+import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTraceRoutes } from './trace-routes.ts'
+import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
+
+export interface DashboardOptions {
+  /** Base URLs of services by panel name (tests pass the ports they got). */
+  upstreams?: Partial<Record<string, string>>
+  webDist?: string
+}
+
+export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): HttpService {
+  const store = deps.rootTelemetry.spanStore
+  const upstreams = resolveUpstreams(deps.config, options.upstreams)
+  // The dashboard polls itself every second: tracing its own requests would bury the traces
+  // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
+  const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
+  let endStreams = () => {}
+  return createHttpService({
+    name: 'dashboard',
+    host: deps.config.host,
+    port: deps.port,
+    log: deps.log,
+    telemetry,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
+    onStop: async () => endStreams(),
+    routes(app) {
+      app.get('/api/info', async () => ({
+        traces: {
+          embedded: store !== undefined,
+          spans: store?.size() ?? 0,
+          capacity: store?.capacity ?? 0,
+          externalUrl: deps.config.traceUiUrl ?? null,
+        },
+        panels: Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+      }))
+      app.get('/api/order-flow', async () => {
+        if (!store) return { available: false }
+        return { available: true, ...computeOrderFlow(store, Date.now()) }
+      })
+      registerTraceRoutes(app, store)
+      endStreams = registerUpstreamRoutes(app, upstreams)
+      registerStaticFiles(app, options.webDist ?? defaultWebDist)
+    },
+  })
+}

@@ -1,0 +1,153 @@
+// The trace viewer's API (search, one trace with the links in both directions) and the OTLP/HTTP
+// receiver that lets separate Bakery processes export their spans to this store.
+import { gunzipSync } from 'node:zlib'
+import { Type } from 'typebox'
+import { BakeryError, ErrorCode } from '../platform/errors.ts'
+import type { HttpApp } from '../platform/http/index.ts'
+import type { SpanStore, StoredSpan, TraceQuery } from '../platform/telemetry/index.ts'
+import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp.ts'
+
+const TraceId = Type.String({ pattern: '^[0-9a-f]{32}$' })
+
+const SearchQuery = Type.Object({
+  service: Type.Optional(Type.String({ maxLength: 200 })),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  /** key=value, e.g. bakery.order_key=1d5f… */
+  attribute: Type.Optional(Type.String({ maxLength: 400, pattern: '^[^=]+=.*$' })),
+  minDurationMs: Type.Optional(Type.Number({ minimum: 0 })),
+  error: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+})
+
+export interface LinkedFrom {
+  /** The span in another trace that carries the link (e.g. the consumer's receive-order). */
+  traceId: string
+  spanId: string
+  name: string
+  service: string
+  /** The span of this trace it points at (e.g. publish-order). */
+  targetSpanId: string
+}
+
+function storeOff(): BakeryError {
+  return new BakeryError(
+    ErrorCode.HTTP_NOT_FOUND,
+    'the in-process span store is off (BAKERY_SPAN_STORE_SIZE=0)',
+    {
+      status: 404,
+    },
+  )
+}
+
+export function linkedFrom(store: SpanStore, traceId: string): LinkedFrom[] {
+  const out: LinkedFrom[] = []
+  for (const span of store.findLinksTo(traceId)) {
+    for (const link of span.links) {
+      if (link.traceId !== traceId) continue
+      out.push({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        name: span.name,
+        service: span.service,
+        targetSpanId: link.spanId,
+      })
+    }
+  }
+  return out
+}
+
+export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined): void {
+  app.get('/api/traces', { schema: { querystring: SearchQuery } }, async (request) => {
+    if (!store) throw storeOff()
+    const { attribute, ...rest } = request.query
+    const query: TraceQuery = {}
+    if (rest.service) query.service = rest.service
+    if (rest.name) query.name = rest.name
+    if (rest.minDurationMs !== undefined) query.minDurationMs = rest.minDurationMs
+    if (rest.error !== undefined) query.error = rest.error
+    query.limit = rest.limit ?? 50
+    if (attribute) {
+      const eq = attribute.indexOf('=')
+      query.attribute = { key: attribute.slice(0, eq).trim(), value: attribute.slice(eq + 1).trim() }
+    }
+    return { traces: store.search(query) }
+  })
+
+  // Suggestions for the search form: services and span names among the newest spans.
+  app.get('/api/traces/names', async () => {
+    if (!store) throw storeOff()
+    const services = new Set<string>()
+    const names = new Set<string>()
+    let seen = 0
+    store.each((span) => {
+      services.add(span.service)
+      names.add(span.name)
+      return ++seen < 5000
+    })
+    return { services: [...services].sort(), names: [...names].sort() }
+  })
+
+  app.get(
+    '/api/traces/:traceId',
+    { schema: { params: Type.Object({ traceId: TraceId }) } },
+    async (request) => {
+      if (!store) throw storeOff()
+      const { traceId } = request.params
+      const spans = store.getTrace(traceId)
+      if (spans.length === 0) {
+        throw new BakeryError(ErrorCode.HTTP_NOT_FOUND, `trace ${traceId} is not in the span store`, {
+          status: 404,
+        })
+      }
+      return { traceId, spans, linkedFrom: linkedFrom(store, traceId) }
+    },
+  )
+
+  // OTLP/HTTP: its own parsers (protobuf, JSON, gzip) in an encapsulated context.
+  app.register(async (otlp) => {
+    otlp.removeAllContentTypeParsers()
+    otlp.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+    otlp.post('/v1/traces', async (request, reply) => {
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+      let body = request.body as Buffer | undefined
+      if (!body) body = Buffer.alloc(0)
+      if (request.headers['content-encoding'] === 'gzip') {
+        try {
+          body = gunzipSync(body, { maxOutputLength: 64 * 1024 * 1024 })
+        } catch (error) {
+          throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid gzip', {
+            status: 400,
+            cause: error,
+          })
+        }
+      }
+      let spans: StoredSpan[]
+      if (type === 'application/x-protobuf' || type === 'application/protobuf') {
+        spans = decodeOtlpProtobuf(body)
+      } else if (type === 'application/json') {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(body.toString('utf8'))
+        } catch (error) {
+          throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid JSON', {
+            status: 400,
+            cause: error,
+          })
+        }
+        spans = decodeOtlpJson(parsed)
+      } else {
+        throw new BakeryError(
+          ErrorCode.HTTP_UNSUPPORTED_MEDIA_TYPE,
+          `unsupported content type "${type ?? ''}"; use application/x-protobuf or application/json`,
+          { status: 415 },
+        )
+      }
+      for (const span of spans) store?.add(span)
+      // An empty ExportTraceServiceResponse means full success in both encodings.
+      if (type === 'application/json') return reply.type('application/json').send({})
+      return reply.type('application/x-protobuf').send(Buffer.alloc(0))
+    })
+  })
+}

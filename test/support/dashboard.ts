@@ -1,0 +1,102 @@
+// Starts the dashboard in-process on port 0, with its own telemetry (span store) and config, for
+// API and browser tests. Upstream services are passed by URL, as a deployment would configure them.
+import type { TestContext } from 'node:test'
+import { createDashboard, type DashboardOptions } from '../../src/dashboard/index.ts'
+import { UPSTREAM_PORTS } from '../../src/dashboard/upstreams.ts'
+import { loadConfig } from '../../src/platform/config/index.ts'
+import type { HttpService } from '../../src/platform/http/index.ts'
+import { createInfra } from '../../src/platform/infra.ts'
+import type { Service } from '../../src/platform/lifecycle/index.ts'
+import { createLogger } from '../../src/platform/log/index.ts'
+import type { ServiceDeps } from '../../src/platform/service-kit.ts'
+import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
+import { findService, services } from '../../src/services.ts'
+
+export interface TestDashboard {
+  service: HttpService
+  telemetry: Telemetry
+  url: string
+}
+
+export interface TestStack extends TestDashboard {
+  /** Base URL of each started HTTP service, by name. */
+  urls: Record<string, string>
+}
+
+/**
+ * Starts the named services (port 0) and the dashboard in one process, as `bakery start` does,
+ * with the dashboard's panels pointed at the ports the services got.
+ */
+export async function startStack(
+  t: TestContext,
+  names: string[],
+  env: Record<string, string> = {},
+  /** Extra env per service, from the URLs of those started before it (e.g. ALBUM_STORE_URL). */
+  envFrom: (urls: Record<string, string>) => Record<string, string> = () => ({}),
+): Promise<TestStack> {
+  const config = loadConfig({ HOST: '127.0.0.1', ...env })
+  const log = createLogger({ level: 'silent', format: 'json' })
+  const telemetry = createTelemetry(config)
+  const infra = createInfra(config, log)
+  const started: Service[] = []
+  const urls: Record<string, string> = {}
+  t.after(async () => {
+    for (const service of started.reverse()) await service.stop()
+    await infra.close()
+    await telemetry.shutdown()
+  })
+  const deps = (name: string): ServiceDeps => ({
+    config: loadConfig({ HOST: '127.0.0.1', ...env, ...envFrom(urls) }),
+    log,
+    telemetry: telemetry.forService(name),
+    rootTelemetry: telemetry,
+    infra,
+    port: 0,
+  })
+  for (const name of names) {
+    const definition = findService(name)
+    if (!definition) throw new Error(`no service ${name}`)
+    const service = (await definition.load())(deps(name))
+    await service.start()
+    started.push(service)
+    const url = (service as Partial<HttpService>).url?.()
+    if (url) urls[name] = url
+  }
+  const upstreams: Record<string, string> = {}
+  for (const [panel, portKey] of Object.entries(UPSTREAM_PORTS)) {
+    const definition = services.find((s) => s.portKey === portKey)
+    const url = definition && urls[definition.name]
+    if (url) upstreams[panel] = url
+  }
+  const dashboard = createDashboard(deps('dashboard'), { upstreams })
+  await dashboard.start()
+  started.push(dashboard)
+  return { service: dashboard, telemetry, url: dashboard.url(), urls }
+}
+
+export async function startDashboard(
+  t: TestContext,
+  env: Record<string, string> = {},
+  options: DashboardOptions = {},
+): Promise<TestDashboard> {
+  const config = loadConfig({ HOST: '127.0.0.1', ...env })
+  const log = createLogger({ level: 'silent', format: 'json' })
+  const telemetry = createTelemetry(config)
+  const infra = createInfra(config, log)
+  const deps: ServiceDeps = {
+    config,
+    log,
+    telemetry: telemetry.forService('dashboard'),
+    rootTelemetry: telemetry,
+    infra,
+    port: 0,
+  }
+  const service = createDashboard(deps, options)
+  await service.start()
+  t.after(async () => {
+    await service.stop()
+    await infra.close()
+    await telemetry.shutdown()
+  })
+  return { service, telemetry, url: service.url() }
+}
