@@ -11,12 +11,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-# --- the dashboard's web app, when the repository has one (web/package.json)
+# --- the dashboard's web app (Vite, a dev dependency): built here, only web/dist is kept
 FROM ${NODE_IMAGE} AS web
 WORKDIR /app
 COPY . .
-RUN if [ -f web/package.json ]; then \
-      npm ci --prefix web --no-audit --no-fund && npm run --prefix web build; \
+RUN if [ -d web ]; then \
+      npm ci --no-audit --no-fund && npm run build:web; \
     fi && mkdir -p web/dist
 
 # --- runtime: sources, production node_modules and the built web app; runs as a non-root user

@@ -57,10 +57,19 @@ test('Dockerfile runs the final stage as a non-root numeric user', () => {
 })
 
 test('Dockerfile installs production dependencies only, from the lock file', () => {
-  const installs = dockerfile.filter((i) => i.op === 'RUN' && /\bnpm (ci|install)\b/.test(i.args))
-  const root = installs.filter((i) => !i.args.includes('--prefix web'))
-  assert.ok(root.length >= 1)
-  for (const install of root) {
+  // The stage whose node_modules the runtime stage copies.
+  const start = dockerfile.findIndex((i) => i.op === 'FROM' && /\bAS deps$/i.test(i.args))
+  const end = dockerfile.findIndex((i, n) => n > start && i.op === 'FROM')
+  const installs = dockerfile
+    .slice(start, end)
+    .filter((i) => i.op === 'RUN' && /\bnpm (ci|install)\b/.test(i.args))
+  assert.ok(start >= 0 && installs.length >= 1)
+  assert.ok(
+    dockerfile.some(
+      (i) => i.op === 'COPY' && i.args.includes('--from=deps') && i.args.includes('node_modules'),
+    ),
+  )
+  for (const install of installs) {
     assert.match(install.args, /npm ci\b/)
     assert.match(install.args, /--omit=dev/)
   }
