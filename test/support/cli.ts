@@ -20,8 +20,13 @@ export interface StartedCli {
 }
 
 /** Starts `bakery <args>` with JSON logs and waits until the given services are listening. */
-export function startCli(args: string[], services: string[], env: Record<string, string> = {}): StartedCli {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+export function startCli(
+  args: string[],
+  services: string[],
+  env: Record<string, string> = {},
+  entry: string = cliPath,
+): StartedCli {
+  const child = spawn(process.execPath, [entry, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_FORMAT: 'json', ...env },
   })

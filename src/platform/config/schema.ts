@@ -307,6 +307,9 @@ export const schema = {
     doc: 'Headers sent with OTLP exports',
     secret: true,
   }),
+  zipkinEndpoint: optionalUrl('OTEL_EXPORTER_ZIPKIN_ENDPOINT', ['http:', 'https:'], {
+    doc: 'Zipkin span endpoint (e.g. http://zipkin:9411/api/v2/spans); set = spans also go to Zipkin',
+  }),
   tracesSampler: oneOf(
     'OTEL_TRACES_SAMPLER',
     'parentbased_always_on',

@@ -9,10 +9,12 @@ import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/ex
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
 import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin'
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
 import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
+import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
 
@@ -55,6 +57,9 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
   if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
+  // Zipkin speaks its own JSON; the exporter takes service.name from each span's resource.
+  if (tracingOn && config.zipkinEndpoint)
+    processors.push(new BatchSpanProcessor(new ZipkinExporter({ url: config.zipkinEndpoint.href })))
 
   const instanceId = randomUUID()
   const sampler = createSampler(config.tracesSampler, config.tracesSamplerArg)
@@ -95,10 +100,12 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const meterProvider = new MeterProvider({ resource, readers })
     meterProviders.push(meterProvider)
     const serializer = new PrometheusSerializer()
+    const meter = meterProvider.getMeter('bakery', VERSION)
+    registerRuntimeMetrics(meter)
     return {
       serviceName,
       tracer,
-      meter: meterProvider.getMeter('bakery', VERSION),
+      meter,
       async metricsText() {
         const { resourceMetrics } = await prometheus.collect()
         return serializer.serialize(resourceMetrics)
