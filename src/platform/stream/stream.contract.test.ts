@@ -161,10 +161,15 @@ for (const adapter of adapters) {
       const subs: Subscription[] = [await a.subscription, await b.subscription]
       await until('both assigned', () => subs.every((s) => s.assignment().length > 0), 30_000)
       await stream.produce(Array.from({ length: 30 }, (_, i) => ({ topic, value: Buffer.from(`s${i}`) })))
-      await until('30 records', () => a.seen.length + b.seen.length >= 30)
+      const distinct = () => new Set([...text(a.seen), ...text(b.seen)]).size
+      await until('30 distinct records', () => distinct() >= 30)
       await sleep(300)
-      assert.equal(a.seen.length + b.seen.length, 30)
-      assert.equal(new Set([...text(a.seen), ...text(b.seen)]).size, 30)
+      // Delivery is at-least-once: a rebalance that lands before a member commits hands the
+      // uncommitted records to the new owner, so a record may arrive twice, but never go missing
+      // and never be invented.
+      assert.equal(distinct(), 30)
+      assert.ok(a.seen.length + b.seen.length >= 30)
+      for (const value of [...text(a.seen), ...text(b.seen)]) assert.match(value, /^s([0-9]|[12][0-9])$/)
       const owned = subs.flatMap((s) => s.assignment())
       assert.deepEqual([...owned].sort(), [0, 1, 2])
     })
