@@ -5,33 +5,10 @@ import { execFile } from 'node:child_process'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { runLoad, sleep, startStack, verdict } from '../support/coffee-drill.ts'
-import { reachable } from '../support/servers.ts'
+import { startMachineRedis } from '../support/redis.ts'
 
 const run = promisify(execFile)
-
-// The machine's own start command (scripts/provision.sh uses the same).
-const REDIS_START = [
-  '--daemonize',
-  'yes',
-  '--bind',
-  '127.0.0.1',
-  '-::1',
-  '--port',
-  '6379',
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--dir',
-  '/var/lib/redis',
-  '--logfile',
-  '/var/log/redis/ci.log',
-]
-
-async function startRedis(): Promise<void> {
-  if (!(await reachable('127.0.0.1', 6379))) await run('redis-server', REDIS_START, { timeout: 30_000 })
-  for (let i = 0; i < 120 && !(await reachable('127.0.0.1', 6379)); i++) await sleep(250)
-}
+const startRedis = () => startMachineRedis(30_000)
 
 test('coffee drill: Redis restart under load loses and doubles nothing', async (t) => {
   const stack = await startStack(t)

@@ -8,35 +8,13 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import type { JourneyView } from '../../src/tracking/journey.ts'
-import { redisClient, uniquePrefix } from '../support/redis.ts'
-import { reachable, requireServer } from '../support/servers.ts'
+import { redisClient, startMachineRedis, uniquePrefix } from '../support/redis.ts'
+import { requireServer } from '../support/servers.ts'
 import { startServices } from '../support/services.ts'
 import { getJson, JOURNEY_SERVICES, postOrder } from '../tracking/setup.ts'
 
 const run = promisify(execFile)
-const REDIS_START = [
-  '--daemonize',
-  'yes',
-  '--bind',
-  '127.0.0.1',
-  '-::1',
-  '--port',
-  '6379',
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--dir',
-  '/var/lib/redis',
-  '--logfile',
-  '/var/log/redis/ci.log',
-]
-
-async function startRedis(): Promise<void> {
-  if (await reachable('127.0.0.1', 6379)) return
-  await run('redis-server', REDIS_START)
-  for (let i = 0; i < 100 && !(await reachable('127.0.0.1', 6379)); i++) await sleep(100)
-}
+const startRedis = () => startMachineRedis(10_000)
 
 test('waits recover and no order is lost when Redis restarts under load', async (t) => {
   const redis = await requireServer(t, 'redis')
