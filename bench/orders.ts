@@ -1,11 +1,13 @@
 // Benchmark (not a test): the bakery orders pipeline on real PostgreSQL + RabbitMQ against the plain
 // reference pipeline (shared/bench/reference-pipeline.mjs), same load, same run, alternating rounds.
 //   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
-//                        [--variants reference,traced,untraced,split] [--cpu-prof] [--app-dir DIR]
+//                        [--variants reference,traced,untraced,split,journey] [--cpu-prof] [--app-dir DIR]
 //                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
 // Variants: reference; traced = bakery with every span sampled into the in-process span store;
 // untraced = bakery with OTEL_SDK_DISABLED=true; split = traced, reception and baker as two
-// processes (the seed's layout). Each run starts a fresh server (new table or
+// processes (the seed's layout); journey = traced with the tracking hops in between (reception,
+// enrichment, baker, response-builder, Redis tracking store): more work per order than the
+// reference does, so it is listed for information, not as the comparison. Each run starts a fresh server (new table or
 // schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
 // slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
 // bench/results/. --cpu-prof writes V8 CPU profiles of the servers to bench/results/profiles/.
@@ -46,13 +48,14 @@ const { values } = parseArgs({
     'app-dir': { type: 'string', default: repoRoot },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
     'amqp-url': { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
+    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
     pause: { type: 'string', default: '2s' },
     /** Extra environment for the bakery variants, K=V,K=V (e.g. DATABASE_POOL_SIZE=40). */
     'bakery-env': { type: 'string', default: '' },
   },
 })
 // split = traced, with reception and baker in two processes (as the seed ran them).
-const VARIANTS = ['reference', 'traced', 'untraced', 'split'] as const
+const VARIANTS = ['reference', 'traced', 'untraced', 'split', 'journey'] as const
 type Variant = (typeof VARIANTS)[number]
 const variants = values.variants
   .split(',')
@@ -109,6 +112,9 @@ async function startVariant(
     BAKE_TIME_SCALE: '0',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
+    // The reference bakes straight from its queue; so does Bakery unless the journey is measured.
+    BAKERY_ORDER_JOURNEY: variant === 'journey' ? 'true' : 'false',
+    ...(variant === 'journey' ? { REDIS_URL: values['redis-url'] } : {}),
     ...Object.fromEntries(
       values['bakery-env']
         .split(',')
@@ -122,7 +128,12 @@ async function startVariant(
   const cli = join(values['app-dir'], 'src', 'cli.ts')
   const server = await startServer({
     name: `orders-${variant}-${round}-${id}`,
-    args: variant === 'split' ? [cli, 'reception'] : [cli, 'start', 'reception', 'baker'],
+    args:
+      variant === 'split'
+        ? [cli, 'reception']
+        : variant === 'journey'
+          ? [cli, 'start', 'reception', 'enrichment', 'baker', 'response-builder']
+          : [cli, 'start', 'reception', 'baker'],
     nodeFlags,
     env,
     url,
@@ -346,6 +357,8 @@ const pairs: [Variant, Variant][] = [
   ['traced', 'untraced'],
   ['split', 'reference'],
   ['split', 'traced'],
+  ['journey', 'reference'],
+  ['journey', 'traced'],
 ]
 const ratioRows = pairs
   .filter(([b, a]) => variants.includes(b) && variants.includes(a))
