@@ -1,6 +1,8 @@
 // Summarises V8 CPU profiles (.cpuprofile from node --cpu-prof): self time by function and by
 // package, so a benchmark run can say where the time went without opening a flame graph viewer.
-//   node bench/profile-summary.ts bench/results/profiles/traced-1-*.cpuprofile [--top 25]
+//   node bench/profile-summary.ts bench/results/profiles/traced-1-*.cpuprofile [--top 25] [--skip 8]
+// --skip drops the first seconds of each profile (start-up: module loading, migrations) so the
+// summary shows the steady state under load; idle time is left out of the percentages.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
@@ -17,7 +19,7 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' } },
+  options: { top: { type: 'string', default: '25' }, skip: { type: 'string', default: '0' } },
 })
 
 function packageOf(url: string): string {
@@ -42,8 +44,14 @@ for (const file of positionals) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
+  const skipUs = Number(values.skip) * 1e6
+  let elapsedUs = 0
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+    const delta = profile.timeDeltas[i] ?? 0
+    elapsedUs += delta
+    if (elapsedUs < skipUs) return
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return
+    self.set(id, (self.get(id) ?? 0) + delta)
   })
   let total = 0
   const byFunction = new Map<string, number>()
@@ -62,7 +70,7 @@ for (const file of positionals) {
   }
   const top = Number(values.top)
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`
-  console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s sampled\n\nself time by package`)
+  console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s busy sampled\n\nself time by package`)
   for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top))
     console.log(`${pct(v)}  ${k}`)
   console.log('\nself time by function')
