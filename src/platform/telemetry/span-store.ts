@@ -61,24 +61,28 @@ export interface SpanStore {
 }
 
 export function createSpanStore(capacity: number): SpanStore {
+  // Adding is one slot write and nothing else: at full load the store turns over every few
+  // seconds, so any per-trace index would be rebuilt far more often than anybody reads it.
+  // Reads scan the ring instead (20,000 spans take well under a millisecond).
   const ring: (StoredSpan | undefined)[] = new Array(capacity)
-  const byTrace = new Map<string, StoredSpan[]>()
   let next = 0
   let count = 0
-
-  function evict(old: StoredSpan): void {
-    const spans = byTrace.get(old.traceId)
-    if (!spans) return
-    const kept = spans.filter((s) => s !== old)
-    if (kept.length === 0) byTrace.delete(old.traceId)
-    else byTrace.set(old.traceId, kept)
-  }
 
   function* newestFirst(): Generator<StoredSpan> {
     for (let i = 1; i <= count; i++) {
       const span = ring[(next - i + capacity) % capacity]
       if (span) yield span
     }
+  }
+
+  function spansByTrace(): Map<string, StoredSpan[]> {
+    const byTrace = new Map<string, StoredSpan[]>()
+    for (const span of newestFirst()) {
+      const spans = byTrace.get(span.traceId)
+      if (spans) spans.push(span)
+      else byTrace.set(span.traceId, [span])
+    }
+    return byTrace
   }
 
   function summarize(traceId: string, spans: StoredSpan[]): TraceSummary {
@@ -101,17 +105,16 @@ export function createSpanStore(capacity: number): SpanStore {
     capacity,
     add(span) {
       if (capacity === 0) return
-      const old = ring[next]
-      if (old) evict(old)
       ring[next] = span
-      next = (next + 1) % capacity
-      count = Math.min(count + 1, capacity)
-      const spans = byTrace.get(span.traceId)
-      if (spans) spans.push(span)
-      else byTrace.set(span.traceId, [span])
+      next = next + 1 === capacity ? 0 : next + 1
+      if (count < capacity) count++
     },
     size: () => count,
-    getTrace: (traceId) => [...(byTrace.get(traceId) ?? [])].sort((a, b) => a.startTimeMs - b.startTimeMs),
+    getTrace(traceId) {
+      const out: StoredSpan[] = []
+      for (const span of newestFirst()) if (span.traceId === traceId) out.push(span)
+      return out.sort((a, b) => a.startTimeMs - b.startTimeMs)
+    },
     findLinksTo(traceId) {
       const out: StoredSpan[] = []
       for (const span of newestFirst()) {
@@ -121,6 +124,7 @@ export function createSpanStore(capacity: number): SpanStore {
     },
     search(query) {
       const limit = query.limit ?? 50
+      const byTrace = spansByTrace()
       const seen = new Set<string>()
       const out: TraceSummary[] = []
       for (const span of newestFirst()) {
@@ -139,7 +143,6 @@ export function createSpanStore(capacity: number): SpanStore {
     },
     clear() {
       ring.fill(undefined)
-      byTrace.clear()
       next = 0
       count = 0
     },
@@ -161,6 +164,11 @@ const KIND_NAMES: Record<SpanKind, SpanKindName> = {
   [SpanKind.CONSUMER]: 'consumer',
 }
 
+// Most spans have no events or links; sharing one empty array keeps two objects per stored span
+// out of the heap. Stored spans are read-only, so the sharing is safe.
+const NO_EVENTS: StoredSpan['events'] = Object.freeze([]) as unknown as StoredSpan['events']
+const NO_LINKS: StoredSpan['links'] = Object.freeze([]) as unknown as StoredSpan['links']
+
 export function toStoredSpan(span: ReadableSpan): StoredSpan {
   const context = span.spanContext()
   const status =
@@ -181,16 +189,22 @@ export function toStoredSpan(span: ReadableSpan): StoredSpan {
     status,
     statusMessage: span.status.message,
     attributes: span.attributes as Record<string, AttributeValue>,
-    events: span.events.map((e) => ({
-      name: e.name,
-      timeMs: hrTimeToMilliseconds(e.time),
-      attributes: (e.attributes ?? {}) as Record<string, AttributeValue>,
-    })),
-    links: span.links.map((l) => ({
-      traceId: l.context.traceId,
-      spanId: l.context.spanId,
-      attributes: (l.attributes ?? {}) as Record<string, AttributeValue>,
-    })),
+    events:
+      span.events.length === 0
+        ? NO_EVENTS
+        : span.events.map((e) => ({
+            name: e.name,
+            timeMs: hrTimeToMilliseconds(e.time),
+            attributes: (e.attributes ?? {}) as Record<string, AttributeValue>,
+          })),
+    links:
+      span.links.length === 0
+        ? NO_LINKS
+        : span.links.map((l) => ({
+            traceId: l.context.traceId,
+            spanId: l.context.spanId,
+            attributes: (l.attributes ?? {}) as Record<string, AttributeValue>,
+          })),
   }
 }
 
