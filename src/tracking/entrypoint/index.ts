@@ -39,6 +39,10 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
     await tracker?.run({ key, startedAt, endedAt }, async () => undefined)
   }
 
+  // Without the journey no hop follows the accepted one: recording it would cost every order a
+  // span, two store writes and three hooks for a journey that never goes on.
+  if (!config.orderJourney) return createJourneyOff()
+
   return {
     async start() {
       store = await deps.infra.trackingStore()
@@ -121,6 +125,24 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
             return reply.code(404).send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no journey for ${key}` })
           return journeyView(key, fields, Date.now(), config.stallAfterMs)
         },
+      )
+    },
+  }
+}
+
+function createJourneyOff(): Entrypoint {
+  return {
+    async start() {},
+    async stop() {},
+    routes(app) {
+      app.get(
+        '/orders/:key/journey',
+        { schema: { params: Type.Object({ key: Type.String({ pattern: ORDER_KEY }) }) } },
+        async (request, reply) =>
+          reply.code(404).send({
+            code: ErrorCode.HTTP_NOT_FOUND,
+            message: `no journey for ${request.params.key}: the order journey is off (BAKERY_ORDER_JOURNEY=false)`,
+          }),
       )
     },
   }
