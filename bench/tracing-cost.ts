@@ -12,6 +12,7 @@ import {
   createTelemetry,
   injectTraceContext,
   startConsumerSpan,
+  withLeafSpan,
   withSpan,
 } from '../src/platform/telemetry/index.ts'
 import { fixed, median, table } from './support.ts'
@@ -48,7 +49,7 @@ async function oneOrder(t: ReturnType<typeof setup>, i: number): Promise<void> {
       'create-order',
       { kind: SpanKind.CLIENT, attributes: { 'db.order_key': key } },
       async (s) => {
-        await withSpan(
+        await withLeafSpan(
           t.reception,
           'INSERT bakery.orders',
           { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } },
@@ -81,7 +82,7 @@ async function oneOrder(t: ReturnType<typeof setup>, i: number): Promise<void> {
           'update-order',
           { kind: SpanKind.CLIENT, attributes: { 'db.order_status': status } },
           async (u) => {
-            await withSpan(
+            await withLeafSpan(
               t.baker,
               'UPDATE bakery.orders',
               { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql' } },
@@ -91,7 +92,12 @@ async function oneOrder(t: ReturnType<typeof setup>, i: number): Promise<void> {
           },
         )
         if (status === 'baking')
-          await withSpan(t.baker, 'baking', { attributes: { 'baker.pastry': 'croissant' } }, async () => {})
+          await withLeafSpan(
+            t.baker,
+            'baking',
+            { attributes: { 'baker.pastry': 'croissant' } },
+            async () => {},
+          )
       }
       p.setAttribute('baker.error', false)
     })

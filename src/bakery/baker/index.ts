@@ -14,7 +14,7 @@ import {
   type Queue,
 } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
-import { startConsumerSpan, withSpan } from '../../platform/telemetry/index.ts'
+import { startConsumerSpan, withLeafSpan, withSpan } from '../../platform/telemetry/index.ts'
 import { createBakedHop } from '../../tracking/baked-hop.ts'
 import { bakeTimeMs } from '../orders/menu.ts'
 import { type OrderMessage, parseOrderMessage } from '../orders/message.ts'
@@ -140,7 +140,7 @@ export function createBaker(deps: ServiceDeps): Service {
               throw new Error(`order ${key} could not be claimed (status ${status})`)
             }
             receive?.setAttribute('bakery.pastry', claimed.pastry)
-            await withSpan(tracer, 'baking', { attributes: { 'baker.pastry': claimed.pastry } }, (span) =>
+            await withLeafSpan(tracer, 'baking', { attributes: { 'baker.pastry': claimed.pastry } }, (span) =>
               bake(span, claimed.pastry),
             )
             const moved = await updateSpan('finished', key, () => finishes.add(key))

@@ -1,7 +1,7 @@
 // A client span per query, named by semantic conventions ("SELECT bakery.orders"). Queries are
 // parameterised, so db.query.text never carries literal values.
 import { SpanKind, type Tracer } from '@opentelemetry/api'
-import { withSpan } from '../telemetry/index.ts'
+import { withLeafSpan } from '../telemetry/index.ts'
 import type { Database, Queryable } from './port.ts'
 
 interface Parsed {
@@ -34,7 +34,7 @@ export function traceDatabase(db: Database, tracer: Tracer): Database {
         }
         if (collection) attributes['db.collection.name'] = collection
         const name = collection ? `${operation} ${collection}` : operation
-        return withSpan(tracer, name, { kind: SpanKind.CLIENT, attributes }, () =>
+        return withLeafSpan(tracer, name, { kind: SpanKind.CLIENT, attributes }, () =>
           q.query(sql, params, options),
         )
       },

@@ -5,6 +5,7 @@ export {
   markSpanError,
   producerSpanContext,
   startConsumerSpan,
+  withLeafSpan,
   withSpan,
 } from './propagation.ts'
 export {

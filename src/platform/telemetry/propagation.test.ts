@@ -3,7 +3,13 @@ import { test } from 'node:test'
 import { context, SpanKind, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { loadConfig } from '../config/index.ts'
-import { extractTraceContext, injectTraceContext, startConsumerSpan, withSpan } from './propagation.ts'
+import {
+  extractTraceContext,
+  injectTraceContext,
+  startConsumerSpan,
+  withLeafSpan,
+  withSpan,
+} from './propagation.ts'
 import { createTelemetry } from './telemetry.ts'
 
 function setup() {
@@ -79,4 +85,31 @@ test('withSpan records a thrown error on the span and rethrows it', async () => 
   assert.equal(span?.status.code, 2)
   assert.equal(span?.status.message, 'oven on fire')
   assert.equal(span?.events[0]?.name, 'exception')
+})
+
+test('a leaf span is a child of the active span, stays inactive, and records a thrown error', async () => {
+  const { exporter, telemetry } = setup()
+  const { tracer } = telemetry.forService('baker')
+  let activeInside: string | undefined
+  await withSpan(tracer, 'processing-order', {}, async () => {
+    await withLeafSpan(tracer, 'baking', {}, async () => {
+      activeInside = trace.getActiveSpan()?.spanContext().spanId
+    })
+    await assert.rejects(
+      withLeafSpan(tracer, 'UPDATE bakery.orders', {}, async () => {
+        throw new Error('connection lost')
+      }),
+      /connection lost/,
+    )
+  })
+  const spans = exporter.getFinishedSpans()
+  const parent = spans.find((s) => s.name === 'processing-order')
+  const baking = spans.find((s) => s.name === 'baking')
+  const update = spans.find((s) => s.name === 'UPDATE bakery.orders')
+  assert.ok(parent && baking && update)
+  assert.equal(baking.parentSpanContext?.spanId, parent.spanContext().spanId)
+  assert.equal(activeInside, parent.spanContext().spanId, 'the leaf is not made active')
+  assert.equal(update.parentSpanContext?.spanId, parent.spanContext().spanId)
+  assert.equal(update.status.code, 2)
+  assert.equal(update.status.message, 'connection lost')
 })
