@@ -135,6 +135,15 @@ async function dbCommand(command: string, args: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'migrate' || argv[0] === 'seed-albums') return dbCommand(argv[0], argv.slice(1))
+  // `load` reads its own options, --help included (the general parse below would answer it).
+  if (argv[0] === 'load') {
+    const { runLoadCommand } = await import('./load/index.ts')
+    process.exitCode = await runLoadCommand(argv.slice(1), readConfig(), {
+      out: process.stdout,
+      err: process.stderr,
+    })
+    return
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -157,14 +166,6 @@ async function main(argv: string[]): Promise<void> {
     )
   }
   if (command === 'start') return start(rest, false)
-  if (command === 'load') {
-    const { runLoadCommand } = await import('./load/index.ts')
-    process.exitCode = await runLoadCommand(argv.slice(argv.indexOf('load') + 1), readConfig(), {
-      out: process.stdout,
-      err: process.stderr,
-    })
-    return
-  }
   if (findService(command)) return start([command], true)
   fail(`unknown command or service "${command}"; see bakery --help`)
 }

@@ -181,3 +181,10 @@ test('bakery load exits 2 on a bad option, naming it', async () => {
   assert.equal(r.code, 2)
   assert.match(r.err, /--target must be orders, coffee, albums or events, got "pizza"/)
 })
+
+test('bakery load --help prints the load options, not the general help', async () => {
+  const r = await runLoadCli(['--help'])
+  assert.equal(r.code, 0, r.err)
+  assert.match(r.out, /^Usage: bakery load \[options\]/)
+  assert.match(r.out, /--drain-timeout D/)
+})

@@ -1,19 +1,15 @@
 #!/usr/bin/env bash
-# Tilt's "load-run" button: sends ORDERS orders (default 3000) to the reception at URL (default the
-# port-forwarded http://127.0.0.1:8000), CONCURRENCY at a time, with the seed's customers and
-# pastries, then prints how many were accepted. Bounded in count; stops by itself.
+# Tilt's "load-run" button: the built-in load generator (`npx bakery load`) against the reception
+# at URL (default the port-forwarded http://127.0.0.1:8000): RATE orders per second (default 50,
+# open loop) for DURATION (default 30s), then every accepted order is followed to `finished` and
+# the summary printed (accepted/s, accept latency percentiles, errors by code, finished, lost).
+# Bounded in time (the load, then at most DRAIN_TIMEOUT of follow-up); exits 1 when nothing was
+# accepted or an accepted order was lost.
 set -euo pipefail
-url="${URL:-http://127.0.0.1:8000}"
-orders="${ORDERS:-3000}"
-concurrency="${CONCURRENCY:-8}"
-customers=(homer fry tuca bertie)
-pastries=(croissant kouign-amann "la bombe" escargot "almond croissant" profiterole "caramel tart")
-accepted=$(
-  for i in $(seq 1 "$orders"); do
-    printf '{"customer":"%s","pastry":"%s"}\n' "${customers[i % 4]}" "${pastries[i % 7]}"
-  done | xargs -d '\n' -P "$concurrency" -I{} \
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 -X POST -H 'content-type: application/json' -d {} "$url/orders" |
-    grep -c '^202$' || true
-)
-echo "load-run: $accepted of $orders orders accepted by $url"
-[ "$accepted" -gt 0 ]
+cd "$(dirname "$0")/../.."
+exec npx --no-install bakery load \
+  --url "${URL:-http://127.0.0.1:8000}" \
+  --rate "${RATE:-50}" \
+  --duration "${DURATION:-30s}" \
+  --drain-timeout "${DRAIN_TIMEOUT:-60s}" \
+  --progress lines

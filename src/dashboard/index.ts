@@ -1,8 +1,11 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
-// in-process span store, and an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes.
+// in-process span store, an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes, and
+// the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
+import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
+import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
@@ -20,7 +23,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
+  const available = (name: string) => upstreams.find((u) => u.name === name && u.available)
+  // The load generator runs in this process, against the services the panels already point at.
+  const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
   let endStreams = () => {}
+  let endLoadStreams = () => {}
   return createHttpService({
     name: 'dashboard',
     host: deps.config.host,
@@ -29,7 +36,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
-    onStop: async () => endStreams(),
+    onStop: async () => {
+      endStreams()
+      endLoadStreams()
+      await load.close()
+    },
     routes(app) {
       app.get('/api/info', async () => ({
         traces: {
@@ -38,7 +49,10 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
         },
-        panels: Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+        panels: {
+          ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+          load: available('reception') !== undefined,
+        },
       }))
       app.get('/api/order-flow', async () => {
         if (!store) return { available: false }
@@ -46,6 +60,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       })
       registerTraceRoutes(app, store)
       endStreams = registerUpstreamRoutes(app, upstreams)
+      endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
   })

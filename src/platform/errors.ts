@@ -38,6 +38,7 @@ export const ErrorCode = {
   ALBUM_STORE_TIMEOUT: 'BKR_ALBUM_STORE_TIMEOUT',
   ALBUM_STORE_CIRCUIT_OPEN: 'BKR_ALBUM_STORE_CIRCUIT_OPEN',
   LOAD_OPTIONS_INVALID: 'BKR_LOAD_OPTIONS_INVALID',
+  LOAD_BUSY: 'BKR_LOAD_BUSY',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -1,6 +1,6 @@
 // deploy/tilt/Tiltfile parsed and checked offline (no Tilt, no cluster): balanced Starlark, only
 // known Tilt functions, every file it loads exists, every catalogue service is a resource, the
-// load-run button is manual and runs a real bakery command; the dev manifests are valid.
+// load-run button is manual and runs `bakery load`; the dev manifests are valid.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -176,23 +176,34 @@ test('Tiltfile makes a resource of every catalogue service with its port forward
   }
 })
 
-test('Tiltfile load-run button is manual and its script sends orders a reception accepts', async (t) => {
+test('Tiltfile load-run button is manual and its script runs bakery load, every accepted order finishing', async (t) => {
   const button = calls().find((c) => c.name === 'local_resource' && c.strings[0] === 'load-run')
   assert.ok(button, 'local_resource load-run')
   const text = button.body.map((t) => t.text).join(' ')
   assert.match(text, /trigger_mode = TRIGGER_MODE_MANUAL/)
   assert.match(text, /auto_init = False/)
   assert.ok(button.strings.includes('bash load-run.sh'), 'the button runs deploy/tilt/load-run.sh')
-  const reception = startCli(['reception'], ['reception'], { PORT: '0', HOST: '127.0.0.1' })
-  t.after(() => stopProcess(reception.child))
-  const { reception: url } = await reception.urls
+  assert.match(readRepoFile(`${DIR}/load-run.sh`), /npx --no-install bakery load/)
+  // The default pipeline (journey hops on), as the cluster runs it, so the orders can finish.
+  const pipeline = startCli(
+    ['start', 'reception', 'enrichment', 'baker', 'response-builder'],
+    ['reception'],
+    { BAKERY_RECEPTION_PORT: '0', HOST: '127.0.0.1', BAKE_TIME_SCALE: '0' },
+  )
+  t.after(() => stopProcess(pipeline.child))
+  const { reception: url } = await pipeline.urls
   const run = spawnSync('bash', [`${repoRoot}${DIR}/load-run.sh`], {
     encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, URL: url ?? '', ORDERS: '20', CONCURRENCY: '4' },
+    timeout: 90_000,
+    env: { ...process.env, URL: url ?? '', RATE: '20', DURATION: '1s', DRAIN_TIMEOUT: '30s' },
   })
-  assert.equal(run.status, 0, run.stderr)
-  assert.match(run.stdout, /load-run: 20 of 20 orders accepted/)
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`)
+  const accepted = /accepted\s+(\d+) of (\d+) sent/.exec(run.stdout)
+  assert.ok(accepted, run.stdout)
+  assert.ok(Number(accepted[1]) > 0)
+  assert.equal(accepted[1], accepted[2], 'every order sent was accepted')
+  assert.match(run.stdout, new RegExp(`finished\\s+${accepted[1]} of ${accepted[1]} followed\\s+lost 0`))
+  assert.match(run.stdout, /result\s+OK/)
 })
 
 test('Tilt dependencies are valid Kubernetes objects with pinned images, one per DEPENDENCIES entry', async () => {

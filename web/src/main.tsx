@@ -4,6 +4,7 @@ import type { Info } from './lib/types.ts'
 import { AlbumsPage } from './pages/albums.tsx'
 import { CoffeePage } from './pages/coffee.tsx'
 import { DrillsPage } from './pages/drills.tsx'
+import { LoadPage } from './pages/load.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
 import { StreamPage } from './pages/stream.tsx'
@@ -20,6 +21,7 @@ function App() {
     { href: '#/albums', label: 'Albums', show: info?.panels.albums === true },
     { href: '#/coffee', label: 'Coffee', show: info?.panels.coffee === true },
     { href: '#/drills', label: 'Drills', show: info?.panels.coffee === true },
+    { href: '#/load', label: 'Load', show: info?.panels.load === true },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
@@ -29,6 +31,7 @@ function App() {
   else if (path === '/albums') page = <AlbumsPage />
   else if (path === '/coffee') page = <CoffeePage />
   else if (path === '/drills') page = <DrillsPage />
+  else if (path === '/load') page = <LoadPage info={info} />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />
