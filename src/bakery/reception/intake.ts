@@ -1,12 +1,12 @@
 // Accepting orders with group commit: concurrent requests share one transaction that inserts
 // their orders and outbox rows, so the commit cost is paid once per batch, not once per order.
 // The 202 goes out after commit; the publish follows (outbox fast path) and never fails the request.
-import { randomBytes } from 'node:crypto'
 import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
 import type { OrderMessage } from '../orders/message.ts'
+import { newOrderKey } from '../orders/order-key.ts'
 import type { OrderStore } from '../orders/store.ts'
 
 export interface OrderRequest {
@@ -76,7 +76,7 @@ export function createIntake(deps: {
   return {
     async accept(request) {
       // Random, never derived from the order: two identical orders in one second are two orders.
-      const orderKey = randomBytes(16).toString('hex')
+      const orderKey = newOrderKey()
       const orderTime = new Date()
       // The request's span is the parent of publish-order, whenever and by whom it is published.
       const headers = injectTraceContext({}, context.active()) as Record<string, string>
