@@ -39,6 +39,11 @@ for (const mode of modes) {
       const unknown = await getOrder(bakery.url, '0123456789abcdef0123456789abcdef')
       assert.equal(unknown.status, 404)
       assert.equal(unknown.body.code, 'BKR_HTTP_NOT_FOUND')
+
+      // The bare orders flow records no journey, and says so instead of showing half of one.
+      const journey = await fetch(`${bakery.url}/orders/${key}/journey`)
+      assert.equal(journey.status, 404)
+      assert.match(((await journey.json()) as { message: string }).message, /journey is off/)
     })
 
     test('reception gives two identical orders in the same second two keys', async (t) => {
