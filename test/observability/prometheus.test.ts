@@ -61,6 +61,17 @@ test('prometheus.yml scrapes every catalogue service on its port and passes prom
   assert.equal(check.status, 0, check.stdout + check.stderr)
 })
 
+test('the deployed prometheus keeps exemplars: compose enables exemplar storage, prometheus.yml sizes it', () => {
+  const compose = parse(readRepoFile('deploy/compose/docker-compose.yml')) as {
+    services: Record<string, { command?: string[] }>
+  }
+  assert.ok(compose.services.prometheus?.command?.includes('--enable-feature=exemplar-storage'))
+  const config = parse(readRepoFile('deploy/prometheus/prometheus.yml')) as {
+    storage?: { exemplars?: { max_exemplars?: number } }
+  }
+  assert.ok((config.storage?.exemplars?.max_exemplars ?? 0) > 0)
+})
+
 interface Vector {
   metric: Record<string, string>
   value: [number, string]
