@@ -15,6 +15,12 @@ import {
   trace,
 } from '@opentelemetry/api'
 
+// Wall-clock milliseconds as timeOrigin + performance.now(): unlike Date.now(), whose result is a
+// fresh heap number, this needs no allocation in optimised code.
+const TIME_ORIGIN = performance.timeOrigin
+// Passed for "no attributes": the SDK's own default is a fresh {} per call.
+const NO_ATTRIBUTES: Attributes = Object.freeze({})
+
 /** The SDK's default explicit buckets, used when an instrument gives no advice. */
 const OTEL_DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]
 
@@ -114,7 +120,7 @@ function createReservoir(boundaries: readonly number[]) {
       const slots = walk(attributes, true) as ExemplarSlots
       const bucket = bucketOf(value)
       slots.values[bucket] = value
-      slots.times[bucket] = Date.now()
+      slots.times[bucket] = TIME_ORIGIN + performance.now()
       slots.traceIds[bucket] = context.traceId
       slots.spanIds[bucket] = context.spanId
       slots.orderKeys[bucket] = orderKey
@@ -134,7 +140,7 @@ export function createExemplarMeter(meter: Meter): ExemplarMeter {
       }
       const kept = reservoir
       return {
-        record(value, attributes, orderKey, span = trace.getActiveSpan()) {
+        record(value, attributes = NO_ATTRIBUTES, orderKey, span = trace.getActiveSpan()) {
           histogram.record(value, attributes)
           if (span) kept.offer(value, attributes, orderKey, span)
         },

@@ -125,7 +125,8 @@ export function exemplarText(slots: ExemplarSlots, bucket: number): string {
     orderKey !== undefined && idLength + 'order_key'.length + characters(orderKey) <= EXEMPLAR_LABELS_MAX
   const keyLabel = withKey ? `,order_key="${escaped(orderKey)}"` : ''
   const value = number(slots.values[bucket] ?? 0)
-  return ` # {trace_id="${escaped(traceId)}",span_id="${escaped(spanId)}"${keyLabel}} ${value} ${time / 1000}`
+  const seconds = Math.round(time) / 1000
+  return ` # {trace_id="${escaped(traceId)}",span_id="${escaped(spanId)}"${keyLabel}} ${value} ${seconds}`
 }
 
 /** OTel's Prometheus names: characters outside [a-zA-Z0-9_] become _, runs of _ collapse. */
