@@ -6,6 +6,7 @@
 //   albums-proxy  album store alone and through the proxy (bench/albums.ts, the albums issue's)
 //   stream     stream ingest (bench/stream.ts, the stream issue's benchmark)
 //   tracing    CPU per order of the spans one order produces (micro-benchmark)
+//   order-signals  CPU ns of an exemplar point and a per-order log line (micro-benchmark)
 // --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -24,6 +25,7 @@ const BENCHES: Record<string, { file: string; quick: string[]; capture?: boolean
   },
   stream: { file: 'stream.ts', quick: ['--seconds', '3'], capture: true },
   tracing: { file: 'tracing-cost.ts', quick: ['--orders', '5000', '--rounds', '2'] },
+  'order-signals': { file: 'order-signals.ts', quick: ['--ops', '20000', '--rounds', '2'], capture: true },
 }
 
 const args = process.argv.slice(2)

@@ -374,7 +374,8 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
       datasource,
       expr: query.expr,
       legendFormat: query.legend,
-      // Exemplars link a latency point to its trace in Jaeger when the backend stores them.
+      // Exemplars (Prometheus with --enable-feature=exemplar-storage) mark single requests and
+      // orders on the latency panels: trace_id opens the trace, order_key names the order.
       exemplar: query.expr.includes('_bucket'),
     })),
   }))

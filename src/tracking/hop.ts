@@ -83,7 +83,9 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         beats++
         store
           .heartbeat(input.key, hop, Date.now())
-          .catch((error: unknown) => log.warn({ err: error, hop }, 'heartbeat not recorded'))
+          .catch((error: unknown) =>
+            log.warn({ err: error, hop, order_key: input.key }, 'heartbeat not recorded'),
+          )
       }, heartbeatMs)
       timer.unref()
       try {
@@ -101,9 +103,11 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         // Everything known so far, not just the end: this write restores a record Redis lost.
         else await store.record(input.key, fields, Date.now())
         latency.record(latencyMs, { 'tracking.hop': hop })
+        log.info({ order_key: input.key, hop, latency_ms: latencyMs }, 'hop finished')
         return { result, fields, latencyMs }
       } catch (error) {
         markSpanError(span, error)
+        log.warn({ order_key: input.key, hop, err: error }, 'hop failed')
         throw error
       } finally {
         clearInterval(timer)

@@ -33,7 +33,7 @@ export function createCompletionWaiter(store: TrackingStore, log: Logger): Compl
         waiters.delete(key)
         for (const resolve of set ?? []) resolve(fields)
       },
-      (error: unknown) => log.warn({ err: error, key }, 'could not read a tracking record'),
+      (error: unknown) => log.warn({ err: error, order_key: key }, 'could not read a tracking record'),
     )
   }
 

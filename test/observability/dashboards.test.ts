@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import { parse } from 'yaml'
 import { dashboards, renderDashboard } from '../../deploy/grafana/dashboards.ts'
 import { readRepoFile } from '../support/deploy.ts'
-import { exportedSeriesNames } from '../support/exported-metrics.ts'
+import { exemplarHistograms, exportedSeriesNames, prometheusName } from '../support/exported-metrics.ts'
 
 const DIR = 'deploy/grafana/dashboards'
 const files = readdirSync(`${new URL('../../', import.meta.url).pathname}${DIR}`).filter((f) =>
@@ -15,6 +15,7 @@ const files = readdirSync(`${new URL('../../', import.meta.url).pathname}${DIR}`
 interface Target {
   expr: string
   datasource: { uid: string }
+  exemplar?: boolean
 }
 interface Dashboard {
   uid: string
@@ -88,6 +89,43 @@ test('dashboards cover orders, tracking, stream, albums, breakers and faults, an
     'bakery-runtime',
   ])
     assert.ok(uids.has(uid), uid)
+})
+
+test('dashboards show exemplars on the latency panels whose histograms record them, linked to traces', () => {
+  const histograms = exemplarHistograms()
+  for (const name of [
+    'http.server.request.duration',
+    'bakery.order.time_on_queue',
+    'bakery.order.time_to_completion',
+  ])
+    assert.ok(histograms.includes(name), `${name} records exemplars`)
+  let panels = 0
+  for (const dashboard of loaded)
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets) {
+        const bucket = histograms.find((h) =>
+          target.expr.includes(`${prometheusName({ name: h, type: 'Histogram' })}_bucket`),
+        )
+        if (!bucket) continue
+        panels++
+        assert.equal(target.exemplar, true, `${dashboard.uid} / ${panel.title}: exemplars of ${bucket}`)
+      }
+  assert.ok(panels >= 3, 'the order latency and request duration panels query exemplar histograms')
+  const datasources = parse(readRepoFile('deploy/grafana/provisioning/datasources/datasources.yml')) as {
+    datasources: {
+      uid: string
+      type: string
+      jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] }
+    }[]
+  }
+  const link = datasources.datasources
+    .find((d) => d.type === 'prometheus')
+    ?.jsonData?.exemplarTraceIdDestinations?.find((d) => d.name === 'trace_id')
+  const traces = datasources.datasources.find((d) => d.uid === link?.datasourceUid)
+  assert.ok(
+    traces && ['jaeger', 'tempo', 'zipkin'].includes(traces.type),
+    'trace_id opens a trace data source',
+  )
 })
 
 describe('dashboard queries', () => {

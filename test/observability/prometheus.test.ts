@@ -3,16 +3,19 @@
 // service and passes promtool.
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { parse, stringify } from 'yaml'
 import { schema } from '../../src/platform/config/schema.ts'
 import { startCli } from '../support/cli.ts'
 import { catalogue, defaultPort, readRepoFile, repoRoot } from '../support/deploy.ts'
 import { exportedSeriesNames } from '../support/exported-metrics.ts'
+import { isolatedOrders } from '../support/isolated-servers.ts'
 import { freePort, provision, stopProcess, waitFor } from '../support/processes.ts'
+import { requireServer } from '../support/servers.ts'
 
 function which(binary: string): string | undefined {
   const result = spawnSync('bash', ['-c', `command -v ${binary}`], { encoding: 'utf8' })
@@ -58,6 +61,17 @@ test('prometheus.yml scrapes every catalogue service on its port and passes prom
   assert.equal(check.status, 0, check.stdout + check.stderr)
 })
 
+test('the deployed prometheus keeps exemplars: compose enables exemplar storage, prometheus.yml sizes it', () => {
+  const compose = parse(readRepoFile('deploy/compose/docker-compose.yml')) as {
+    services: Record<string, { command?: string[] }>
+  }
+  assert.ok(compose.services.prometheus?.command?.includes('--enable-feature=exemplar-storage'))
+  const config = parse(readRepoFile('deploy/prometheus/prometheus.yml')) as {
+    storage?: { exemplars?: { max_exemplars?: number } }
+  }
+  assert.ok((config.storage?.exemplars?.max_exemplars ?? 0) > 0)
+})
+
 interface Vector {
   metric: Record<string, string>
   value: [number, string]
@@ -70,6 +84,47 @@ async function query(base: string, promql: string): Promise<Vector[]> {
   const body = (await response.json()) as { status: string; data: { result: Vector[] } }
   assert.equal(body.status, 'success', promql)
   return body.data.result
+}
+
+/** A real Prometheus on a free loopback port scraping `targets` (job name → URL) every second. */
+async function startPrometheus(
+  t: TestContext,
+  binary: string,
+  targets: Record<string, string>,
+  flags: string[] = [],
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bakery-prometheus-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const config = {
+    global: { scrape_interval: '1s', scrape_timeout: '900ms' },
+    scrape_configs: Object.entries(targets).map(([name, url]) => ({
+      job_name: name,
+      static_configs: [{ targets: [new URL(url).host] }],
+    })),
+  }
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config))
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const server: ChildProcess = spawn(
+    binary,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+      ...flags,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  let log = ''
+  server.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000)
+  })
+  t.after(() => stopProcess(server))
+  await waitFor(`prometheus ready (${log})`, 30_000, async () =>
+    (await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined,
+  )
+  return base
 }
 
 test('prometheus scrapes a running bakery and its API returns the services series', async (t) => {
@@ -93,37 +148,7 @@ test('prometheus scrapes a running bakery and its API returns the services serie
       await (await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) })).arrayBuffer()
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'bakery-prometheus-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '900ms' },
-    scrape_configs: Object.entries(urls).map(([name, url]) => ({
-      job_name: name,
-      static_configs: [{ targets: [new URL(url).host] }],
-    })),
-  }
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const server: ChildProcess = spawn(
-    prometheus,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let log = ''
-  server.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString()
-  })
-  t.after(() => stopProcess(server))
-
-  await waitFor(`prometheus ready (${log})`, 30_000, async () =>
-    (await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined,
-  )
+  const base = await startPrometheus(t, prometheus, urls)
   const jobs = Object.keys(urls)
   await waitFor('every bakery target up', 30_000, async () => {
     const up = await query(base, 'up == 1')
@@ -153,4 +178,87 @@ test('prometheus scrapes a running bakery and its API returns the services serie
   )
   for (const name of bakeryNames)
     assert.ok(exported.has(name), `${name} is served but not found by the metric scan`)
+})
+
+interface ExemplarSeries {
+  seriesLabels: Record<string, string>
+  exemplars: { labels: Record<string, string>; value: string; timestamp: number }[]
+}
+
+async function queryExemplars(base: string, promql: string): Promise<ExemplarSeries[]> {
+  const now = Date.now() / 1000
+  const params = new URLSearchParams({ query: promql, start: String(now - 600), end: String(now + 60) })
+  const response = await fetch(`${base}/api/v1/query_exemplars?${params}`, {
+    signal: AbortSignal.timeout(5_000),
+  })
+  const body = (await response.json()) as { status: string; data: ExemplarSeries[] }
+  assert.equal(body.status, 'success', promql)
+  return body.data
+}
+
+test('prometheus with exemplar storage keeps an order key and trace id from reception and baker', async (t) => {
+  const amqp = await requireServer(t, 'amqp')
+  const postgres = await requireServer(t, 'postgres')
+  if (!amqp || !postgres) return
+  const { prometheus } = prometheusBinaries()
+  const isolated = isolatedOrders(amqp, postgres)
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...isolated.env,
+    BAKE_TIME_SCALE: '0',
+    BAKER_MISTAKE_RATE: '0',
+    BAKERY_ORDER_JOURNEY: 'false',
+    DATABASE_POOL_SIZE: '3',
+  }
+  // Separate processes, as deployed: a worker alone serves /metrics on its own port.
+  const baker = startCli(['baker'], ['baker'], env)
+  const reception = startCli(['reception'], ['reception'], env)
+  t.after(async () => {
+    await Promise.all([stopProcess(reception.child), stopProcess(baker.child)])
+    await isolated.cleanup()
+  })
+  const [receptionUrls, bakerUrls] = await Promise.all([reception.urls, baker.urls])
+  const targets = { reception: String(receptionUrls.reception), baker: String(bakerUrls.baker) }
+  const base = await startPrometheus(t, prometheus, targets, ['--enable-feature=exemplar-storage'])
+
+  // The client's own trace id: the reception's server span continues it.
+  const traceId = randomBytes(16).toString('hex')
+  const accepted = await fetch(`${targets.reception}/orders`, {
+    signal: AbortSignal.timeout(10_000),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${'1'.repeat(16)}-01` },
+    body: JSON.stringify({ customer: 'lisa', pastry: 'profiterole' }),
+  })
+  assert.equal(accepted.status, 202)
+  const { orderKey } = (await accepted.json()) as { orderKey: string }
+  // The baker works in a new (linked) trace: its per-order log line names it.
+  const finished = await waitFor('the baker logs the finished order', 30_000, async () =>
+    baker.lines.find((l) => l.msg === 'order finished' && l.order_key === orderKey),
+  )
+  assert.match(String(finished.trace_id), /^[0-9a-f]{32}$/)
+  const acceptedLine = reception.lines.find((l) => l.msg === 'order accepted' && l.order_key === orderKey)
+  assert.equal(acceptedLine?.trace_id, traceId, 'the reception logs the order in the client trace')
+
+  const exemplarOf = (promql: string) =>
+    waitFor(`an exemplar of ${promql} naming the order`, 30_000, async () => {
+      for (const series of await queryExemplars(base, promql)) {
+        const found = series.exemplars.find((e) => e.labels.order_key === orderKey)
+        if (found) return { series: series.seriesLabels, ...found }
+      }
+      return undefined
+    })
+  const request = await exemplarOf('http_server_request_duration_bucket{job="reception"}')
+  assert.equal(request.labels.trace_id, traceId)
+  assert.match(request.labels.span_id ?? '', /^[0-9a-f]{16}$/)
+  assert.equal(request.series.http_route, '/orders')
+  assert.ok(
+    Number(request.value) <= Number(request.series.le),
+    `the exemplar ${request.value} s sits in its bucket le=${request.series.le}`,
+  )
+  for (const histogram of ['bakery_order_time_to_completion_bucket', 'bakery_order_time_on_queue_bucket']) {
+    const exemplar = await exemplarOf(`${histogram}{job="baker"}`)
+    assert.equal(exemplar.labels.trace_id, finished.trace_id, histogram)
+    assert.ok(Number(exemplar.value) <= Number(exemplar.series.le), histogram)
+  }
 })

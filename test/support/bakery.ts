@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../../src/platform/config/index.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
-import { createLogger } from '../../src/platform/log/index.ts'
+import { createLogger, type Logging } from '../../src/platform/log/index.ts'
 import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { requireServer } from './servers.ts'
@@ -38,6 +38,8 @@ export interface BakeryOptions {
   bakers?: number
   /** Keep spans in an in-memory exporter (off for load tests: it holds every span). */
   traces?: boolean
+  /** Where each service logs (its own `service` field); silent when absent. */
+  logging?: Logging
 }
 
 /** Returns undefined when the real servers are absent (the test is then skipped, or fails in CI). */
@@ -76,7 +78,7 @@ export async function startBakery(
   const infra = createInfra(config, log)
   const deps = (name: string): ServiceDeps => ({
     config,
-    log,
+    log: options.logging?.forService(name) ?? log,
     telemetry: telemetry.forService(name),
     rootTelemetry: telemetry,
     infra,

@@ -44,3 +44,15 @@ export function exportedSeriesNames(): Set<string> {
   }
   return names
 }
+
+/** Histograms created through telemetry.exemplars (their points become exemplars), by OTel name. */
+export function exemplarHistograms(): string[] {
+  const files = globSync('src/**/*.ts', { cwd: repoRoot }).filter((f) => !f.endsWith('.test.ts'))
+  const names: string[] = []
+  for (const file of files) {
+    const text = readFileSync(`${repoRoot}${file}`, 'utf8')
+    for (const match of text.matchAll(/exemplars\s*\.createHistogram\s*\(\s*(['"`])([A-Za-z][\w.\-/]*)\1/g))
+      names.push(match[2] ?? '')
+  }
+  return names
+}

@@ -34,12 +34,13 @@ export function createBaker(deps: ServiceDeps): Service {
   const deadCounter = meter.createCounter('bakery.orders.dead_lettered', {
     description: 'Order messages moved to orders.dead',
   })
-  const timeOnQueue = meter.createHistogram('bakery.order.time_on_queue', {
+  // Exemplar histograms: each bucket keeps its latest order (trace, span, order key).
+  const timeOnQueue = deps.telemetry.exemplars.createHistogram('bakery.order.time_on_queue', {
     unit: 'ms',
     description: 'From enqueue (order time) to the baker receiving the message',
     advice: { explicitBucketBoundaries: MS_BUCKETS },
   })
-  const timeToCompletion = meter.createHistogram('bakery.order.time_to_completion', {
+  const timeToCompletion = deps.telemetry.exemplars.createHistogram('bakery.order.time_to_completion', {
     unit: 'ms',
     description: 'From order time to finished',
     advice: { explicitBucketBoundaries: MS_BUCKETS },
@@ -116,7 +117,7 @@ export function createBaker(deps: ServiceDeps): Service {
       const enqueued = Date.parse(message.timeEnqueued)
       if (Number.isFinite(enqueued)) {
         const waited = Math.max(0, Date.now() - enqueued)
-        timeOnQueue.record(waited)
+        timeOnQueue.record(waited, undefined, key)
         receive?.setAttribute('queue.time_on_queue_ms', waited)
       }
       if (delivery.redelivered) receive?.setAttribute('messaging.rabbitmq.redelivered', true)
@@ -132,6 +133,7 @@ export function createBaker(deps: ServiceDeps): Service {
               if (status === 'finished') {
                 // A redelivery of a finished order: harmless, nothing to do.
                 processing.setAttribute('baker.skipped', 'already finished')
+                log.debug({ order_key: key }, 'order already finished (redelivery)')
                 return
               }
               if (status === undefined) {
@@ -147,13 +149,20 @@ export function createBaker(deps: ServiceDeps): Service {
             if (moved) {
               finishedCounter.add(1, { 'bakery.pastry': claimed.pastry })
               const total = Math.max(0, Date.now() - claimed.orderTime.getTime())
-              timeToCompletion.record(total)
+              timeToCompletion.record(total, undefined, key)
               processing.setAttribute('baker.time_to_completion_ms', total)
               receive?.setAttribute('baker.time_to_completion_ms', total)
+              // One line per order, inside the processing span (trace_id and span_id).
+              log.info(
+                { order_key: key, pastry: claimed.pastry, time_to_completion_ms: total },
+                'order finished',
+              )
             }
             processing.setAttribute('baker.error', false)
           } catch (error) {
             processing.setAttribute('baker.error', true)
+            // Each failed attempt; the consumer runner retries, then dead-letters (logged below).
+            log.warn({ order_key: key, err: error }, 'order processing failed')
             throw error
           }
         },
@@ -216,9 +225,10 @@ export function createBaker(deps: ServiceDeps): Service {
             })
             .finally(() => span.end())
         },
-        onDeadLetter: (reason) => {
+        onDeadLetter: (reason, delivery) => {
           deadCounter.add(1)
-          log.debug({ reason }, 'order message dead-lettered')
+          // The message id is the order key (unparseable messages may have none).
+          log.error({ order_key: delivery.messageId, reason }, 'order dead-lettered')
         },
       })
       await runner.start()

@@ -3,7 +3,7 @@
 import { SpanKind } from '@opentelemetry/api'
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import { createHttpService, type HttpService } from '../../platform/http/index.ts'
+import { createHttpService, type HttpService, tagRequestOrder } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
@@ -78,7 +78,12 @@ export function createReception(deps: ServiceDeps): HttpService {
           const order = parseOrderBody(request.body as Buffer | undefined)
           const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
           const result = await ready().intake.accept({ ...order, idempotencyKey })
-          if (result.created) accepted.add(1, { 'bakery.pastry': order.pastry })
+          tagRequestOrder(request, result.orderKey)
+          if (result.created) {
+            accepted.add(1, { 'bakery.pastry': order.pastry })
+            // One line per order: inside the request span, so it carries trace_id and span_id.
+            request.log.info({ order_key: result.orderKey, pastry: order.pastry }, 'order accepted')
+          } else request.log.info({ order_key: result.orderKey }, 'order replayed (same idempotency key)')
           return reply.code(202).send({ orderKey: result.orderKey })
         })
       })

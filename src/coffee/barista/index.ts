@@ -125,7 +125,11 @@ export function createBarista(deps: ServiceDeps): Service {
         },
       ])
     })
-    if (entries.length > 0) readyCounter.add(1)
+    if (entries.length > 0) {
+      readyCounter.add(1)
+      // Inside the order's consumer span (trace_id, span_id); a redelivery does not log again.
+      log.info({ order_key: order.id, items: order.items.length }, 'coffee order brewed')
+    }
     for (const entry of entries) void box.dispatch(entry)
   }
 
@@ -174,6 +178,10 @@ export function createBarista(deps: ServiceDeps): Service {
       await task
     } catch (error) {
       span.recordException(error as Error)
+      // Each failed attempt (the consumer runner retries, then dead-letters), in the span's trace.
+      context.with(trace.setSpan(context.active(), span), () =>
+        log.warn({ order_key: order.id, err: error }, 'coffee order brewing failed'),
+      )
       throw error
     } finally {
       if (brewing.get(order.id) === task) brewing.delete(order.id)

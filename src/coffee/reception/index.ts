@@ -201,6 +201,8 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
             })
           })
           accepted.add(1)
+          // One line per order, inside the request span (trace_id, span_id).
+          request.log.info({ order_key: order.id, items: items.length }, 'coffee order accepted')
           payer.submit(order)
           return reply.code(201).header('location', `/orders/${order.id}`).send()
         })

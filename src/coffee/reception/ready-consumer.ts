@@ -1,6 +1,6 @@
 // Reception consumes order.Ready (key `orders.ready`) and marks the order ready. A redelivered
 // event finds the order already ready and is acked; an event for an unknown order is dead-lettered.
-import type { Meter, Tracer } from '@opentelemetry/api'
+import { context, type Meter, type Tracer, trace } from '@opentelemetry/api'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import { type ConsumerRunner, createConsumerRunner, type Queue } from '../../platform/queue/index.ts'
@@ -18,6 +18,7 @@ export interface ReadyConsumerOptions {
 
 export function createReadyConsumer(options: ReadyConsumerOptions): ConsumerRunner {
   const { store, tracer } = options
+  const log = options.log.child({ component: 'ready-consumer' })
   const readyCounter = options.meter.createCounter('coffee.orders.ready', {
     description: 'Orders marked ready by an order.Ready event (first time only)',
   })
@@ -32,7 +33,7 @@ export function createReadyConsumer(options: ReadyConsumerOptions): ConsumerRunn
     queue: options.queue,
     name: RECEPTION_READY_QUEUE,
     prefetch: 50,
-    log: options.log.child({ component: 'ready-consumer' }),
+    log,
     retry: { maxAttempts: 8, initialDelayMs: 100, maxDelayMs: 5000 },
     parse: (delivery) => decodeReady(delivery.body),
     async handle(message, delivery) {
@@ -57,6 +58,10 @@ export function createReadyConsumer(options: ReadyConsumerOptions): ConsumerRunn
           readyCounter.add(1)
           const order = await store.get(message.id)
           if (order) timeToReady.record(Date.now() - order.createdAt.getTime())
+          // One line per order, in the consumer span's trace.
+          context.with(trace.setSpan(context.active(), span), () =>
+            log.info({ order_key: message.id }, 'coffee order ready'),
+          )
         } else duplicates.add(1)
       } finally {
         span.end()

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { Type } from 'typebox'
+import { parseOpenMetrics } from '../../../test/support/openmetrics.ts'
 import { loadConfig } from '../config/index.ts'
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { createLogger } from '../log/index.ts'
 import { createTelemetry } from '../telemetry/index.ts'
 import { createHttpService } from './server.ts'
+import { tagRequestOrder } from './tracing.ts'
 
 function build(readinessOk = true) {
   const exporter = new InMemorySpanExporter()
@@ -30,7 +32,10 @@ function build(readinessOk = true) {
       app.post(
         '/orders',
         { schema: { body: Type.Object({ customer: Type.String({ minLength: 1 }), count: Type.Integer() }) } },
-        async (request, reply) => reply.code(202).send({ customer: request.body.customer }),
+        async (request, reply) => {
+          tagRequestOrder(request, 'c0ffee'.padEnd(32, '0'))
+          return reply.code(202).send({ customer: request.body.customer })
+        },
       )
       app.get(
         '/items',
@@ -148,4 +153,41 @@ test('http server records a server span continuing the caller trace, and request
   assert.equal(span?.attributes['http.route'], '/orders')
   const metrics = (await service.app.inject('/metrics')).body
   assert.match(metrics, /http_server_request_duration_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
+})
+
+// What Prometheus 2.x sends when it scrapes.
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+
+test('http server serves /metrics as OpenMetrics with the request exemplar when Prometheus asks, else as Prometheus text', async (t) => {
+  const { service, exporter } = build()
+  t.after(() => service.app.close())
+  const accepted = await service.app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: { customer: 'ann', count: 1 },
+  })
+  assert.equal(accepted.statusCode, 202)
+  const [span] = exporter.getFinishedSpans()
+  assert.equal(
+    span?.attributes['bakery.order_key'],
+    'c0ffee'.padEnd(32, '0'),
+    'the request span names the order',
+  )
+
+  const open = await service.app.inject({ url: '/metrics', headers: { accept: PROMETHEUS_ACCEPT } })
+  assert.equal(open.headers['content-type'], 'application/openmetrics-text; version=1.0.0; charset=utf-8')
+  const duration = parseOpenMetrics(open.body).find((f) => f.name === 'http_server_request_duration')
+  const exemplars = (duration?.samples ?? []).filter((s) => s.labels.http_route === '/orders' && s.exemplar)
+  assert.equal(exemplars.length, 1, 'one bucket holds the request')
+  assert.deepEqual(exemplars[0]?.exemplar?.labels, {
+    trace_id: span?.spanContext().traceId,
+    span_id: span?.spanContext().spanId,
+    order_key: 'c0ffee'.padEnd(32, '0'),
+  })
+
+  const plain = await service.app.inject('/metrics')
+  assert.equal(plain.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8')
+  assert.doesNotMatch(plain.body, /# EOF|trace_id/)
+  assert.match(plain.body, /http_server_request_duration_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
 })

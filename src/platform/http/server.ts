@@ -13,8 +13,9 @@ import Fastify, {
 import { ErrorCode } from '../errors.ts'
 import { type ReadinessCheck, runReadiness, type Service } from '../lifecycle/index.ts'
 import type { Logger } from '../log/index.ts'
-import type { ServiceTelemetry } from '../telemetry/index.ts'
+import { OPENMETRICS_CONTENT_TYPE, type ServiceTelemetry } from '../telemetry/index.ts'
 import { errorReply } from './error-handler.ts'
+import { wantsOpenMetrics } from './metrics-format.ts'
 import { registerHttpTelemetry } from './tracing.ts'
 
 export type HttpApp = FastifyInstance<
@@ -98,9 +99,12 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       .type('text/plain')
       .send(ready ? 'Ready' : 'Not ready')
   })
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await telemetry.metricsText()),
-  )
+  app.get('/metrics', async (request, reply) => {
+    reply.header('vary', 'accept')
+    if (wantsOpenMetrics(request.headers.accept))
+      return reply.type(OPENMETRICS_CONTENT_TYPE).send(await telemetry.openMetricsText())
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await telemetry.metricsText())
+  })
 
   options.routes?.(app)
 

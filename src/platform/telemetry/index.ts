@@ -1,4 +1,12 @@
 export {
+  createExemplarMeter,
+  type ExemplarHistogram,
+  type ExemplarMeter,
+  type ExemplarReservoir,
+  type ExemplarSlots,
+} from './exemplars.ts'
+export { OPENMETRICS_CONTENT_TYPE, serializeOpenMetrics } from './openmetrics.ts'
+export {
   type Carrier,
   extractTraceContext,
   injectTraceContext,

@@ -14,6 +14,8 @@ import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
 import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
+import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
+import { serializeOpenMetrics } from './openmetrics.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
@@ -22,8 +24,12 @@ export interface ServiceTelemetry {
   readonly serviceName: string
   readonly tracer: Tracer
   readonly meter: Meter
-  /** Current metrics in Prometheus text exposition format. */
+  /** Creates the latency histograms whose points also become exemplars (trace, span, order key). */
+  readonly exemplars: ExemplarMeter
+  /** Current metrics in Prometheus text exposition format (0.0.4, no exemplars). */
   metricsText(): Promise<string>
+  /** Current metrics in OpenMetrics 1.0 text, with exemplars. */
+  openMetricsText(): Promise<string>
 }
 
 export interface Telemetry {
@@ -101,14 +107,20 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     meterProviders.push(meterProvider)
     const serializer = new PrometheusSerializer()
     const meter = meterProvider.getMeter('bakery', VERSION)
+    const exemplars = createExemplarMeter(meter)
     registerRuntimeMetrics(meter)
     return {
       serviceName,
       tracer,
       meter,
+      exemplars,
       async metricsText() {
         const { resourceMetrics } = await prometheus.collect()
         return serializer.serialize(resourceMetrics)
+      },
+      async openMetricsText() {
+        const { resourceMetrics } = await prometheus.collect()
+        return serializeOpenMetrics(resourceMetrics, exemplars.reservoir)
       },
     }
   }

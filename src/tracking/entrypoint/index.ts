@@ -94,7 +94,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
           )
         } catch (error) {
           // The order is stored and queued: tracking trouble must not fail it.
-          log.warn({ err: error, key }, 'accepted hop not recorded')
+          log.warn({ err: error, order_key: key }, 'accepted hop not recorded')
         }
         const wait = config.orderJourney ? preferredWait(request.headers.prefer) : undefined
         if (wait === undefined || !waiter || !store) return payload
@@ -111,7 +111,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
             journey: journeyView(key, fields, Date.now(), config.stallAfterMs),
           })
         } catch (error) {
-          log.warn({ err: error, key }, 'wait for the finished order failed; answering 202')
+          log.warn({ err: error, order_key: key }, 'wait for the finished order failed; answering 202')
           return payload
         }
       })
