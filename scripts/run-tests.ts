@@ -7,8 +7,12 @@ import { spec } from 'node:test/reporters'
 const argv = process.argv.slice(2)
 const only = argv.filter((a) => !a.startsWith('-'))
 const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).sort()
-const selected = only.length > 0 ? all.filter((f) => only.some((o) => f.includes(o))) : all
 const isDrill = (f: string) => f.startsWith('test/drills/')
+// A fragment picks drills only when it names them ("drills", "test/drills/coffee"): a drill stops
+// shared servers, so `npm test -- bakery` must not stop RabbitMQ under everyone else's tests.
+const picks = (f: string, fragment: string) =>
+  f.includes(fragment) && (!isDrill(f) || fragment.includes('drill'))
+const selected = only.length > 0 ? all.filter((f) => only.some((o) => picks(f, o))) : all
 const phases = [
   { name: 'tests', files: selected.filter((f) => !isDrill(f)), concurrency: 2 },
   { name: 'drills', files: selected.filter(isDrill), concurrency: 1 },
