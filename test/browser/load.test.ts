@@ -57,4 +57,10 @@ test('dashboard starts a load run from the page, shows its progress and a summar
   assert.deepEqual(run.request, { target: 'orders', rate: 40, durationS: 4 })
   await page.getByRole('button', { name: 'Start load' }).waitFor()
   await screenshot('load-summary')
+
+  // The orders the run placed show on the Orders page: the picture docs/dashboard.png is taken from.
+  await page.getByRole('navigation').getByRole('link', { name: 'Orders', exact: true }).click()
+  await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor()
+  await page.locator('tbody tr').nth(9).waitFor()
+  await screenshot('dashboard-orders-after-load')
 })
