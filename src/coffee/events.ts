@@ -1,7 +1,9 @@
 // The coffee shop's event contract: the seed's topic exchange and routing key, our ready event, and
 // the protobuf codecs. Reception owns order.Created, the barista owns order.Ready.
 import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf'
+import type { OutboxMessage } from '../platform/outbox/index.ts'
 import { malformed } from '../platform/queue/index.ts'
+import { injectTraceContext } from '../platform/telemetry/index.ts'
 import { type Created, CreatedSchema, type Ready, ReadySchema } from './gen/order/order_pb.ts'
 
 export type { BrewedItem, Created, OrderItem, Ready } from './gen/order/order_pb.ts'
@@ -24,6 +26,22 @@ export function encodeCreated(message: MessageInitShape<typeof CreatedSchema>): 
 
 export function encodeReady(message: MessageInitShape<typeof ReadySchema>): Uint8Array {
   return toBinary(ReadySchema, create(ReadySchema, message))
+}
+
+/**
+ * An event for the outbox: protobuf on the orders exchange (stored base64), carrying the trace
+ * context of the caller's span so the consumer links back to it.
+ */
+export function eventMessage(routingKey: string, body: Uint8Array, messageId: string): OutboxMessage {
+  return {
+    exchange: ORDERS_EXCHANGE,
+    routingKey,
+    body: Buffer.from(body).toString('base64'),
+    encoding: 'base64',
+    contentType: PROTOBUF,
+    messageId,
+    headers: injectTraceContext({}) as Record<string, string>,
+  }
 }
 
 /** Decodes and checks an order.Created; throws a non-retryable error when it is not one. */

@@ -187,5 +187,36 @@ for (const mode of modes) {
         assert.equal(body.errors[0]?.field, bad.split('=')[0])
       }
     })
+
+    test('gh-4 reception lists orders by orderTime newest first after sequential and concurrent posts', async (t) => {
+      const bakery = await startBakery(t, mode, { bakers: 0 })
+      if (!bakery) return
+      for (let i = 0; i < 5; i++) await postOrder(bakery.url, { customer: `s${i}`, pastry: 'escargot' })
+      const concurrent = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          postOrder(bakery.url, { customer: `c${i}`, pastry: 'croissant' }),
+        ),
+      )
+      assert.ok(concurrent.every((r) => r.status === 202))
+      const listed: { orderKey: string; orderTime: string }[] = []
+      let cursor = ''
+      for (let page = 0; page < 40; page++) {
+        const response = await fetch(`${bakery.url}/orders?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        const body = (await response.json()) as { orders: typeof listed; nextCursor?: string }
+        listed.push(...body.orders)
+        if (!body.nextCursor) break
+        cursor = body.nextCursor
+      }
+      assert.equal(listed.length, 35)
+      assert.equal(new Set(listed.map((o) => o.orderKey)).size, 35)
+      const times = listed.map((o) => Date.parse(o.orderTime))
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+        'orderTime newest first across pages',
+      )
+      const [newest] = await bakery.sql<{ t: Date }>('SELECT max(order_time) AS t FROM $schema.orders')
+      assert.equal(times[0], new Date(newest?.t as Date).getTime())
+    })
   })
 }

@@ -25,6 +25,15 @@ function isJsonParseError(error: FastifyError): boolean {
 }
 
 export function albumErrorHandler(error: Error, request: FastifyRequest, reply: FastifyReply) {
+  // A lost or overloaded database is temporary: 503 tells callers (and the proxy's retry) to retry.
+  // First: the database adapter reports it as a BakeryError (BKR_DB_UNAVAILABLE) too.
+  if (isRetryableDbError(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .send({ errors: null, message: 'database unavailable, retry later' } satisfies AlbumErrorBody)
+  }
   if (error instanceof BakeryError) {
     const status = error.status ?? 500
     if (status >= 500 && status !== 502 && status !== 503 && status !== 504) {
@@ -33,14 +42,6 @@ export function albumErrorHandler(error: Error, request: FastifyRequest, reply: 
     }
     const errors = Array.isArray(error.details) ? (error.details as AlbumErrorBody['errors']) : null
     return reply.code(status).send({ errors, message: error.message } satisfies AlbumErrorBody)
-  }
-  // A lost or overloaded database is temporary: 503 tells callers (and the proxy's retry) to retry.
-  if (isRetryableDbError(error)) {
-    request.log.warn({ err: error }, 'database unavailable')
-    return reply
-      .code(503)
-      .header('retry-after', '1')
-      .send({ errors: null, message: 'database unavailable, retry later' } satisfies AlbumErrorBody)
   }
   const fastifyError = error as FastifyError
   if (isJsonParseError(fastifyError)) {

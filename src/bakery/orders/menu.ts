@@ -1,4 +1,5 @@
 // The seed's menu and bake times: FNV-1a-32 of the pastry name, mod 100, in milliseconds.
+// No Node API here: the dashboard (web/) imports the menu too.
 
 export const PASTRIES = [
   'croissant',
@@ -18,9 +19,11 @@ export function isPastry(value: string): value is Pastry {
   return MENU.has(value)
 }
 
+const utf8 = new TextEncoder()
+
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5
-  for (const byte of Buffer.from(text, 'utf8')) {
+  for (const byte of utf8.encode(text)) {
     hash ^= byte
     hash = Math.imul(hash, 0x01000193) >>> 0
   }

@@ -6,7 +6,7 @@ export const bakeryMigrations: readonly Migration[] = [
   {
     version: 1,
     name: 'orders',
-    // seq orders the dashboard's newest-first pages; order_key is the random public key.
+    // seq is the insertion order (it breaks orderTime ties in the list); order_key is the random public key.
     sql: `CREATE TABLE orders (
       seq bigserial PRIMARY KEY,
       order_key text NOT NULL UNIQUE,
@@ -29,5 +29,12 @@ export const bakeryMigrations: readonly Migration[] = [
     sql: `ALTER TABLE orders DROP CONSTRAINT orders_idempotency_key_key;
       CREATE UNIQUE INDEX orders_idempotency_key ON orders (idempotency_key) WHERE idempotency_key IS NOT NULL;
       ALTER TABLE orders SET (fillfactor = 70)`,
+  },
+  {
+    version: 4,
+    name: 'orders_by_time',
+    // The list is newest-first by order_time, seq breaking ties: seq follows commit order, and
+    // a batch stamped earlier can commit after a later one. The index serves the keyset pages.
+    sql: 'CREATE INDEX orders_order_time_seq ON orders (order_time, seq)',
   },
 ]

@@ -93,6 +93,18 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
     ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
     SELECT message_id AS order_key, id::text AS id FROM new_outbox`
 
+  // Newest first by orderTime, seq breaking ties, so the order is total and pages are stable
+  // (keyset on the index (order_time, seq)). The cursor is the last row's seq; the row's
+  // order_time is read back in SQL, so it keeps full precision and the cursor stays opaque.
+  // ORDER BY names `o.seq`: a bare `seq` is the text output column (lexical order, '9' > '10').
+  const newestFirst = 'ORDER BY o.order_time DESC, o.seq DESC'
+  const firstPageSql = `SELECT ${COLUMNS} FROM ${orders} o
+    WHERE ($1::text IS NULL OR o.status = $1) ${newestFirst} LIMIT $2`
+  const nextPageSql = `SELECT ${COLUMNS} FROM ${orders} o
+    WHERE ($1::text IS NULL OR o.status = $1)
+      AND (o.order_time, o.seq) < ((SELECT c.order_time FROM ${orders} c WHERE c.seq = $2::bigint), $2::bigint)
+    ${newestFirst} LIMIT $3`
+
   async function existingKeys(q: Queryable, idempotencyKeys: string[]): Promise<Map<string, string>> {
     const found = await q.query<{ idempotency_key: string; order_key: string }>(
       `SELECT idempotency_key, order_key FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
@@ -146,12 +158,10 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
     },
 
     async list({ status, limit, cursor }) {
-      const { rows } = await db.query<Row>(
-        `SELECT ${COLUMNS} FROM ${orders}
-          WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR seq < $2)
-          ORDER BY seq DESC LIMIT $3`,
-        [status ?? null, cursor ?? null, limit + 1],
-      )
+      const { rows } =
+        cursor === undefined
+          ? await db.query<Row>(firstPageSql, [status ?? null, limit + 1])
+          : await db.query<Row>(nextPageSql, [status ?? null, cursor, limit + 1])
       const page = rows.slice(0, limit).map(toRecord)
       return { orders: page, nextCursor: rows.length > limit ? page.at(-1)?.seq : undefined }
     },

@@ -9,15 +9,15 @@ import type { Service } from '../../platform/lifecycle/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import { type ConsumerRunner, createConsumerRunner, type Delivery } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
-import { injectTraceContext, startConsumerSpan, withSpan } from '../../platform/telemetry/index.ts'
+import { startConsumerSpan, withSpan } from '../../platform/telemetry/index.ts'
 import {
   BARISTA_QUEUE,
   CREATED_KEY,
   type Created,
   decodeCreated,
   encodeReady,
+  eventMessage,
   ORDERS_EXCHANGE,
-  PROTOBUF,
   READY_KEY,
 } from '../events.ts'
 import { createCrew } from './crew.ts'
@@ -113,17 +113,7 @@ export function createBarista(deps: ServiceDeps): Service {
         })),
         readyAt: new Date().toISOString(),
       })
-      return box.add(tx, [
-        {
-          exchange: ORDERS_EXCHANGE,
-          routingKey: READY_KEY,
-          body: Buffer.from(body).toString('base64'),
-          encoding: 'base64',
-          contentType: PROTOBUF,
-          messageId: `${order.id}.ready`,
-          headers: injectTraceContext({}) as Record<string, string>,
-        },
-      ])
+      return box.add(tx, [eventMessage(READY_KEY, body, `${order.id}.ready`)])
     })
     if (entries.length > 0) {
       readyCounter.add(1)

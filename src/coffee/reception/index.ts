@@ -157,7 +157,8 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
           done(null, body),
         )
-        // A database that is briefly away means "try again", never a 500.
+        // The shared handler answers an unavailable database with 503; here deadlocks and
+        // serialization failures too: nothing was stored, so the client may safely try again.
         scope.setErrorHandler((error, request, reply) => {
           if (!isRetryableDbError(error)) return errorReply(error as Error, request, reply)
           reply.header('retry-after', '2')
@@ -190,16 +191,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
               attributes: { 'coffee.order_id': order.id, 'coffee.order_total': total },
             },
             () => database.transaction((tx) => orders.insert(tx, order)),
-          ).catch((error: unknown) => {
-            // Not stored: the client may safely try again once the database is back.
-            if (!isRetryableDbError(error)) throw error
-            reply.header('retry-after', '2')
-            throw new BakeryError(ErrorCode.DB_UNAVAILABLE, 'the order store is unavailable', {
-              cause: error,
-              retryable: true,
-              status: 503,
-            })
-          })
+          )
           accepted.add(1)
           // One line per order, inside the request span (trace_id, span_id).
           request.log.info({ order_key: order.id, items: items.length }, 'coffee order accepted')

@@ -7,8 +7,8 @@ import { errorMessage } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import type { Outbox } from '../../platform/outbox/index.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
-import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
-import { CREATED_KEY, encodeCreated, ORDERS_EXCHANGE, PROTOBUF } from '../events.ts'
+import { withSpan } from '../../platform/telemetry/index.ts'
+import { CREATED_KEY, encodeCreated, eventMessage } from '../events.ts'
 import type { PaymentsClient } from './payments-client.ts'
 import { type CoffeeOrder, type CoffeeStore, OrderStatus } from './store.ts'
 
@@ -74,17 +74,7 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
             items: order.items.map((i) => ({ type: i.type, size: i.size })),
             totalCents: Math.round(order.total * 100),
           })
-          return outbox.add(tx, [
-            {
-              exchange: ORDERS_EXCHANGE,
-              routingKey: CREATED_KEY,
-              body: Buffer.from(body).toString('base64'),
-              encoding: 'base64',
-              contentType: PROTOBUF,
-              messageId: order.id,
-              headers: injectTraceContext({}) as Record<string, string>,
-            },
-          ])
+          return outbox.add(tx, [eventMessage(CREATED_KEY, body, order.id)])
         })
         outcomes.add(1, { outcome })
         for (const entry of entries) void outbox.dispatch(entry)

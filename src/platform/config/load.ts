@@ -1,8 +1,9 @@
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { FieldError } from './fields.ts'
 import { type Config, type Schema, schema } from './schema.ts'
+import { type Env, withSeedAliases } from './seed-aliases.ts'
 
-export type Env = Readonly<Record<string, string | undefined>>
+export type { Env }
 
 /**
  * Parses every field, collecting all problems before failing, so one start-up shows the whole list.
@@ -32,23 +33,6 @@ export function loadConfig(env: Env): Config {
     })
   }
   return Object.freeze(values) as Config
-}
-
-/** The seeds' own variable names, honoured when the standard name is not set. */
-function withSeedAliases(env: Env): Env {
-  const out: Record<string, string | undefined> = { ...env }
-  if (!env.AMQP_URL && env.RABBIT_HOST) {
-    const user = encodeURIComponent(env.RABBIT_USERNAME ?? 'guest')
-    const pass = encodeURIComponent(env.RABBIT_PASSWORD ?? 'guest')
-    out.AMQP_URL = `amqp://${user}:${pass}@${env.RABBIT_HOST}`
-  }
-  // The bakery seed's DB_HOST named its Redis.
-  if (!env.REDIS_URL && env.DB_HOST) out.REDIS_URL = `redis://${env.DB_HOST}`
-  if (!env.KAFKA_BROKERS && env.KAFKA_HOST)
-    out.KAFKA_BROKERS = `${env.KAFKA_HOST}:${env.KAFKA_PORT ?? '9092'}`
-  if (!env.BAKERY_STREAM_API_URL && env.API_HOST)
-    out.BAKERY_STREAM_API_URL = `http://${env.API_HOST}:${env.API_PORT ?? '9998'}/`
-  return out
 }
 
 /** The effective config as `bakery config` prints it: secrets redacted, URLs without passwords. */

@@ -54,7 +54,7 @@ export const schema = {
 
   // --- infrastructure: memory:// means the embedded adapter
   databaseUrl: url('DATABASE_URL', 'memory://', ['memory:', 'pglite:', 'postgres:', 'postgresql:'], {
-    doc: 'PostgreSQL; memory:// = one shared in-process PGlite, pglite:///dir = PGlite on disk',
+    doc: 'PostgreSQL; memory:// = one shared in-process PGlite, pglite:///dir = PGlite on disk. Seed POSTGRES_HOST/PORT/USER/PASSWORD/DB/USE_SSL also work',
     secret: true,
   }),
   databasePoolSize: integer('DATABASE_POOL_SIZE', 20, {
@@ -74,7 +74,7 @@ export const schema = {
     doc: 'Kafka bootstrap brokers; memory:// = in-process stream. Seed KAFKA_HOST/KAFKA_PORT also work',
   }),
   influxUrl: url('INFLUX_URL', 'memory://', ['memory:', 'http:', 'https:'], {
-    doc: 'InfluxDB HTTP API (1.x API or 2.x/3.x v1-compatibility); memory:// = in-process store',
+    doc: 'InfluxDB HTTP API (1.x API or 2.x/3.x v1-compatibility); memory:// = in-process store; http://:<token>@host:8086 sends an API token. Seed INFLUXDB_HOST/INFLUXDB_TOKEN also work (INFLUXDB_ORG is implied by the token)',
     secret: true,
   }),
 
@@ -185,7 +185,7 @@ export const schema = {
   }),
 
   influxDatabase: text('INFLUX_DATABASE', 'bakery', {
-    doc: 'InfluxDB database (1.x) or the database mapped to a bucket (2.x/3.x v1 compatibility)',
+    doc: 'InfluxDB database (1.x) or the bucket (2.x/3.x v1 compatibility). Seed INFLUXDB_BUCKET also works',
     maxLength: 128,
   }),
 

@@ -1,7 +1,9 @@
 // One contract, run on every adapter: embedded PGlite and the real PostgreSQL server.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import net from 'node:net'
 import { describe, test } from 'node:test'
+import { fatalErrorResponse } from '../../../test/support/pg-outage.ts'
 import { requireServer } from '../../../test/support/servers.ts'
 import { BakeryError } from '../errors.ts'
 import { createLogger } from '../log/index.ts'
@@ -108,3 +110,61 @@ for (const adapter of adapters) {
     })
   })
 }
+
+describe('database adapter postgres, server out of reach', () => {
+  const isUnavailable = (error: unknown) => {
+    assert.ok(error instanceof BakeryError, String(error))
+    assert.equal(error.code, 'BKR_DB_UNAVAILABLE')
+    assert.equal(error.status, 503)
+    assert.equal(error.retryable, true)
+    return true
+  }
+
+  async function everyCallFails(t: Parameters<typeof requireServer>[0], url: string): Promise<void> {
+    const db = await openDatabase(new URL(url), { poolSize: 1, log })
+    t.after(() => db.close())
+    await assert.rejects(db.query('SELECT 1'), isUnavailable)
+    await assert.rejects(db.exec('SELECT 1'), isUnavailable)
+    await assert.rejects(
+      db.transaction((tx) => tx.query('SELECT 1')),
+      isUnavailable,
+    )
+    await assert.rejects(db.ping(), isUnavailable)
+  }
+
+  test('gh-4 postgres adapter reports a closed port as BKR_DB_UNAVAILABLE', async (t) => {
+    const server = net.createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as net.AddressInfo
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await everyCallFails(t, `postgres://postgres@127.0.0.1:${port}/test`)
+  })
+
+  for (const [sqlstate, message] of [
+    ['53300', 'sorry, too many clients already'],
+    ['57P03', 'the database system is starting up'],
+  ] as const) {
+    test(`gh-4 postgres adapter reports a server refusing clients with ${sqlstate} as BKR_DB_UNAVAILABLE`, async (t) => {
+      const server = net.createServer((socket) => {
+        socket.on('error', () => socket.destroy())
+        socket.once('data', () => socket.end(fatalErrorResponse(sqlstate, message)))
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+      const { port } = server.address() as net.AddressInfo
+      await everyCallFails(t, `postgres://postgres@127.0.0.1:${port}/test`)
+    })
+  }
+
+  test('postgres adapter keeps the pg error of a failed statement', async (t) => {
+    const url = await requireServer(t, 'postgres')
+    if (!url) return
+    const db = await openDatabase(new URL(url), { poolSize: 1, log })
+    t.after(() => db.close())
+    await assert.rejects(db.query('SELECT * FROM no_such_table_here'), (error: unknown) => {
+      assert.ok(!(error instanceof BakeryError))
+      assert.equal((error as { code?: string }).code, '42P01')
+      return true
+    })
+  })
+})

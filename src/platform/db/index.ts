@@ -5,6 +5,7 @@ export { checksum, type Migration, migrate } from './migrations.ts'
 export type { Database, Queryable, QueryOptions, QueryResult } from './port.ts'
 export { isRetryableDbError } from './retryable.ts'
 export { traceDatabase } from './traced.ts'
+export { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts'
 
 /** memory:// → in-memory PGlite, pglite:///dir → PGlite on disk, postgres:// → a pg pool. */
 export async function openDatabase(url: URL, options: { poolSize: number; log: Logger }): Promise<Database> {

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { Logger } from '../log/index.ts'
 import type { Database, Queryable, QueryOptions, QueryResult } from './port.ts'
+import { rethrowUnavailable } from './unavailable.ts'
 
 type Client = pg.Pool | pg.PoolClient
 
@@ -13,15 +14,17 @@ function queryable(client: Client): Queryable {
     ): Promise<QueryResult<R>> {
       const config: pg.QueryConfig = { text: sql, values: params as unknown[] }
       if (options.name) config.name = options.name
-      const result = await client.query(config)
+      const result = await client.query(config).catch(rethrowUnavailable)
       return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length }
     },
     async exec(sql) {
-      await client.query(sql)
+      await client.query(sql).catch(rethrowUnavailable)
     },
   }
 }
 
+// A refused, lost or saturated server surfaces as BKR_DB_UNAVAILABLE (retryable, HTTP 503); a
+// failed statement keeps its pg error (SQLSTATE in `code`).
 export function createPostgresDatabase(url: URL, options: { poolSize: number; log: Logger }): Database {
   const pool = new pg.Pool({
     connectionString: url.href,
@@ -41,12 +44,13 @@ export function createPostgresDatabase(url: URL, options: { poolSize: number; lo
     engine: 'postgres',
     ...base,
     async transaction(fn) {
-      const client = await pool.connect()
+      const client = await pool.connect().catch(rethrowUnavailable)
       let broken: Error | undefined
       try {
-        await client.query('BEGIN')
-        const result = await fn(queryable(client))
-        await client.query('COMMIT')
+        const tx = queryable(client)
+        await tx.exec('BEGIN')
+        const result = await fn(tx)
+        await tx.exec('COMMIT')
         return result
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
@@ -58,7 +62,7 @@ export function createPostgresDatabase(url: URL, options: { poolSize: number; lo
       }
     },
     async ping() {
-      await pool.query('SELECT 1')
+      await base.exec('SELECT 1')
     },
     async close() {
       await pool.end()

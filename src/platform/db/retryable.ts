@@ -1,12 +1,11 @@
-const RETRYABLE_SQLSTATE = /^(08|53|57P0|40001|40P01)/
-const RETRYABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+import { isDatabaseUnavailable, isDriverUnavailableError } from './unavailable.ts'
+
+// Besides an unavailable database: other resource shortages and serialization failures/deadlocks.
+const RETRYABLE_SQLSTATE = /^(53|57P0|40001|40P01)/
 
 /** Connection losses, restarts, overload and serialization failures are worth a retry. */
 export function isRetryableDbError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && (RETRYABLE_SQLSTATE.test(code) || RETRYABLE_ERRNO.has(code))) return true
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
-    error.message,
-  )
+  if (isDatabaseUnavailable(error) || isDriverUnavailableError(error)) return true
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' && RETRYABLE_SQLSTATE.test(code)
 }

@@ -4,6 +4,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { Type } from 'typebox'
 import { parseOpenMetrics } from '../../../test/support/openmetrics.ts'
 import { loadConfig } from '../config/index.ts'
+import { databaseUnavailable } from '../db/index.ts'
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { createLogger } from '../log/index.ts'
 import { createTelemetry } from '../telemetry/index.ts'
@@ -44,6 +45,27 @@ function build(readinessOk = true) {
       )
       app.get('/boom', async () => {
         throw new Error('secret stack detail')
+      })
+      app.get('/db-away', async () => {
+        throw databaseUnavailable(
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+        )
+      })
+      app.get('/db-away-wrapped', async () => {
+        // A route wrapping the database's error in its own still answers 503.
+        const refused = Object.assign(new Error('sorry, too many clients already'), { code: '53300' })
+        throw new BakeryError(ErrorCode.INTERNAL, 'lookup failed', { cause: refused })
+      })
+      app.get('/upstream-refused', async () => {
+        // A refused HTTP dependency is not the database: its own status stays.
+        const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8081'), {
+          code: 'ECONNREFUSED',
+        })
+        throw new BakeryError(ErrorCode.DEPENDENCY_FAILED, 'payments failed', { status: 502, cause: refused })
+      })
+      app.get('/starting', async (_request, reply) => {
+        reply.header('retry-after', '7')
+        throw new BakeryError(ErrorCode.HTTP_OVERLOADED, 'starting', { status: 503 })
       })
       app.get('/conflict', async () => {
         throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'already there', { status: 409 })
@@ -129,6 +151,27 @@ test('http server limits body size, hides 5xx details and answers 404 as JSON', 
   assert.ok(missing.headers['x-request-id'])
   const echoed = await service.app.inject({ url: '/healthz', headers: { 'x-request-id': 'req-42' } })
   assert.equal(echoed.headers['x-request-id'], 'req-42')
+})
+
+test('gh-4 http server answers 503 with Retry-After and BKR_DB_UNAVAILABLE when the database is away', async (t) => {
+  const { service } = build()
+  t.after(() => service.app.close())
+  for (const url of ['/db-away', '/db-away-wrapped']) {
+    const answer = await service.app.inject(url)
+    assert.equal(answer.statusCode, 503, url)
+    assert.equal(answer.headers['retry-after'], '2', url)
+    assert.deepEqual(answer.json(), {
+      code: 'BKR_DB_UNAVAILABLE',
+      message: 'the database is unavailable, retry later',
+    })
+  }
+  const upstream = await service.app.inject('/upstream-refused')
+  assert.equal(upstream.statusCode, 502)
+  assert.equal(upstream.json().code, 'BKR_DEPENDENCY_FAILED')
+  const starting = await service.app.inject('/starting')
+  assert.equal(starting.statusCode, 503)
+  assert.equal(starting.headers['retry-after'], '7', 'a Retry-After set by the route is kept')
+  assert.equal(starting.json().code, 'BKR_HTTP_OVERLOADED')
 })
 
 test('http server records a server span continuing the caller trace, and request metrics', async (t) => {

@@ -187,5 +187,34 @@ for (const setup of setups) {
       assert.equal(got[0]?.body.toString(), 'orphan')
       await until(async () => (await successor.backlog()) === 0)
     })
+
+    test('outbox relay re-publishes the oldest rows first when ids pass 9', async (t) => {
+      const s = await setup.open(t)
+      if (!s) return
+      const crashed = createOutbox({ db: s.db, schema: s.schema, queue: s.queue, log })
+      const bodies = Array.from({ length: 12 }, (_, i) => String(i + 1))
+      await s.db.transaction((tx) =>
+        crashed.add(
+          tx,
+          bodies.map((body) => ({ routingKey: s.queueName, body })),
+        ),
+      )
+      const got = await received(s.queue, s.queueName)
+      const successor = createOutbox({
+        db: s.db,
+        schema: s.schema,
+        queue: s.queue,
+        log,
+        graceMs: 0,
+        relayBatch: 5,
+      })
+      successor.start()
+      t.after(() => successor.stop())
+      await until(() => got.length === 12)
+      assert.deepEqual(
+        got.map((d) => d.body.toString()),
+        bodies,
+      )
+    })
   })
 }

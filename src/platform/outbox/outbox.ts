@@ -181,10 +181,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         content_type: string | null
         body: string
       }>(
-        `SELECT id::text, message_id, exchange, routing_key, headers, content_type, body FROM ${table}
+        // Oldest first: `o.id`, the bigint; a bare `id` would sort the text column ('10' < '9').
+        `SELECT id::text, message_id, exchange, routing_key, headers, content_type, body FROM ${table} o
           WHERE (created_at < now() - make_interval(secs => $1::double precision) OR id = ANY($2::bigint[]))
             AND NOT (id = ANY($3::bigint[]))
-          ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+          ORDER BY o.id LIMIT $4 FOR UPDATE SKIP LOCKED`,
         [graceMs / 1000, [...failed], [...inFlight], relayBatch],
       )
       if (rows.length === 0) return

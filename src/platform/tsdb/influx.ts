@@ -1,6 +1,8 @@
 // InfluxDB over its 1.x HTTP API: POST /write with line protocol, GET /query with InfluxQL.
 // InfluxDB 2.x and 3.x serve the same endpoints for v1 compatibility (a database mapped to a
-// bucket, a token as the password), so this adapter talks to every version.
+// bucket), so this adapter talks to every version. Credentials come in the URL: user and password
+// go as basic auth (1.x, or v1 credentials on 2.x); a password without a user is an API token,
+// sent as `Authorization: Token` (2.x/3.x).
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { toLine } from './line-protocol.ts'
 import { type Bucket, bucketStarts, type TimeSeriesStore } from './port.ts'
@@ -18,14 +20,15 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
     throw new Error(`invalid InfluxDB database name ${options.database}`)
   const base = new URL(options.url.href)
   const headers: Record<string, string> = {}
-  if (base.username || base.password) {
+  const token = !base.username && base.password ? decodeURIComponent(base.password) : undefined
+  if (token) headers.authorization = `Token ${token}`
+  else if (base.username || base.password) {
     const user = decodeURIComponent(base.username)
     const pass = decodeURIComponent(base.password)
-    // 1.x takes basic auth; 2.x/3.x v1 compatibility takes the token as the password.
     headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
-    base.username = ''
-    base.password = ''
   }
+  base.username = ''
+  base.password = ''
   const timeoutMs = options.timeoutMs ?? 5000
   const endpoint = (path: string, params: Record<string, string>) => {
     const url = new URL(path, base)
@@ -78,6 +81,9 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
   return {
     kind: 'influx',
     async ensureDatabase() {
+      // With a token the server is 2.x/3.x: the v1 API cannot create a 2.x bucket (it must exist,
+      // as the seed's chart made it) and 3.x creates the database on the first write.
+      if (token) return
       await influxql(`CREATE DATABASE "${options.database}"`, 'POST')
     },
     async write(points) {

@@ -1,40 +1,21 @@
-// Shapes of the dashboard API (src/dashboard), as the browser receives them.
-export type AttributeValue = string | number | boolean | readonly (string | number | boolean | null)[]
+// Shapes of the dashboard API (src/dashboard), as the browser receives them. Where the server
+// declares the shape, it is imported (types only, nothing of the server is bundled), so the two
+// cannot drift apart.
 
-export interface Span {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer'
-  service: string
-  startTimeMs: number
-  durationMs: number
-  status: 'unset' | 'ok' | 'error'
-  statusMessage?: string
-  attributes: Record<string, AttributeValue>
-  events: { name: string; timeMs: number; attributes: Record<string, AttributeValue> }[]
-  links: { traceId: string; spanId: string; attributes: Record<string, AttributeValue> }[]
+import type { OrderFlow as ServerOrderFlow } from '../../../src/dashboard/order-flow.ts'
+import type { LinkedFrom } from '../../../src/dashboard/trace-routes.ts'
+import type { StoredSpan } from '../../../src/platform/telemetry/span-store.ts'
+
+export type { Percentiles } from '../../../src/dashboard/order-flow.ts'
+export type { AttributeValue, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
+export type { LinkedFrom }
+
+/** What JSON makes of a server record: a property that may be undefined is left out. */
+type Json<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>
 }
 
-export interface TraceSummary {
-  traceId: string
-  rootName: string
-  rootService: string
-  startTimeMs: number
-  durationMs: number
-  spanCount: number
-  services: string[]
-  error: boolean
-}
-
-export interface LinkedFrom {
-  traceId: string
-  spanId: string
-  name: string
-  service: string
-  targetSpanId: string
-}
+export type Span = Json<StoredSpan>
 
 export interface TraceDetail {
   traceId: string
@@ -42,24 +23,8 @@ export interface TraceDetail {
   linkedFrom: LinkedFrom[]
 }
 
-export interface Percentiles {
-  count: number
-  p50: number | null
-  p90: number | null
-  p99: number | null
-  max: number | null
-}
-
-export interface OrderFlow {
-  available: boolean
-  seconds: number[]
-  accepted: number[]
-  baking: number[]
-  finished: number[]
-  waiting: number
-  timeOnQueueMs: Percentiles
-  completionMs: Percentiles
-}
+/** GET /api/order-flow: `available` is false (and nothing else is sent) without a span store. */
+export type OrderFlow = { available: boolean } & ServerOrderFlow
 
 export interface Info {
   traces: { embedded: boolean; spans: number; capacity: number; externalUrl: string | null }

@@ -1,20 +1,12 @@
 import { useMemo, useState } from 'preact/hooks'
+// The reception's own menu, so the form offers exactly what it accepts.
+import { PASTRIES } from '../../../src/bakery/orders/menu.ts'
 import { postJson } from '../api.ts'
 import { Chart } from '../chart.tsx'
 import { usePoll } from '../hooks.ts'
 import { formatDuration } from '../lib/format.ts'
 import type { OrderFlow, Percentiles } from '../lib/types.ts'
 import { RecentOrders } from './recent-orders.tsx'
-
-export const PASTRIES = [
-  'croissant',
-  'kouign-amann',
-  'la bombe',
-  'escargot',
-  'almond croissant',
-  'profiterole',
-  'caramel tart',
-]
 
 const FLOW_SERIES = [
   { label: 'accepted/s', stroke: '#7a4b12' },
