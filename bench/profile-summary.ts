@@ -1,8 +1,9 @@
 // Summarises V8 CPU profiles (.cpuprofile from node --cpu-prof): self time by function and by
 // package, so a benchmark run can say where the time went without opening a flame graph viewer.
-//   node bench/profile-summary.ts bench/results/profiles/traced-1-*.cpuprofile [--top 25] [--skip 8]
+//   node bench/profile-summary.ts bench/results/profiles/traced-1-*.cpuprofile [--top 25] [--skip 8] [--until 20]
 // --skip drops the first seconds of each profile (start-up: module loading, migrations) so the
-// summary shows the steady state under load; idle time is left out of the percentages.
+// summary shows the steady state under load (--until cuts off what follows, e.g. the drain's
+// polling); idle time is left out of the percentages.
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
@@ -19,7 +20,11 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, skip: { type: 'string', default: '0' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    skip: { type: 'string', default: '0' },
+    until: { type: 'string', default: 'Infinity' },
+  },
 })
 
 function packageOf(url: string): string {
@@ -45,11 +50,12 @@ for (const file of positionals) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map<number, number>()
   const skipUs = Number(values.skip) * 1e6
+  const untilUs = Number(values.until) * 1e6
   let elapsedUs = 0
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0
     elapsedUs += delta
-    if (elapsedUs < skipUs) return
+    if (elapsedUs < skipUs || elapsedUs > untilUs) return
     if (byId.get(id)?.callFrame.functionName === '(idle)') return
     self.set(id, (self.get(id) ?? 0) + delta)
   })
