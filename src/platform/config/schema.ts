@@ -1,7 +1,9 @@
 // The one config schema. Every env var the product reads is declared here; the README table is
 // checked against this file by a test. Defaults run every service embedded (no external server).
+import { FAULT_PAIRS_ALLOWED, faultPairProblems } from '../faults/index.ts'
 import {
   brokerList,
+  checked,
   decimal,
   flag,
   integer,
@@ -152,9 +154,13 @@ export const schema = {
     doc: 'Bearer token of the admin API (/admin/faults, /admin/breakers); unset = a random token per process, logged at start',
     secret: true,
   }),
-  faults: keyValues('BAKERY_FAULTS', {
-    doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
-  }),
+  faults: checked(
+    keyValues('BAKERY_FAULTS', {
+      doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
+    }),
+    faultPairProblems,
+    FAULT_PAIRS_ALLOWED,
+  ),
   paymentsUrl: url('BAKERY_PAYMENTS_URL', 'http://127.0.0.1:8081', ['http:', 'https:'], {
     doc: 'Where coffee reception finds the payments service',
   }),
