@@ -146,7 +146,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     routes(app) {
       registerAdminRoutes(app, {
         token: infra.adminToken,
-        breakers: infra.breakers,
+        breakers: [policy],
         faults: infra.faults,
         defaultTarget: 'coffee-reception',
       })

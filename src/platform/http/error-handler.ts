@@ -40,7 +40,13 @@ export function errorReply(
 ) {
   if (error instanceof BakeryError) {
     const status = error.status ?? 500
-    if (status >= 500) request.log.error({ err: error }, 'request failed')
+    if (error.retryAfterS !== undefined && !reply.hasHeader('retry-after')) {
+      reply.header('retry-after', String(error.retryAfterS))
+    }
+    // A dependency that is away (503, retryable) is an expected state, not a server fault.
+    if (status === 503 && error.retryable)
+      request.log.warn({ err: error }, 'request failed: dependency unavailable')
+    else if (status >= 500) request.log.error({ err: error }, 'request failed')
     const body: ErrorBody = { code: error.code, message: status >= 500 ? 'internal error' : error.message }
     if (status < 500 && Array.isArray(error.details)) body.errors = error.details as FieldProblem[]
     return reply.code(status).send(body)
