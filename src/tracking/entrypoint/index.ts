@@ -11,7 +11,7 @@ import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopTracker, type HopTracker } from '../hop.ts'
 import { field, journeyView, nowMs } from '../journey.ts'
 import { registerActivityGauges } from '../metrics.ts'
-import type { TrackingStore } from '../store/index.ts'
+import { processTrackingStore, type TrackingStore } from '../store/index.ts'
 import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
 import { preferredWait } from './prefer.ts'
 
@@ -41,7 +41,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
 
   return {
     async start() {
-      store = await deps.infra.trackingStore()
+      store = await processTrackingStore(deps)
       tracker = createHopTracker({
         hop: 'accepted',
         store,
