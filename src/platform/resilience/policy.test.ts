@@ -223,3 +223,23 @@ test('resilience registry exports each breaker on the meters of the services tha
   assert.deepEqual(await states(albums.reader), { 'album-store': 0, database: 1 })
   assert.deepEqual(BREAKER_STATE_VALUE, { closed: 0, open: 1, 'half-open': 2, isolated: 3 })
 })
+
+test('resilience policy aborts the attempt when the caller cancels its own signal', async () => {
+  const { registry, scope } = setup()
+  const policy = registry.policy({ name: 'cancelled', ...fast, timeoutMs: 5000, maxAttempts: 1 }, scope)
+  const caller = new AbortController()
+  let aborted = false
+  const call = policy.execute(
+    (signal) =>
+      new Promise((_, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted = true
+          reject(new Error('cancelled by the caller'))
+        })
+      }),
+    { signal: caller.signal },
+  )
+  caller.abort()
+  await assert.rejects(call, /cancelled by the caller/)
+  assert.equal(aborted, true)
+})

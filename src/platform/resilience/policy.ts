@@ -15,12 +15,11 @@ import {
   type IPolicy,
   retry,
   TaskCancelledError,
-  TimeoutStrategy,
-  timeout,
   wrap,
 } from 'cockatiel'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
+import { withDeadline } from './deadline.ts'
 
 export const BreakerState = {
   closed: 'closed',
@@ -109,7 +108,6 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.failureThreshold),
   })
-  const perAttempt = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive))
   // Retries back off exponentially with decorrelated jitter (cockatiel's default generator), so
   // many clients recovering at once do not retry in lock-step. An open breaker is not retried.
   const retrying = retry(handler, {
@@ -117,8 +115,9 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
   })
   const limit = bulkhead(options.concurrency, options.bulkheadQueue)
-  const once: IPolicy = wrap(limit, perAttempt)
-  const withRetry: IPolicy = wrap(limit, retrying, perAttempt)
+  // The deadline runs inside the breaker (per attempt), so a timeout counts as a failure.
+  const once: IPolicy = wrap(limit, breaker)
+  const withRetry: IPolicy = wrap(limit, retrying, breaker)
 
   let state: BreakerState = BreakerState.closed
   let since = new Date()
@@ -146,7 +145,8 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
   async function execute<T>(fn: (signal: AbortSignal) => Promise<T>, call: CallOptions = {}): Promise<T> {
     const policy = call.idempotent ? withRetry : once
     try {
-      const result = await policy.execute(({ signal }) => fn(signal), call.signal)
+      const attempt = () => withDeadline(fn, options.timeoutMs, call.signal)
+      const result = await policy.execute(attempt, call.signal)
       tally.successes++
       return result as T
     } catch (error) {
