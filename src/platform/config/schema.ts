@@ -143,6 +143,11 @@ export const schema = {
     max: 3600000,
     doc: 'Silence after which a hop that started and has not ended counts as stalled',
   }),
+  trackingTimeoutMs: integer('BAKERY_TRACKING_TIMEOUT_MS', 5000, {
+    min: 10,
+    max: 60000,
+    doc: "Time limit of the bakery reception's calls to the tracking store in Redis (accepted hop, journey reads); each one over it counts against the tracking-store breaker",
+  }),
   hopPrefetch: integer('BAKERY_HOP_PREFETCH', 32, {
     min: 1,
     max: 10000,
