@@ -19,7 +19,11 @@ function App() {
     { href: '#/stream', label: 'Stream', show: info?.panels.aggregator === true },
     { href: '#/albums', label: 'Albums', show: info?.panels.albums === true },
     { href: '#/coffee', label: 'Coffee', show: info?.panels.coffee === true },
-    { href: '#/drills', label: 'Drills', show: info?.panels.coffee === true },
+    {
+      href: '#/drills',
+      label: 'Drills',
+      show: info?.panels.coffee === true || info?.panels.reception === true || info?.panels.albums === true,
+    },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
@@ -28,7 +32,7 @@ function App() {
   else if (path === '/stream') page = <StreamPage />
   else if (path === '/albums') page = <AlbumsPage />
   else if (path === '/coffee') page = <CoffeePage />
-  else if (path === '/drills') page = <DrillsPage />
+  else if (path === '/drills') page = <DrillsPage info={info} />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />
