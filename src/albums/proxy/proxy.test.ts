@@ -212,17 +212,16 @@ test('album proxy breaker half-opens and closes again when the store comes back'
   const env = {
     BAKERY_ALBUM_PROXY_RETRIES: '0',
     BAKERY_ALBUM_PROXY_BREAKER_FAILURES: '2',
-    BAKERY_ALBUM_PROXY_BREAKER_HALF_OPEN_MS: '100',
+    BAKERY_ALBUM_PROXY_BREAKER_HALF_OPEN_MS: '1500',
     BAKERY_ADMIN_TOKEN: ADMIN_TOKEN,
   }
   const { url: proxy } = await startProxy(t, store.url, { env })
   for (let i = 0; i < 2; i++) assert.equal((await get(proxy, '/albums')).status, 502)
-  assert.equal((await get(proxy, '/albums')).status, 503)
   const before = store.seen.count
   assert.equal((await get(proxy, '/albums')).status, 503)
   assert.equal(store.seen.count, before, 'an open breaker does not call the store')
   healthy = true
-  await new Promise((resolve) => setTimeout(resolve, 150))
+  await new Promise((resolve) => setTimeout(resolve, 1600))
   assert.deepEqual((await get(proxy, '/albums')).json, [], 'the trial call goes through')
   assert.equal((await breakerOf(proxy))?.state, 'closed')
 })

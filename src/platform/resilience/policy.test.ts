@@ -39,6 +39,8 @@ test('resilience policy retries an idempotent call with backoff when it fails th
   )
   assert.equal(result, 'ok')
   assert.equal(calls, 3)
+  assert.equal(policy.snapshot().failures, 2, 'each failed attempt counts')
+  assert.equal(policy.snapshot().lastFailure, 'boom')
 })
 
 test('resilience policy never retries a call when it is not idempotent', async () => {
@@ -101,6 +103,7 @@ test('resilience breaker opens, fails fast, half-opens and closes when the depen
   assert.equal(snapshot?.state, 'closed')
   assert.equal(snapshot?.transitions, 3)
   assert.equal(snapshot?.rejected, 1)
+  assert.equal(snapshot?.failures, 3)
 
   const { resourceMetrics } = await reader.collect()
   const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)

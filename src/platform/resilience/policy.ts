@@ -56,6 +56,7 @@ export interface BreakerSnapshot {
   name: string
   state: BreakerState
   since: string
+  /** Attempts that failed and counted against the breaker (retries included). */
   failures: number
   successes: number
   rejected: number
@@ -125,6 +126,14 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
   let lastFailure: string | undefined
   const listeners: ((to: BreakerState, from: BreakerState) => void)[] = []
 
+  // Every attempt the breaker counts against the dependency (retries included): a call whose
+  // retries all meet an open breaker failed too, though it ends as `rejected`.
+  breaker.onFailure(({ handled, reason }) => {
+    if (!handled) return
+    tally.failures++
+    lastFailure = 'error' in reason ? errorMessage(reason.error) : 'failed'
+  })
+
   breaker.onStateChange((next) => {
     const from = state
     state = STATE_NAMES[next]
@@ -173,8 +182,6 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
         retryAfterS: 1,
       })
     }
-    tally.failures++
-    lastFailure = errorMessage(error)
     if (error instanceof TaskCancelledError) {
       return new BakeryError(
         ErrorCode.DEPENDENCY_TIMEOUT,
