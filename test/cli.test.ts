@@ -32,6 +32,16 @@ test('bakery refuses to start on a wrong value, naming the variable', () => {
   )
 })
 
+test('bakery refuses to start on malformed BAKERY_FAULTS with a config error, not a stack trace', () => {
+  const result = runCli(['start'], { BAKERY_FAULTS: 'payments.errorRate=abc' })
+  assert.equal(result.status, 2)
+  assert.match(
+    result.stderr,
+    /BAKERY_FAULTS="payments\.errorRate=abc" has payments\.errorRate=abc: errorRate must be a number from 0 to 1; allowed: comma-separated <target>\.<setting>=value/,
+  )
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
+})
+
 test('bakery rejects an unknown service', () => {
   const result = runCli(['start', 'oven'])
   assert.equal(result.status, 2)

@@ -9,6 +9,8 @@ export interface PanelSpec {
   /** timeseries (default) or stat. */
   type?: 'timeseries' | 'stat'
   description?: string
+  /** Names shown for numeric values (Grafana value mappings), e.g. a breaker's state. */
+  valueText?: Readonly<Record<number, string>>
 }
 
 export interface DashboardSpec {
@@ -293,21 +295,21 @@ const stream: DashboardSpec = {
 const resilience: DashboardSpec = {
   uid: 'bakery-resilience',
   title: 'Bakery / Breakers and faults',
-  description: 'Circuit breakers, their transitions, payment outcomes and the errors injected faults cause',
+  description:
+    'Circuit breakers (payments, album store, database, Redis), their transitions, payment outcomes and the errors injected faults cause',
   tags: ['bakery', 'resilience'],
   jobs: '.*',
   panels: [
     {
+      // One encoding for every breaker (payments, album-store, database, tracking-store,
+      // rate-limit-store): BREAKER_STATE_VALUE in src/platform/resilience/registry.ts.
       title: 'Circuit breaker state (0 closed, 1 open, 2 half-open, 3 isolated)',
       unit: 'short',
+      valueText: { 0: 'closed', 1: 'open', 2: 'half-open', 3: 'isolated' },
       queries: [
         q(
           `max by (job, circuit_breaker_name) (bakery_circuit_breaker_state{${JOB}})`,
           '{{job}} {{circuit_breaker_name}}',
-        ),
-        q(
-          `max by (job) (album_proxy_breaker_state{${JOB}})`,
-          '{{job}} album store breaker (1 half-open, 2 open)',
         ),
       ],
     },
@@ -358,6 +360,13 @@ const resilience: DashboardSpec = {
 export const dashboards: readonly DashboardSpec[] = [orders, tracking, stream, albums, resilience, runtime]
 
 /** The Grafana JSON model (schemaVersion 39) of one dashboard. */
+function valueMappings(names: Readonly<Record<number, string>>) {
+  const options = Object.fromEntries(
+    Object.entries(names).map(([value, text], index) => [value, { text, index }]),
+  )
+  return [{ type: 'value', options }]
+}
+
 export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
   const datasource = { type: 'prometheus', uid: 'prometheus' }
   const panels = spec.panels.map((panel, i) => ({
@@ -367,7 +376,13 @@ export function renderDashboard(spec: DashboardSpec): Record<string, unknown> {
     description: panel.description ?? '',
     datasource,
     gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
-    fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
+    fieldConfig: {
+      defaults: {
+        unit: panel.unit,
+        ...(panel.valueText ? { mappings: valueMappings(panel.valueText) } : {}),
+      },
+      overrides: [],
+    },
     options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true } },
     targets: panel.queries.map((query, j) => ({
       refId: String.fromCharCode(65 + j),

@@ -47,6 +47,8 @@ export interface BakeryErrorOptions {
   retryable?: boolean
   status?: number
   details?: unknown
+  /** Seconds a client should wait before trying again (HTTP `Retry-After` on a 429 or 503). */
+  retryAfterS?: number
 }
 
 export class BakeryError extends Error {
@@ -54,6 +56,7 @@ export class BakeryError extends Error {
   readonly retryable: boolean
   readonly status: number | undefined
   readonly details: unknown
+  readonly retryAfterS: number | undefined
 
   constructor(code: ErrorCode, message: string, options: BakeryErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -62,6 +65,7 @@ export class BakeryError extends Error {
     this.retryable = options.retryable ?? false
     this.status = options.status
     this.details = options.details
+    this.retryAfterS = options.retryAfterS
   }
 }
 

@@ -2,7 +2,7 @@
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
 
 import { randomBytes } from 'node:crypto'
-import { openTrackingStore, type TrackingStore } from '../tracking/store/index.ts'
+import { createRedisConnections, type Redis } from './cache/index.ts'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faults/index.ts'
@@ -17,8 +17,13 @@ export interface Infra {
   database(): Promise<Database>
   /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
   queue(): Promise<Queue>
-  /** The tracking store (Redis or embedded): one command connection, one subscriber at most. */
-  trackingStore(): Promise<TrackingStore>
+  /** The process's Redis connection (REDIS_URL, or `url`); undefined when it is memory://. */
+  redis(url?: URL): Promise<Redis | undefined>
+  /**
+   * A resource of a service area opened once per process under `key` and closed with the infra
+   * (e.g. the tracking store, whose one subscriber serves every hop of the process).
+   */
+  shared<T extends { close(): Promise<void> }>(key: string, open: () => Promise<T>): Promise<T>
   /** Circuit breakers of every outgoing call in the process (`GET /admin/breakers`). */
   readonly breakers: BreakerRegistry
   /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
@@ -44,6 +49,9 @@ export function createInfra(config: Config, log: Logger): Infra {
       return opened
     }
   }
+  const shared = new Map<string, () => Promise<unknown>>()
+  const redis = createRedisConnections({ log: log.child({ adapter: 'redis' }) })
+  closers.push(() => redis.close())
   let adminToken = config.adminToken
   return {
     config,
@@ -65,13 +73,15 @@ export function createInfra(config: Config, log: Logger): Infra {
       }),
     ),
     queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),
-    trackingStore: once(() =>
-      openTrackingStore(config.redisUrl, {
-        prefix: config.trackingPrefix,
-        ttlMs: config.trackingTtlSeconds * 1000,
-        log: log.child({ adapter: 'tracking-store' }),
-      }),
-    ),
+    redis: (url = config.redisUrl) => redis.open(url),
+    shared<T extends { close(): Promise<void> }>(key: string, open: () => Promise<T>): Promise<T> {
+      let get = shared.get(key)
+      if (!get) {
+        get = once(open)
+        shared.set(key, get)
+      }
+      return get() as Promise<T>
+    },
     stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
     timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
     async close() {

@@ -10,7 +10,7 @@ import { createHopTracker, type HopTracker } from './hop.ts'
 import { parseHopMessage } from './messages.ts'
 import { registerActivityGauges } from './metrics.ts'
 import { journeyQueues } from './queues.ts'
-import type { TrackingStore } from './store/index.ts'
+import { processTrackingStore, type TrackingStore } from './store/index.ts'
 
 export interface BakedHop {
   /** The queue the baker consumes: `orders.enriched` with the journey on, else `orders`. */
@@ -41,7 +41,7 @@ export function createBakedHop(deps: ServiceDeps): BakedHop {
       : [],
     async start(queue) {
       if (!on) return
-      const store = await deps.infra.trackingStore()
+      const store = await processTrackingStore(deps)
       await queue.declare({ name: queues.enriched })
       await queue.declare({ name: queues.baked })
       const tracker = createHopTracker({

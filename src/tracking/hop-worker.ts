@@ -17,7 +17,7 @@ import { createHopTracker, type HopTracker } from './hop.ts'
 import type { Hop } from './journey.ts'
 import { type HopMessage, parseHopMessage } from './messages.ts'
 import { registerActivityGauges } from './metrics.ts'
-import type { Fields, TrackingStore } from './store/index.ts'
+import { type Fields, processTrackingStore, type TrackingStore } from './store/index.ts'
 
 export interface HopContext {
   store: TrackingStore
@@ -119,7 +119,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         log.info('order journey off (BAKERY_ORDER_JOURNEY=false): hop idle')
         return
       }
-      const store = await deps.infra.trackingStore()
+      const store = await processTrackingStore(deps)
       const queue = await deps.infra.queue()
       const tracker = createHopTracker({
         hop: options.hop,

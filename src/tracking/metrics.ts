@@ -10,6 +10,8 @@ export function registerActivityGauges(
   store: TrackingStore,
   stallAfterMs: number,
   log: Logger,
+  /** Runs the store read on scrape (e.g. through a breaker, so a scrape never hangs on Redis). */
+  guard: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
 ): void {
   const inFlight = meter.createObservableGauge('tracking.requests.in_flight', {
     description: 'Tracked requests recorded and not yet finalised',
@@ -22,7 +24,7 @@ export function registerActivityGauges(
   meter.addBatchObservableCallback(
     async (result) => {
       try {
-        const counts = await store.activity(Date.now() - stallAfterMs)
+        const counts = await guard(() => store.activity(Date.now() - stallAfterMs))
         result.observe(inFlight, counts.inFlight)
         result.observe(stalled, counts.stalled)
       } catch (error) {

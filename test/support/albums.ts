@@ -44,7 +44,7 @@ export interface AlbumEnv {
   exporter?: InMemorySpanExporter
 }
 
-function depsFor(databaseUrl: string, name: string, options: AlbumEnv): ServiceDeps {
+function depsFor(databaseUrl: string, name: string, options: AlbumEnv, infra?: Infra): ServiceDeps {
   // Load shedding is off unless a test turns it on: PGlite runs on the event loop, so a bulk insert
   // in a test would otherwise trip it and turn unrelated assertions into 503s.
   const config = loadConfig({
@@ -61,7 +61,7 @@ function depsFor(databaseUrl: string, name: string, options: AlbumEnv): ServiceD
     log,
     telemetry: telemetry.forService(name),
     rootTelemetry: telemetry,
-    infra: infraFor(databaseUrl),
+    infra: infra ?? infraFor(databaseUrl),
     port: 0,
   }
 }
@@ -80,14 +80,19 @@ export async function startStore(t: TestContext, databaseUrl: string, options: A
   return { store, db, schema, url: store.url() }
 }
 
-/** A started proxy in front of `storeUrl` (any URL, also a dead one). */
+/**
+ * A started proxy in front of `storeUrl` (any URL, also a dead one). Each proxy has its own infra,
+ * as its own process would: the `album-store` breaker, with this test's settings, is its alone.
+ */
 export async function startProxy(t: TestContext, storeUrl: string, options: AlbumEnv = {}) {
-  const deps = depsFor('memory://', 'album-proxy', {
-    ...options,
-    env: { ...options.env, ALBUM_STORE_URL: storeUrl },
-  })
+  const env = { ...options.env, ALBUM_STORE_URL: storeUrl }
+  const infra = createInfra(loadConfig({ ...env, DATABASE_URL: 'memory://' }), log)
+  const deps = depsFor('memory://', 'album-proxy', { ...options, env }, infra)
   const proxy = createAlbumProxy(deps)
   await proxy.start()
-  t.after(() => proxy.stop())
-  return { proxy, url: proxy.url() }
+  t.after(async () => {
+    await proxy.stop()
+    await infra.close()
+  })
+  return { proxy, url: proxy.url(), infra }
 }

@@ -20,7 +20,11 @@ function App() {
     { href: '#/stream', label: 'Stream', show: info?.panels.aggregator === true },
     { href: '#/albums', label: 'Albums', show: info?.panels.albums === true },
     { href: '#/coffee', label: 'Coffee', show: info?.panels.coffee === true },
-    { href: '#/drills', label: 'Drills', show: info?.panels.coffee === true },
+    {
+      href: '#/drills',
+      label: 'Drills',
+      show: info?.panels.coffee === true || info?.panels.reception === true || info?.panels.albums === true,
+    },
     { href: '#/load', label: 'Load', show: info?.panels.load === true },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
@@ -30,7 +34,7 @@ function App() {
   else if (path === '/stream') page = <StreamPage />
   else if (path === '/albums') page = <AlbumsPage />
   else if (path === '/coffee') page = <CoffeePage />
-  else if (path === '/drills') page = <DrillsPage />
+  else if (path === '/drills') page = <DrillsPage info={info} />
   else if (path === '/load') page = <LoadPage info={info} />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))

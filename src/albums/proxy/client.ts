@@ -2,8 +2,9 @@
 // trace context injected, so a trace reads proxy server → client → store server → db.
 import { SpanKind, type Tracer } from '@opentelemetry/api'
 import { Pool } from 'undici'
+import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
-import { StoreFailure, type StorePolicy } from './resilience.ts'
+import { STORE_CONNECTIONS, StoreFailure } from './resilience.ts'
 
 export interface StoreRequest {
   /** The seed's operation name, used in error messages: getAlbums, getAlbumById, postAlbum… */
@@ -38,8 +39,8 @@ function pickHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out
 }
 
-export function createStoreClient(base: URL, tracer: Tracer, policy: StorePolicy): StoreClient {
-  const pool = new Pool(base.origin, { connections: 128, keepAliveTimeout: 10_000 })
+export function createStoreClient(base: URL, tracer: Tracer, policy: ResiliencePolicy): StoreClient {
+  const pool = new Pool(base.origin, { connections: STORE_CONNECTIONS, keepAliveTimeout: 10_000 })
   const attributes = {
     'server.address': base.hostname,
     'server.port': Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
@@ -105,7 +106,9 @@ export function createStoreClient(base: URL, tracer: Tracer, policy: StorePolicy
   }
 
   return {
-    call: (request) => policy.execute(request.method === 'GET', (signal) => attempt(request, signal)),
+    // Only GETs are retried: a retried POST could create an album twice.
+    call: (request) =>
+      policy.execute((signal) => attempt(request, signal), { idempotent: request.method === 'GET' }),
     close: () => pool.close(),
   }
 }

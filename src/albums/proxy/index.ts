@@ -1,10 +1,17 @@
-// The album proxy (seed 2, :9070): the store's API forwarded through an instrumented client with
-// a timeout, GET retries and a circuit breaker. Works with defaults: the store on this host.
-import { createHttpService, type HttpApp, type HttpService } from '../../platform/http/index.ts'
+// The album proxy (seed 2, :9070): the store's API forwarded through an instrumented client under
+// the shared resilience policy (breaker `album-store`: timeout, GET retries, breaker, bulkhead).
+// Works with defaults: the store on this host. Its breaker is on GET /admin/breakers (bearer
+// BAKERY_ADMIN_TOKEN) and in `bakery.circuit_breaker.state`, like every other breaker.
+import {
+  createHttpService,
+  type HttpApp,
+  type HttpService,
+  registerAdminRoutes,
+} from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { registerOpenApi, useAlbumConventions } from '../api/http.ts'
 import { createStoreClient, type StoreClient } from './client.ts'
-import { createStorePolicy } from './resilience.ts'
+import { albumStorePolicy } from './resilience.ts'
 import { registerProxyRoutes } from './routes.ts'
 
 export function storeUrlOf(config: ServiceDeps['config']): URL {
@@ -13,19 +20,8 @@ export function storeUrlOf(config: ServiceDeps['config']): URL {
 
 export function createAlbumProxy(deps: ServiceDeps): HttpService {
   const { config } = deps
-  const policy = createStorePolicy({
-    timeoutMs: config.albumProxyTimeoutMs,
-    retries: config.albumProxyRetries,
-    breakerFailures: config.albumProxyBreakerFailures,
-    halfOpenAfterMs: config.albumProxyBreakerHalfOpenMs,
-  })
+  const policy = albumStorePolicy(deps)
   const client: StoreClient = createStoreClient(storeUrlOf(config), deps.telemetry.tracer, policy)
-  const states = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const
-  deps.telemetry.meter
-    .createObservableGauge('album_proxy.breaker.state', {
-      description: 'Breaker towards the album store: 0 closed, 1 half-open, 2 open, 3 isolated',
-    })
-    .addCallback((result) => result.observe(states[policy.state()]))
   return createHttpService({
     name: 'album-proxy',
     host: config.host,
@@ -34,6 +30,12 @@ export function createAlbumProxy(deps: ServiceDeps): HttpService {
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
     routes(app) {
+      registerAdminRoutes(app, {
+        token: deps.infra.adminToken,
+        breakers: [policy],
+        faults: deps.infra.faults,
+        defaultTarget: 'album-proxy',
+      })
       app.register(async (root: HttpApp) => {
         await registerOpenApi(root, {
           title: 'Album proxy',
@@ -45,7 +47,6 @@ export function createAlbumProxy(deps: ServiceDeps): HttpService {
           registerProxyRoutes(scope, {
             client: () => client,
             timeoutMs: config.albumProxyTimeoutMs,
-            halfOpenAfterMs: config.albumProxyBreakerHalfOpenMs,
           })
         })
       })

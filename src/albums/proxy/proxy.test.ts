@@ -33,6 +33,21 @@ async function deadUrl(t: TestContext): Promise<string> {
   return url.replace(/:\d+$/, `:${port}`)
 }
 
+const ADMIN_TOKEN = 'album-admin-token'
+
+/** The proxy's album-store breaker as GET /admin/breakers shows it. */
+async function breakerOf(proxy: string) {
+  const response = await fetch(`${proxy}/admin/breakers`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  })
+  assert.equal(response.status, 200)
+  const { breakers } = (await response.json()) as {
+    breakers: { name: string; state: string; failures: number }[]
+  }
+  const breaker = breakers.find((b) => b.name === 'album-store')
+  return breaker && { name: breaker.name, state: breaker.state, failures: breaker.failures }
+}
+
 async function get(base: string, path: string, init: RequestInit = {}) {
   const response = await fetch(base + path, init)
   const text = await response.text()
@@ -160,8 +175,10 @@ test('album proxy opens the breaker when the store is down and then fails fast w
     BAKERY_ALBUM_PROXY_RETRIES: '0',
     BAKERY_ALBUM_PROXY_BREAKER_FAILURES: '3',
     BAKERY_ALBUM_PROXY_BREAKER_HALF_OPEN_MS: '60000',
+    BAKERY_ADMIN_TOKEN: ADMIN_TOKEN,
   }
   const { url: proxy } = await startProxy(t, await deadUrl(t), { env })
+  assert.deepEqual(await breakerOf(proxy), { name: 'album-store', state: 'closed', failures: 0 })
   for (let i = 0; i < 3; i++) {
     const down = await get(proxy, '/albums')
     assert.equal(down.status, 502)
@@ -174,7 +191,39 @@ test('album proxy opens the breaker when the store is down and then fails fast w
     errors: null,
     message: 'album-store unavailable (circuit open after repeated failures) getAlbums',
   })
-  assert.match(await fetch(`${proxy}/metrics`).then((r) => r.text()), /album_proxy_breaker_state\S* 2/)
+  assert.deepEqual(await breakerOf(proxy), { name: 'album-store', state: 'open', failures: 3 })
+  assert.equal((await fetch(`${proxy}/admin/breakers`)).status, 401, 'the admin API needs the token')
+  // The one encoding of every breaker: 0 closed, 1 open, 2 half-open, 3 isolated.
+  const metrics = await fetch(`${proxy}/metrics`).then((r) => r.text())
+  assert.match(metrics, /^bakery_circuit_breaker_state\{[^}]*circuit_breaker_name="album-store"[^}]*\} 1$/m)
+  assert.match(
+    metrics,
+    /^bakery_circuit_breaker_transitions_total\{[^}]*circuit_breaker_name="album-store"[^}]*state="open"[^}]*\} 1$/m,
+  )
+  assert.doesNotMatch(metrics, /album_proxy_breaker_state/, 'no second encoding')
+})
+
+test('album proxy breaker half-opens and closes again when the store comes back', async (t) => {
+  let healthy = false
+  const store = await upstream(t, (_req, res) => {
+    if (healthy) res.writeHead(200, { 'content-type': 'application/json' }).end('[]')
+    else res.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":null,"message":"x"}')
+  })
+  const env = {
+    BAKERY_ALBUM_PROXY_RETRIES: '0',
+    BAKERY_ALBUM_PROXY_BREAKER_FAILURES: '2',
+    BAKERY_ALBUM_PROXY_BREAKER_HALF_OPEN_MS: '1500',
+    BAKERY_ADMIN_TOKEN: ADMIN_TOKEN,
+  }
+  const { url: proxy } = await startProxy(t, store.url, { env })
+  for (let i = 0; i < 2; i++) assert.equal((await get(proxy, '/albums')).status, 502)
+  const before = store.seen.count
+  assert.equal((await get(proxy, '/albums')).status, 503)
+  assert.equal(store.seen.count, before, 'an open breaker does not call the store')
+  healthy = true
+  await new Promise((resolve) => setTimeout(resolve, 1600))
+  assert.deepEqual((await get(proxy, '/albums')).json, [], 'the trial call goes through')
+  assert.equal((await breakerOf(proxy))?.state, 'closed')
 })
 
 test('album proxy targets the store on this host by default and ALBUM_STORE_URL when set', () => {

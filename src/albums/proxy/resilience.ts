@@ -1,19 +1,11 @@
-// The proxy's store-call policy: per-attempt timeout, retries for idempotent GETs, and a circuit
-// breaker shared by every call. Kept in this one module (cockatiel underneath) so it can be
-// swapped for the shared resilience policy of src/platform/resilience/ when that lands.
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  ExponentialBackoff,
-  handleWhen,
-  IsolatedCircuitError,
-  retry,
-  TimeoutStrategy,
-  timeout,
-  wrap,
-} from 'cockatiel'
+// The proxy's calls to the album store run under the shared resilience policy (breaker
+// `album-store` of src/platform/resilience): a timeout per attempt, retries with backoff and
+// jitter for GETs only (idempotent), a breaker every call shares and a bulkhead as wide as the
+// connection pool. Only a StoreFailure (or the policy's own timeout) counts against the store:
+// its 4xx answers are answers.
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
+import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
 
 export type FailureKind = 'transport' | 'timeout' | 'status' | 'malformed'
 
@@ -36,50 +28,36 @@ export class StoreFailure extends Error {
   }
 }
 
-export interface StorePolicyOptions {
-  timeoutMs: number
-  retries: number
-  breakerFailures: number
-  halfOpenAfterMs: number
-}
+export const ALBUM_STORE_BREAKER = 'album-store'
 
-export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated'
+/** Calls to the store at once: the client's pool size, which the bulkhead matches. */
+export const STORE_CONNECTIONS = 128
 
-export interface StorePolicy {
-  /** Runs `attempt` under the policy; `signal` aborts when the attempt's time is up. */
-  execute<T>(idempotent: boolean, attempt: (signal: AbortSignal) => Promise<T>): Promise<T>
-  state(): BreakerState
-}
-
-export function isCircuitOpen(error: unknown): boolean {
-  return error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError
-}
-
-const STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-}
-
-export function createStorePolicy(options: StorePolicyOptions): StorePolicy {
-  const failures = handleWhen((error) => error instanceof StoreFailure)
-  const breaker = circuitBreaker(failures, {
-    halfOpenAfter: options.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.breakerFailures),
-  })
-  // Cooperative: the attempt aborts its own request through the signal and reports a 'timeout'.
-  const perAttempt = timeout(options.timeoutMs, TimeoutStrategy.Cooperative)
-  const retrying = retry(failures, {
-    maxAttempts: options.retries,
-    backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 250 }),
-  })
-  const reads = wrap(retrying, breaker, perAttempt)
-  const writes = wrap(breaker, perAttempt)
-  return {
-    execute(idempotent, attempt) {
-      return (idempotent ? reads : writes).execute(({ signal }) => attempt(signal))
+export function albumStorePolicy(deps: ServiceDeps): ResiliencePolicy {
+  const { config } = deps
+  return deps.infra.breakers.policy(
+    {
+      name: ALBUM_STORE_BREAKER,
+      timeoutMs: config.albumProxyTimeoutMs,
+      maxAttempts: config.albumProxyRetries + 1,
+      initialDelayMs: 20,
+      maxDelayMs: 250,
+      failureThreshold: config.albumProxyBreakerFailures,
+      halfOpenAfterMs: config.albumProxyBreakerHalfOpenMs,
+      concurrency: STORE_CONNECTIONS,
+      bulkheadQueue: STORE_CONNECTIONS * 8,
+      isFailure: (error) => error instanceof StoreFailure,
     },
-    state: () => STATES[breaker.state],
-  }
+    { log: deps.log, meter: deps.telemetry.meter },
+  )
+}
+
+/** The policy refused the call: the breaker is open (or isolated). */
+export function isCircuitOpen(error: unknown): error is BakeryError {
+  return error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_CIRCUIT_OPEN
+}
+
+/** The policy gave up waiting for the store. */
+export function isTimeout(error: unknown): error is BakeryError {
+  return error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_TIMEOUT
 }

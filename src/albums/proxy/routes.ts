@@ -5,14 +5,13 @@ import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
 import { routeSchemas } from '../api/schemas.ts'
 import type { StoreClient, StoreReply, StoreRequest } from './client.ts'
-import { isCircuitOpen, StoreFailure } from './resilience.ts'
+import { isCircuitOpen, isTimeout, StoreFailure } from './resilience.ts'
 
 const ID = /^-?\d{1,15}$/
 
 export interface ProxyRouteOptions {
   client: () => StoreClient
   timeoutMs: number
-  halfOpenAfterMs: number
 }
 
 function checkedId(request: FastifyRequest): string {
@@ -115,21 +114,32 @@ export function registerProxyRoutes(app: HttpApp, options: ProxyRouteOptions): v
 
 function mapFailure(error: unknown, operation: string, reply: FastifyReply, options: ProxyRouteOptions) {
   if (isCircuitOpen(error)) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(options.halfOpenAfterMs / 1000))))
+    reply.header('retry-after', String(error.retryAfterS ?? 1))
     return new BakeryError(
       ErrorCode.ALBUM_STORE_CIRCUIT_OPEN,
       `album-store unavailable (circuit open after repeated failures) ${operation}`,
       { status: 503, cause: error },
     )
   }
-  if (!(error instanceof StoreFailure)) return error
-  if (error.kind === 'timeout') {
+  if (isTimeout(error) || (error instanceof StoreFailure && error.kind === 'timeout')) {
     return new BakeryError(
       ErrorCode.ALBUM_STORE_TIMEOUT,
       `album-store did not answer within ${options.timeoutMs} ms ${operation}`,
       { status: 504, cause: error },
     )
   }
+  if (error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_SATURATED) {
+    reply.header('retry-after', String(error.retryAfterS ?? 1))
+    return new BakeryError(
+      ErrorCode.HTTP_OVERLOADED,
+      `album-store has too many calls in flight ${operation}`,
+      {
+        status: 503,
+        cause: error,
+      },
+    )
+  }
+  if (!(error instanceof StoreFailure)) return error
   // An overloaded store asks callers to back off: pass its 503 and Retry-After on.
   if (error.status === 503 && error.reply) {
     const retryAfter = error.reply.headers['retry-after']

@@ -1,9 +1,16 @@
 // The bakery reception: the seed's order API on :8000 (POST /orders, GET /orders/:key), plus the
-// dashboard's order list. Orders and their outbox rows commit together; publishing follows.
+// dashboard's order list. Orders and their outbox rows commit together; publishing follows. Reads
+// go through the database breaker (503 + Retry-After while PostgreSQL is down); POST /orders,
+// the benchmarked hot path, does not.
 import { SpanKind } from '@opentelemetry/api'
-import { migrate, traceDatabase } from '../../platform/db/index.ts'
+import { databaseReadPolicy, guardedRead, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import { createHttpService, type HttpService, tagRequestOrder } from '../../platform/http/index.ts'
+import {
+  createHttpService,
+  type HttpService,
+  registerAdminRoutes,
+  tagRequestOrder,
+} from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
@@ -37,6 +44,7 @@ export function createReception(deps: ServiceDeps): HttpService {
     description:
       'Order messages confirmed by the broker, by path (fast = after commit, relay = re-published)',
   })
+  const dbReads = databaseReadPolicy(deps.infra.breakers, { log: deps.log, meter })
   let store: OrderStore | undefined
   let intake: Intake | undefined
   // The entrypoint of the order journey (tracking pipeline): GET /orders/:key/journey, Prefer: wait.
@@ -63,6 +71,12 @@ export function createReception(deps: ServiceDeps): HttpService {
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
+      registerAdminRoutes(app, {
+        token: deps.infra.adminToken,
+        breakers: [dbReads, ...entrypoint.breakers],
+        faults: deps.infra.faults,
+        defaultTarget: 'reception',
+      })
       entrypoint.routes(app)
       app.get('/', async () => ({ message: 'reception is attended' }))
 
@@ -91,6 +105,7 @@ export function createReception(deps: ServiceDeps): HttpService {
       app.get('/orders/:key', async (request, reply) => {
         const { key } = request.params as { key: string }
         checkOrderKey(key)
+        const orders = ready().store
         const order = await withSpan(
           tracer,
           'read-order',
@@ -104,7 +119,7 @@ export function createReception(deps: ServiceDeps): HttpService {
             },
           },
           async (span) => {
-            const found = await ready().store.get(key)
+            const found = await guardedRead(dbReads, () => orders.get(key))
             span.setAttribute('db.found_order', found !== undefined)
             // The seed sets `found_order` (sic) on a hit; kept so its trace queries still match.
             if (found) span.setAttribute('found_order', true)
@@ -119,7 +134,8 @@ export function createReception(deps: ServiceDeps): HttpService {
 
       app.get('/orders', async (request) => {
         const query = parseListQuery(request.query as Record<string, unknown>)
-        const page = await ready().store.list(query)
+        const orders = ready().store
+        const page = await guardedRead(dbReads, () => orders.list(query))
         const body: { orders: Record<string, string>[]; nextCursor?: string } = {
           orders: page.orders.map((o) => ({ orderKey: o.orderKey, ...orderView(o) })),
         }

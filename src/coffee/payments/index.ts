@@ -46,7 +46,7 @@ export function createPayments(deps: ServiceDeps): HttpService {
     routes(app) {
       registerAdminRoutes(app, {
         token: infra.adminToken,
-        breakers: infra.breakers,
+        breakers: [],
         faults: infra.faults,
         defaultTarget: 'payments',
       })

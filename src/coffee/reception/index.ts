@@ -5,8 +5,16 @@
 import { randomUUID } from 'node:crypto'
 import { SpanKind } from '@opentelemetry/api'
 import type { FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
-import { type Database, isRetryableDbError, migrate, traceDatabase } from '../../platform/db/index.ts'
+import { isRedisUrl, type Redis } from '../../platform/cache/index.ts'
+import {
+  type Database,
+  databaseReadPolicy,
+  guardedRead,
+  isDatabaseUnavailable,
+  isRetryableDbError,
+  migrate,
+  traceDatabase,
+} from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
@@ -22,7 +30,7 @@ import { BARISTA_QUEUE, CREATED_KEY, ORDERS_EXCHANGE, READY_KEY, RECEPTION_READY
 import { COFFEE_SCHEMA, coffeeMigrations } from './migrations.ts'
 import { createPaymentProcessor, type PaymentProcessor } from './payment-processor.ts'
 import { createPaymentsClient, isPaymentsFailure, type PaymentsClient } from './payments-client.ts'
-import { registerProtection } from './protection.ts'
+import { RATE_LIMIT_BREAKER, registerProtection } from './protection.ts'
 import { createReadyConsumer } from './ready-consumer.ts'
 import { type CoffeeOrder, type CoffeeStore, createCoffeeStore, type StoredItem } from './store.ts'
 import { badRequest, checkOrderId, parseCoffee, parseOrderRequest } from './validate.ts'
@@ -65,6 +73,11 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     },
     { log, meter },
   )
+  const dbReads = databaseReadPolicy(infra.breakers, { log, meter })
+  const rateLimitPolicy =
+    isRedisUrl(config.redisUrl) && config.coffeeRateLimit > 0
+      ? infra.breakers.policy(RATE_LIMIT_BREAKER, { log, meter })
+      : undefined
   let db: Database | undefined
   let store: CoffeeStore | undefined
   let outbox: Outbox | undefined
@@ -91,12 +104,13 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
   async function currentMenu() {
     const cached = menuCache
     if (cached && Date.now() - cached.at < 5000) return cached.menu
-    const fresh = { at: Date.now(), menu: ready().store.menu() }
+    const { store: orders } = ready()
+    const fresh = { at: Date.now(), menu: guardedRead(dbReads, () => orders.menu()) }
     menuCache = fresh
     try {
       return await fresh.menu
     } catch (error) {
-      if (cached && isRetryableDbError(error)) {
+      if (cached && isDatabaseUnavailable(error)) {
         menuCache = cached
         return cached.menu
       }
@@ -146,7 +160,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     routes(app) {
       registerAdminRoutes(app, {
         token: infra.adminToken,
-        breakers: infra.breakers,
+        breakers: [policy, dbReads, ...(rateLimitPolicy ? [rateLimitPolicy] : [])],
         faults: infra.faults,
         defaultTarget: 'coffee-reception',
       })
@@ -174,7 +188,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         await registerProtection(scope as unknown as FastifyInstance, {
           config,
           backlog: () => backlog,
-          redis,
+          redis: redis && rateLimitPolicy ? { connection: redis, policy: rateLimitPolicy } : undefined,
         })
 
         scope.post('/orders', async (request, reply) => {
@@ -212,7 +226,8 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
       app.get('/orders/:id', async (request, reply) => {
         const { id } = request.params as { id: string }
         checkOrderId(id)
-        const order = await ready().store.get(id)
+        const orders = ready().store
+        const order = await guardedRead(dbReads, () => orders.get(id))
         if (!order) return reply.code(404).send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no order ${id}` })
         return orderView(order)
       })
@@ -252,16 +267,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
   })
 
   async function init(): Promise<void> {
-    if (config.redisUrl.protocol === 'redis:' || config.redisUrl.protocol === 'rediss:') {
-      const { Redis } = await import('ioredis')
-      // Rate-limit calls must never wait for a Redis that is away: no offline queue, one try.
-      redis = new Redis(config.redisUrl.href, {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        connectTimeout: 1000,
-      })
-      redis.on('error', (error: unknown) => log.debug({ err: error }, 'redis error (rate limit fails open)'))
-    }
+    if (rateLimitPolicy) redis = await infra.redis()
     const database = traceDatabase(await infra.database(), tracer)
     const queue = await infra.queue()
     await migrate(database, COFFEE_SCHEMA, coffeeMigrations)
@@ -329,7 +335,6 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
       await processor?.stop()
       await outbox?.stop()
       await payments?.close()
-      redis?.disconnect()
     },
   }
 }

@@ -1,22 +1,36 @@
 // Back pressure and fairness for POST /orders: shed load with 503 + Retry-After while the event
 // loop lags or the outbox backlog (stored, not yet confirmed by the broker) is above its bound,
-// and limit each client with 429. With Redis configured the limit is shared by all replicas;
-// if Redis is away the limit fails open (orders are worth more than fairness for a few seconds).
+// and limit each client with 429. With Redis configured the limit is shared by all replicas,
+// counted on the process's Redis connection behind the `rate-limit-store` breaker; if Redis is
+// away the limit fails open at once (orders are worth more than fairness for a few seconds).
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
+import type { Redis } from '../../platform/cache/index.ts'
 import type { Config } from '../../platform/config/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
+import { guardedRedisStore } from '../../platform/http/index.ts'
+import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 
 export interface ProtectionOptions {
   config: Config
   /** Latest known outbox backlog (refreshed elsewhere; read on every health check). */
   backlog(): number
-  redis: Redis | undefined
+  /** The shared Redis connection and the breaker of its rate-limit calls, when Redis is configured. */
+  redis: { connection: Redis; policy: ResiliencePolicy } | undefined
 }
 
 const RETRY_AFTER_S = 2
+const RATE_NAMESPACE = 'bakery:coffee:rate:'
+
+/** The breaker of the rate limit's Redis calls: a check is one INCR, so anything slow is a fault. */
+export const RATE_LIMIT_BREAKER = {
+  name: 'rate-limit-store',
+  timeoutMs: 500,
+  maxAttempts: 1,
+  failureThreshold: 5,
+  halfOpenAfterMs: 1000,
+} as const
 
 export async function registerProtection(scope: FastifyInstance, options: ProtectionOptions): Promise<void> {
   const { config } = options
@@ -39,7 +53,9 @@ export async function registerProtection(scope: FastifyInstance, options: Protec
     await scope.register(rateLimit, {
       max: config.coffeeRateLimit,
       timeWindow: 60_000,
-      ...(options.redis ? { redis: options.redis, nameSpace: 'bakery:coffee:rate:' } : {}),
+      ...(options.redis
+        ? { store: guardedRedisStore(options.redis.connection, options.redis.policy, RATE_NAMESPACE) }
+        : {}),
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
         new BakeryError(

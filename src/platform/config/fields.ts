@@ -177,6 +177,23 @@ export function keyValues(env: string, options: Options): Field<Record<string, s
   )
 }
 
+/**
+ * `inner` with a further check of its parsed value: every problem `problems` finds is reported
+ * (not only the first), and `allowed` replaces what the field says it accepts.
+ */
+export function checked<T>(inner: Field<T>, problems: (value: T) => string[], allowed: string): Field<T> {
+  return {
+    ...inner,
+    allowed,
+    parse(raw) {
+      const value = inner.parse(raw)
+      const found = problems(value)
+      if (found.length > 0) throw new FieldError(`has ${found.join('; ')}`)
+      return value
+    },
+  }
+}
+
 /** KAFKA_BROKERS: `memory://` for the embedded stream, else host:port[,host:port]. */
 export function brokerList(env: string, fallback: string, options: Options): Field<string[] | 'memory://'> {
   return field(

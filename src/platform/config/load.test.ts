@@ -86,3 +86,44 @@ test('describeConfig redacts passwords and secret headers', () => {
   assert.ok(!JSON.stringify(shown).includes('hunter2'))
   assert.ok(!JSON.stringify(shown).includes('abc123'))
 })
+
+test('config lists a malformed BAKERY_FAULTS like any invalid variable, every bad pair named', () => {
+  const cases = [
+    {
+      raw: 'payments.errorRate=abc',
+      says: /payments\.errorRate=abc: errorRate must be a number from 0 to 1/,
+    },
+    { raw: 'nope', says: /has "nope" without key=value/ },
+    { raw: 'payments.colour=red', says: /payments\.colour=red: colour is not a fault setting/ },
+    { raw: 'payments.down=maybe', says: /payments\.down=maybe: down must be true or false/ },
+    { raw: 'errorRate=0.5', says: /errorRate=0\.5: must be <target>\.<setting>=value/ },
+    { raw: 'payments.latencyMs=', says: /payments\.latencyMs=: latencyMs must be a number/ },
+  ]
+  for (const { raw, says } of cases) {
+    assert.throws(
+      () => loadConfig({ BAKERY_FAULTS: raw, LOG_LEVEL: 'loud' }),
+      (error: unknown) => {
+        assert.ok(error instanceof BakeryError)
+        assert.equal(error.code, 'BKR_CONFIG_INVALID')
+        assert.match(
+          error.message,
+          new RegExp(`BAKERY_FAULTS=${JSON.stringify(raw).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `),
+        )
+        assert.match(error.message, says)
+        assert.match(error.message, /allowed: comma-separated <target>\.<setting>=value; settings: errorRate/)
+        assert.equal((error.details as string[]).length, 2, 'listed with the other problems')
+        return true
+      },
+      raw,
+    )
+  }
+  const both = 'payments.errorRate=2,barista.jitterMs=-1,payments.down=true'
+  assert.throws(
+    () => loadConfig({ BAKERY_FAULTS: both }),
+    /payments\.errorRate=2: errorRate must be a number from 0 to 1; barista\.jitterMs=-1: jitterMs must be a number from 0 to 600000/,
+  )
+  assert.deepEqual(loadConfig({ BAKERY_FAULTS: 'payments.down=1,payments.errorRate=0.5' }).faults, {
+    'payments.down': '1',
+    'payments.errorRate': '0.5',
+  })
+})

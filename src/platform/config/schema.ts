@@ -1,7 +1,9 @@
 // The one config schema. Every env var the product reads is declared here; the README table is
 // checked against this file by a test. Defaults run every service embedded (no external server).
+import { FAULT_PAIRS_ALLOWED, faultPairProblems } from '../faults/index.ts'
 import {
   brokerList,
+  checked,
   decimal,
   flag,
   integer,
@@ -141,6 +143,11 @@ export const schema = {
     max: 3600000,
     doc: 'Silence after which a hop that started and has not ended counts as stalled',
   }),
+  trackingTimeoutMs: integer('BAKERY_TRACKING_TIMEOUT_MS', 5000, {
+    min: 10,
+    max: 60000,
+    doc: "Time limit of the bakery reception's calls to the tracking store in Redis (accepted hop, journey reads); each one over it counts against the tracking-store breaker",
+  }),
   hopPrefetch: integer('BAKERY_HOP_PREFETCH', 32, {
     min: 1,
     max: 10000,
@@ -152,9 +159,13 @@ export const schema = {
     doc: 'Bearer token of the admin API (/admin/faults, /admin/breakers); unset = a random token per process, logged at start',
     secret: true,
   }),
-  faults: keyValues('BAKERY_FAULTS', {
-    doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
-  }),
+  faults: checked(
+    keyValues('BAKERY_FAULTS', {
+      doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
+    }),
+    faultPairProblems,
+    FAULT_PAIRS_ALLOWED,
+  ),
   paymentsUrl: url('BAKERY_PAYMENTS_URL', 'http://127.0.0.1:8081', ['http:', 'https:'], {
     doc: 'Where coffee reception finds the payments service',
   }),

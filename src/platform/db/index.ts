@@ -3,6 +3,7 @@ import type { Database } from './port.ts'
 
 export { checksum, type Migration, migrate } from './migrations.ts'
 export type { Database, Queryable, QueryOptions, QueryResult } from './port.ts'
+export { DATABASE_BREAKER, databaseReadPolicy, guardedRead } from './read-guard.ts'
 export { isRetryableDbError } from './retryable.ts'
 export { traceDatabase } from './traced.ts'
 export { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts'

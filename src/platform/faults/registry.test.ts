@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createFaultRegistry, faultProblems, noFault, parseFaultPairs } from './registry.ts'
+import { BakeryError, ErrorCode } from '../errors.ts'
+import {
+  createFaultRegistry,
+  faultPairProblems,
+  faultProblems,
+  noFault,
+  parseFaultPairs,
+} from './registry.ts'
 
 test('fault registry merges updates per target and clears a fault when its duration ends', async () => {
   const faults = createFaultRegistry()
@@ -49,5 +56,27 @@ test('fault settings from BAKERY_FAULTS are parsed by target and rejected when i
   assert.deepEqual(faultProblems({ colour: 'red', down: 'yes' }), [
     'colour is not a fault setting',
     'down must be true or false',
+  ])
+})
+
+test('fault settings from BAKERY_FAULTS refuse what is not exactly a value of the setting', () => {
+  assert.deepEqual(parseFaultPairs({ 'payments.down': '0', 'baker.down': 'TRUE' }).get('payments'), {
+    down: false,
+  })
+  for (const [key, raw] of [
+    ['payments.down', 'maybe'],
+    ['payments.errorRate', ''],
+    ['payments.errorRate', 'abc'],
+    ['payments.target', 'x'],
+    ['payments.', '1'],
+  ] as const) {
+    assert.throws(
+      () => parseFaultPairs({ [key]: raw }),
+      (error: unknown) => error instanceof BakeryError && error.code === ErrorCode.CONFIG_INVALID,
+      `${key}=${raw}`,
+    )
+  }
+  assert.deepEqual(faultPairProblems({ 'a.errorRate': '0.1', 'b.colour': '1' }), [
+    'b.colour=1: colour is not a fault setting',
   ])
 })

@@ -1,6 +1,7 @@
 // Failure injection, switched at run time: each target (a service such as `payments`, or a
 // worker's own failure rate such as `baker`) has a fault spec that its code consults. Drills and
 // the dashboard set them through `PUT /admin/faults`; `BAKERY_FAULTS` sets them at start.
+import { BakeryError, ErrorCode } from '../errors.ts'
 
 export interface FaultSpec {
   /** Share of calls answered with an injected error, 0..1. */
@@ -62,21 +63,53 @@ export function faultProblems(update: Record<string, unknown>): string[] {
   return problems
 }
 
+/** What BAKERY_FAULTS allows, for config errors and the README. */
+export const FAULT_PAIRS_ALLOWED =
+  'comma-separated <target>.<setting>=value; settings: errorRate (0 to 1), latencyMs, jitterMs, slowDripMs, durationMs (0 to 600000), down (true or false)'
+
+/** The problems of `<target>.<setting>=value` pairs (BAKERY_FAULTS), one per bad pair; none when valid. */
+export function faultPairProblems(pairs: Readonly<Record<string, string>>): string[] {
+  return Object.entries(pairs).flatMap(([key, raw]) => {
+    const parsed = parsePair(key, raw)
+    return 'problem' in parsed ? [`${key}=${raw}: ${parsed.problem}`] : []
+  })
+}
+
 /** `payments.errorRate=0.5,payments.down=true` (BAKERY_FAULTS) → updates by target. */
 export function parseFaultPairs(pairs: Readonly<Record<string, string>>): Map<string, FaultUpdate> {
+  const problems = faultPairProblems(pairs)
+  if (problems.length > 0) {
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid faults: ${problems.join('; ')}`, {
+      details: problems,
+    })
+  }
   const updates = new Map<string, FaultUpdate>()
   for (const [key, raw] of Object.entries(pairs)) {
-    const dot = key.lastIndexOf('.')
-    if (dot <= 0) throw new Error(`fault "${key}" must be <target>.<setting>`)
-    const target = key.slice(0, dot)
-    const setting = key.slice(dot + 1)
-    const value: unknown = setting === 'down' ? raw === 'true' || raw === '1' : Number(raw)
-    const problems = faultProblems({ [setting]: value })
-    if (problems.length > 0) throw new Error(`fault ${key}: ${problems.join('; ')}`)
-    updates.set(target, { ...updates.get(target), [setting]: value })
+    const parsed = parsePair(key, raw)
+    if ('problem' in parsed) continue
+    updates.set(parsed.target, { ...updates.get(parsed.target), [parsed.setting]: parsed.value })
   }
   return updates
 }
+
+type ParsedPair = { target: string; setting: string; value: number | boolean } | { problem: string }
+
+function parsePair(key: string, raw: string): ParsedPair {
+  const dot = key.lastIndexOf('.')
+  if (dot <= 0 || dot === key.length - 1) return { problem: 'must be <target>.<setting>=value' }
+  const target = key.slice(0, dot)
+  const setting = key.slice(dot + 1)
+  if (setting === 'target') return { problem: 'target is not a fault setting' }
+  const text = raw.trim()
+  let value: unknown
+  if (setting === 'down') value = BOOLEAN[text.toLowerCase()] ?? text
+  else value = text === '' ? text : Number(text)
+  const problems = faultProblems({ [setting]: value })
+  if (problems.length > 0) return { problem: problems.join('; ') }
+  return { target, setting, value: value as number | boolean }
+}
+
+const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false }
 
 export function createFaultRegistry(initial: Map<string, FaultUpdate> = new Map()): FaultRegistry {
   const faults = new Map<string, { spec: FaultSpec; until: number | undefined }>()

@@ -4,12 +4,13 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { type FaultRegistry, type FaultUpdate, faultProblems } from '../faults/index.ts'
-import type { BreakerRegistry } from '../resilience/index.ts'
+import type { ResiliencePolicy } from '../resilience/index.ts'
 import type { HttpApp } from './server.ts'
 
 export interface AdminOptions {
   token: string
-  breakers: BreakerRegistry
+  /** The breakers of this service's own outgoing calls (in one process, others have theirs). */
+  breakers: readonly ResiliencePolicy[]
   faults: FaultRegistry
   /** Target of `PUT /admin/faults` when the body names none (usually the service itself). */
   defaultTarget: string
@@ -28,7 +29,9 @@ export function registerAdminRoutes(app: HttpApp, options: AdminOptions): void {
       })
     }
   }
-  app.get('/admin/breakers', { onRequest: authorise }, async () => ({ breakers: options.breakers.list() }))
+  app.get('/admin/breakers', { onRequest: authorise }, async () => ({
+    breakers: options.breakers.map((b) => b.snapshot()),
+  }))
   app.get('/admin/faults', { onRequest: authorise }, async () => ({ faults: options.faults.list() }))
   app.put('/admin/faults', { onRequest: authorise }, async (request) => {
     const body = request.body

@@ -61,6 +61,9 @@ export function errorReply(
   }
   if (error instanceof BakeryError) {
     const status = error.status ?? 500
+    if (error.retryAfterS !== undefined && !reply.hasHeader('retry-after')) {
+      reply.header('retry-after', String(error.retryAfterS))
+    }
     if (status === 503) return unavailableReply(error, request, reply)
     if (status >= 500) request.log.error({ err: error }, 'request failed')
     const body: ErrorBody = { code: error.code, message: status >= 500 ? 'internal error' : error.message }

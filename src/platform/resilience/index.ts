@@ -7,4 +7,4 @@ export {
   type ResilienceOptions,
   type ResiliencePolicy,
 } from './policy.ts'
-export { type BreakerRegistry, createBreakerRegistry } from './registry.ts'
+export { BREAKER_STATE_VALUE, type BreakerRegistry, createBreakerRegistry } from './registry.ts'

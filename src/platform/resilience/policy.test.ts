@@ -7,7 +7,7 @@ import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import pino from 'pino'
 import { BakeryError, ErrorCode } from '../errors.ts'
-import { createBreakerRegistry } from './registry.ts'
+import { BREAKER_STATE_VALUE, createBreakerRegistry } from './registry.ts'
 
 class TestReader extends MetricReader {
   protected override async onShutdown() {}
@@ -39,6 +39,8 @@ test('resilience policy retries an idempotent call with backoff when it fails th
   )
   assert.equal(result, 'ok')
   assert.equal(calls, 3)
+  assert.equal(policy.snapshot().failures, 2, 'each failed attempt counts')
+  assert.equal(policy.snapshot().lastFailure, 'boom')
 })
 
 test('resilience policy never retries a call when it is not idempotent', async () => {
@@ -101,6 +103,7 @@ test('resilience breaker opens, fails fast, half-opens and closes when the depen
   assert.equal(snapshot?.state, 'closed')
   assert.equal(snapshot?.transitions, 3)
   assert.equal(snapshot?.rejected, 1)
+  assert.equal(snapshot?.failures, 3)
 
   const { resourceMetrics } = await reader.collect()
   const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics)
@@ -161,4 +164,85 @@ test('resilience bulkhead rejects calls beyond its concurrency and queue when sa
   )
   release()
   await first
+})
+
+test('resilience open breaker tells callers when to come back (Retry-After seconds)', async () => {
+  const { registry, scope } = setup()
+  const policy = registry.policy(
+    { name: 'later', ...fast, maxAttempts: 1, failureThreshold: 1, halfOpenAfterMs: 2500 },
+    scope,
+  )
+  await assert.rejects(policy.execute(async () => Promise.reject(new Error('down'))))
+  await assert.rejects(
+    policy.execute(async () => 'never'),
+    (error: unknown) => {
+      assert.ok(error instanceof BakeryError)
+      assert.equal(error.code, ErrorCode.DEPENDENCY_CIRCUIT_OPEN)
+      assert.equal(error.status, 503)
+      assert.equal(error.retryAfterS, 3)
+      return true
+    },
+  )
+  assert.equal(policy.retryAfterS(), 3)
+})
+
+test('resilience timeouts count against the breaker even when isFailure excludes every error', async () => {
+  const { registry, scope } = setup()
+  const policy = registry.policy(
+    { name: 'hangs', ...fast, timeoutMs: 20, maxAttempts: 1, failureThreshold: 2, isFailure: () => false },
+    scope,
+  )
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(
+      policy.execute((signal) => sleep(1000, undefined, { signal })),
+      (error: unknown) => error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_TIMEOUT,
+    )
+  }
+  assert.equal(policy.state(), 'open')
+})
+
+test('resilience registry exports each breaker on the meters of the services that use it', async () => {
+  const registry = createBreakerRegistry()
+  const services = ['coffee', 'albums'].map(() => {
+    const reader = new TestReader()
+    return { reader, scope: { log, meter: new MeterProvider({ readers: [reader] }).getMeter('test') } }
+  })
+  const [coffee, albums] = services as [(typeof services)[0], (typeof services)[0]]
+  registry.policy({ name: 'payments', ...fast }, coffee.scope)
+  registry.policy({ name: 'album-store', ...fast }, albums.scope)
+  const shared = registry.policy({ name: 'database', ...fast, failureThreshold: 1 }, coffee.scope)
+  assert.equal(registry.policy({ name: 'database' }, albums.scope), shared, 'one breaker per name')
+  await assert.rejects(shared.execute(async () => Promise.reject(new Error('down'))))
+  const states = async (reader: TestReader) => {
+    const { resourceMetrics } = await reader.collect()
+    const gauge = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'bakery.circuit_breaker.state')
+    return Object.fromEntries(
+      (gauge?.dataPoints ?? []).map((p) => [p.attributes['circuit_breaker.name'], p.value]),
+    )
+  }
+  assert.deepEqual(await states(coffee.reader), { payments: 0, database: BREAKER_STATE_VALUE.open })
+  assert.deepEqual(await states(albums.reader), { 'album-store': 0, database: 1 })
+  assert.deepEqual(BREAKER_STATE_VALUE, { closed: 0, open: 1, 'half-open': 2, isolated: 3 })
+})
+
+test('resilience policy aborts the attempt when the caller cancels its own signal', async () => {
+  const { registry, scope } = setup()
+  const policy = registry.policy({ name: 'cancelled', ...fast, timeoutMs: 5000, maxAttempts: 1 }, scope)
+  const caller = new AbortController()
+  let aborted = false
+  const call = policy.execute(
+    (signal) =>
+      new Promise((_, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted = true
+          reject(new Error('cancelled by the caller'))
+        })
+      }),
+    { signal: caller.signal },
+  )
+  caller.abort()
+  await assert.rejects(call, /cancelled by the caller/)
+  assert.equal(aborted, true)
 })

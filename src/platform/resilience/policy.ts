@@ -15,12 +15,11 @@ import {
   type IPolicy,
   retry,
   TaskCancelledError,
-  TimeoutStrategy,
-  timeout,
   wrap,
 } from 'cockatiel'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
+import { withDeadline } from './deadline.ts'
 
 export const BreakerState = {
   closed: 'closed',
@@ -46,7 +45,10 @@ export interface ResilienceOptions {
   /** Calls in flight at once; more wait in a queue of `bulkheadQueue`, beyond that are rejected. */
   concurrency: number
   bulkheadQueue: number
-  /** Which errors count as the dependency failing (default: all). A 4xx answer is not a failure. */
+  /**
+   * Which errors count as the dependency failing (default: all); only those are retried and trip
+   * the breaker. A 4xx answer is not a failure. The policy's own timeout always is.
+   */
   isFailure?: (error: Error) => boolean
 }
 
@@ -54,6 +56,7 @@ export interface BreakerSnapshot {
   name: string
   state: BreakerState
   since: string
+  /** Attempts that failed and counted against the breaker (retries included). */
   failures: number
   successes: number
   rejected: number
@@ -73,6 +76,8 @@ export interface ResiliencePolicy {
   snapshot(): BreakerSnapshot
   execute<T>(fn: (signal: AbortSignal) => Promise<T>, options?: CallOptions): Promise<T>
   onStateChange(listener: (to: BreakerState, from: BreakerState) => void): void
+  /** Whole seconds a caller should wait before trying again (Retry-After) while the breaker is open. */
+  retryAfterS(): number
 }
 
 export const defaultResilience = {
@@ -96,39 +101,44 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 export function createResiliencePolicy(options: ResilienceOptions, log: Logger): ResiliencePolicy {
   const { name } = options
   const isFailure = options.isFailure ?? (() => true)
-  const handler = handleWhen((error) => !(error instanceof BrokenCircuitError) && isFailure(error))
+  // The policy's own timeout always counts: a dependency that does not answer is failing.
+  const counts = (error: Error) =>
+    !(error instanceof BrokenCircuitError) && (error instanceof TaskCancelledError || isFailure(error))
+  const handler = handleWhen(counts)
   const breaker = circuitBreaker(handler, {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.failureThreshold),
   })
-  const perAttempt = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive))
   // Retries back off exponentially with decorrelated jitter (cockatiel's default generator), so
   // many clients recovering at once do not retry in lock-step. An open breaker is not retried.
-  const retrying = retry(
-    handleWhen((error) => !(error instanceof BrokenCircuitError) && isFailure(error)),
-    {
-      maxAttempts: Math.max(0, options.maxAttempts - 1),
-      backoff: new ExponentialBackoff({
-        initialDelay: options.initialDelayMs,
-        maxDelay: options.maxDelayMs,
-      }),
-    },
-  )
+  const retrying = retry(handler, {
+    maxAttempts: Math.max(0, options.maxAttempts - 1),
+    backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
+  })
   const limit = bulkhead(options.concurrency, options.bulkheadQueue)
-  const once: IPolicy = wrap(limit, perAttempt)
-  const withRetry: IPolicy = wrap(limit, retrying, perAttempt)
+  // The deadline runs inside the breaker (per attempt), so a timeout counts as a failure.
+  const once: IPolicy = wrap(limit, breaker)
+  const withRetry: IPolicy = wrap(limit, retrying, breaker)
 
   let state: BreakerState = BreakerState.closed
   let since = new Date()
-  const counts = { failures: 0, successes: 0, rejected: 0, transitions: 0 }
+  const tally = { failures: 0, successes: 0, rejected: 0, transitions: 0 }
   let lastFailure: string | undefined
   const listeners: ((to: BreakerState, from: BreakerState) => void)[] = []
+
+  // Every attempt the breaker counts against the dependency (retries included): a call whose
+  // retries all meet an open breaker failed too, though it ends as `rejected`.
+  breaker.onFailure(({ handled, reason }) => {
+    if (!handled) return
+    tally.failures++
+    lastFailure = 'error' in reason ? errorMessage(reason.error) : 'failed'
+  })
 
   breaker.onStateChange((next) => {
     const from = state
     state = STATE_NAMES[next]
     since = new Date()
-    counts.transitions++
+    tally.transitions++
     const fields = { breaker: name, from, to: state }
     if (state === BreakerState.open) log.warn({ ...fields, lastFailure }, 'circuit breaker opened')
     else log.info(fields, 'circuit breaker state changed')
@@ -144,8 +154,9 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
   async function execute<T>(fn: (signal: AbortSignal) => Promise<T>, call: CallOptions = {}): Promise<T> {
     const policy = call.idempotent ? withRetry : once
     try {
-      const result = await policy.execute(({ signal }) => fn(signal), call.signal)
-      counts.successes++
+      const attempt = () => withDeadline(fn, options.timeoutMs, call.signal)
+      const result = await policy.execute(attempt, call.signal)
+      tally.successes++
       return result as T
     } catch (error) {
       throw translate(error)
@@ -154,41 +165,44 @@ export function createResiliencePolicy(options: ResilienceOptions, log: Logger):
 
   function translate(error: unknown): unknown {
     if (error instanceof BrokenCircuitError) {
-      counts.rejected++
+      tally.rejected++
       return new BakeryError(ErrorCode.DEPENDENCY_CIRCUIT_OPEN, `${name} circuit breaker is open`, {
         cause: error,
         retryable: true,
         status: 503,
+        retryAfterS: retryAfterS(),
       })
     }
     if (error instanceof BulkheadRejectedError) {
-      counts.rejected++
+      tally.rejected++
       return new BakeryError(ErrorCode.DEPENDENCY_SATURATED, `too many calls to ${name} in flight`, {
         cause: error,
         retryable: true,
         status: 503,
+        retryAfterS: 1,
       })
     }
-    counts.failures++
-    lastFailure = errorMessage(error)
     if (error instanceof TaskCancelledError) {
       return new BakeryError(
         ErrorCode.DEPENDENCY_TIMEOUT,
         `${name} did not answer in ${options.timeoutMs} ms`,
-        {
-          cause: error,
-          retryable: true,
-          status: 503,
-        },
+        { cause: error, retryable: true, status: 503, retryAfterS: 1 },
       )
     }
     return error
   }
 
+  /** Whole seconds until an open breaker lets a trial call through (at least 1). */
+  function retryAfterS(): number {
+    const left = state === BreakerState.open ? options.halfOpenAfterMs - (Date.now() - since.getTime()) : 0
+    return Math.max(1, Math.ceil(left / 1000))
+  }
+
   return {
     name,
     state: () => state,
-    snapshot: () => ({ name, state, since: since.toISOString(), ...counts, lastFailure }),
+    snapshot: () => ({ name, state, since: since.toISOString(), ...tally, lastFailure }),
+    retryAfterS,
     execute,
     onStateChange(listener) {
       listeners.push(listener)

@@ -1,6 +1,7 @@
 // The process's circuit breakers, by name: read by `GET /admin/breakers` and exported as metrics
-// (state as a gauge, transitions as a counter), so a dashboard and alerts see a dependency trip.
-import type { Meter } from '@opentelemetry/api'
+// (state as a gauge, transitions as a counter) on the meter of every service that uses them, so a
+// dashboard and alerts see a dependency trip in the service that calls it.
+import type { Meter, ObservableResult } from '@opentelemetry/api'
 import type { Logger } from '../log/index.ts'
 import {
   type BreakerSnapshot,
@@ -11,16 +12,22 @@ import {
   type ResiliencePolicy,
 } from './policy.ts'
 
-/** Gauge values: 0 closed, 1 open, 2 half-open, 3 isolated (as Resilience4j and cockatiel number them). */
-const STATE_VALUE: Record<BreakerState, number> = {
+/**
+ * The one numeric encoding of a breaker's state, in `bakery.circuit_breaker.state` and every
+ * dashboard: 0 closed, 1 open, 2 half-open, 3 isolated (cockatiel's and Resilience4j's order).
+ */
+export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = Object.freeze({
   [BreakerState.closed]: 0,
   [BreakerState.open]: 1,
   [BreakerState.halfOpen]: 2,
   [BreakerState.isolated]: 3,
-}
+})
 
 export interface BreakerRegistry {
-  /** The policy named `options.name`, created on first use (a second call returns the same one). */
+  /**
+   * The policy named `options.name`, created on first use: a second call returns the same one
+   * (its options are the first caller's) and exports it on the second caller's meter too.
+   */
   policy(
     options: Partial<ResilienceOptions> & { name: string },
     scope: { log: Logger; meter: Meter },
@@ -31,24 +38,30 @@ export interface BreakerRegistry {
 
 export function createBreakerRegistry(): BreakerRegistry {
   const policies = new Map<string, ResiliencePolicy>()
-  const instrumented = new WeakSet<Meter>()
+  /** Per meter (one per service), the policies that service uses. */
+  const exported = new WeakMap<Meter, Set<ResiliencePolicy>>()
 
-  function instrument(meter: Meter, policy: ResiliencePolicy): void {
+  function exportOn(meter: Meter, policy: ResiliencePolicy): void {
+    let used = exported.get(meter)
+    if (!used) {
+      const mine = new Set<ResiliencePolicy>()
+      used = mine
+      exported.set(meter, mine)
+      meter
+        .createObservableGauge('bakery.circuit_breaker.state', {
+          description: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
+        })
+        .addCallback((result: ObservableResult) => {
+          for (const p of mine)
+            result.observe(BREAKER_STATE_VALUE[p.state()], { 'circuit_breaker.name': p.name })
+        })
+    }
+    if (used.has(policy)) return
+    used.add(policy)
     const transitions = meter.createCounter('bakery.circuit_breaker.transitions', {
       description: 'Circuit breaker state changes, by breaker and new state',
     })
     policy.onStateChange((to) => transitions.add(1, { 'circuit_breaker.name': policy.name, state: to }))
-    if (instrumented.has(meter)) return
-    instrumented.add(meter)
-    meter
-      .createObservableGauge('bakery.circuit_breaker.state', {
-        description: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
-      })
-      .addCallback((result) => {
-        for (const p of policies.values()) {
-          result.observe(STATE_VALUE[p.state()], { 'circuit_breaker.name': p.name })
-        }
-      })
   }
 
   return {
@@ -57,8 +70,8 @@ export function createBreakerRegistry(): BreakerRegistry {
       if (!policy) {
         policy = createResiliencePolicy({ ...defaultResilience, ...options }, scope.log)
         policies.set(options.name, policy)
-        instrument(scope.meter, policy)
       }
+      exportOn(scope.meter, policy)
       return policy
     },
     get: (name) => policies.get(name),

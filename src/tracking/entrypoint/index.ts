@@ -2,16 +2,20 @@
 // "accepted" hop of every order the reception accepts, serves GET /orders/:key/journey, and
 // lets POST /orders wait for the finished order (RFC 7240 `Prefer: wait=N`). It hooks into the
 // reception's routes instead of changing them, so the orders flow stays as it is.
+// Its calls to a Redis store go through the `tracking-store` breaker (timeout
+// BAKERY_TRACKING_TIMEOUT_MS): while Redis is away, POST /orders skips the accepted hop at once
+// instead of waiting, and the journey answers 503 + Retry-After. Waits are not guarded: their
+// reads wait out a restart in the connection's offline queue, and a re-check follows a reconnect.
 import { hostname } from 'node:os'
 import { Type } from 'typebox'
-import { ErrorCode } from '../../platform/errors.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
-import { withTimeout } from '../../platform/lifecycle/index.ts'
+import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopTracker, type HopTracker } from '../hop.ts'
 import { field, journeyView, nowMs } from '../journey.ts'
 import { registerActivityGauges } from '../metrics.ts'
-import type { TrackingStore } from '../store/index.ts'
+import { processTrackingStore, type TrackingStore } from '../store/index.ts'
 import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
 import { preferredWait } from './prefer.ts'
 
@@ -22,10 +26,11 @@ export interface Entrypoint {
   start(): Promise<void>
   /** Answers every waiting request (202) so the HTTP server can drain. */
   stop(): Promise<void>
+  /** Its circuit breakers, for the reception's `GET /admin/breakers`. */
+  readonly breakers: readonly ResiliencePolicy[]
 }
 
 const ORDER_KEY = '^[0-9a-f]{32}$'
-const RECORD_TIMEOUT_MS = 5_000
 
 export function createEntrypoint(deps: ServiceDeps): Entrypoint {
   const { config, log } = deps
@@ -34,18 +39,36 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
   let waiter: CompletionWaiter | undefined
   const arrivals = new WeakMap<object, number>()
   const handedOff = new WeakMap<object, number>()
-
-  async function recordAccepted(key: string, startedAt: number, endedAt: number | undefined): Promise<void> {
-    await tracker?.run({ key, startedAt, endedAt }, async () => undefined)
-  }
-
   // Without the journey no hop follows the accepted one: recording it would cost every order a
   // span, two store writes and three hooks for a journey that never goes on.
   if (!config.orderJourney) return createJourneyOff()
 
+  const policy = deps.infra.breakers.policy(
+    {
+      name: 'tracking-store',
+      timeoutMs: config.trackingTimeoutMs,
+      maxAttempts: 2,
+      failureThreshold: 5,
+      halfOpenAfterMs: 2000,
+    },
+    { log, meter: deps.telemetry.meter },
+  )
+
+  /** Through the breaker when the store is Redis; the embedded store is never away (no overhead). */
+  function guarded<T>(call: () => Promise<T>, idempotent: boolean): Promise<T> {
+    return store?.kind === 'redis' ? policy.execute(call, { idempotent }) : call()
+  }
+
+  async function recordAccepted(key: string, startedAt: number, endedAt: number | undefined): Promise<void> {
+    const hop = tracker
+    // Not retried: a client is waiting for this POST's answer.
+    if (hop) await guarded(() => hop.run({ key, startedAt, endedAt }, async () => undefined), false)
+  }
+
   return {
+    breakers: [policy],
     async start() {
-      store = await deps.infra.trackingStore()
+      store = await processTrackingStore(deps)
       tracker = createHopTracker({
         hop: 'accepted',
         store,
@@ -58,7 +81,9 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
       waiter = createCompletionWaiter(store, log)
       // Orders are taken without Redis too; a later wait retries the subscription.
       waiter.start().catch((error: unknown) => log.error({ err: error }, 'tracking subscription failed'))
-      registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log)
+      registerActivityGauges(deps.telemetry.meter, store, config.stallAfterMs, log, (read) =>
+        guarded(read, true),
+      )
       const current = waiter
       deps.telemetry.meter
         .createObservableGauge('tracking.waits.active', {
@@ -87,14 +112,13 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         const key = orderKeyOf(payload)
         if (!key) return payload
         try {
-          await withTimeout(
-            recordAccepted(key, arrivals.get(request) ?? nowMs(), handedOff.get(request)),
-            RECORD_TIMEOUT_MS,
-            'recording the accepted hop timed out',
-          )
+          await recordAccepted(key, arrivals.get(request) ?? nowMs(), handedOff.get(request))
         } catch (error) {
-          // The order is stored and queued: tracking trouble must not fail it.
-          log.warn({ err: error, order_key: key }, 'accepted hop not recorded')
+          // The order is stored and queued: tracking trouble must not fail it. An open breaker
+          // says so once (when it opened), not once per order.
+          const open = error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_CIRCUIT_OPEN
+          if (open) log.debug({ order_key: key }, 'accepted hop not recorded: tracking-store breaker open')
+          else log.warn({ err: error, order_key: key }, 'accepted hop not recorded')
         }
         const wait = config.orderJourney ? preferredWait(request.headers.prefer) : undefined
         if (wait === undefined || !waiter || !store) return payload
@@ -120,7 +144,10 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
         { schema: { params: Type.Object({ key: Type.String({ pattern: ORDER_KEY }) }) } },
         async (request, reply) => {
           const { key } = request.params
-          const fields = store ? await store.read(key) : undefined
+          const tracking = store
+          const fields = tracking
+            ? await guarded(() => tracking.read(key), true).catch(unavailable)
+            : undefined
           if (!fields)
             return reply.code(404).send({ code: ErrorCode.HTTP_NOT_FOUND, message: `no journey for ${key}` })
           return journeyView(key, fields, Date.now(), config.stallAfterMs)
@@ -132,6 +159,7 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
 
 function createJourneyOff(): Entrypoint {
   return {
+    breakers: [],
     async start() {},
     async stop() {},
     routes(app) {
@@ -146,6 +174,16 @@ function createJourneyOff(): Entrypoint {
       )
     },
   }
+}
+
+/** A failed read of the journey: the breaker's own errors are 503s already; Redis errors are 502s. */
+function unavailable(error: unknown): never {
+  if (error instanceof BakeryError) throw error
+  throw new BakeryError(ErrorCode.DEPENDENCY_FAILED, 'the tracking store failed', {
+    cause: error,
+    retryable: true,
+    status: 502,
+  })
 }
 
 function orderKeyOf(payload: unknown): string | undefined {

@@ -1,4 +1,6 @@
+import { closeRedis, openRedis, type Redis } from '../../platform/cache/index.ts'
 import type { Logger } from '../../platform/log/index.ts'
+import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createMemoryTrackingStore } from './memory.ts'
 import type { TrackingStore } from './port.ts'
 
@@ -16,11 +18,40 @@ export interface OpenTrackingStoreOptions {
   ttlMs: number
   log: Logger
   clientName?: string | undefined
+  /** A shared Redis connection to use (not closed with the store); else the store opens its own. */
+  connection?: Redis | undefined
 }
 
 /** memory:// → in-process store; redis:// or rediss:// → Redis (ioredis, loaded lazily). */
 export async function openTrackingStore(url: URL, options: OpenTrackingStoreOptions): Promise<TrackingStore> {
   if (url.protocol === 'memory:') return createMemoryTrackingStore(options)
   const { createRedisTrackingStore } = await import('./redis.ts')
-  return createRedisTrackingStore(url, options)
+  if (options.connection) return createRedisTrackingStore(options.connection, options)
+  const own = await openRedis(url, { log: options.log, clientName: options.clientName })
+  const store = createRedisTrackingStore(own, options)
+  return {
+    ...store,
+    async close() {
+      await store.close()
+      await closeRedis(own)
+    },
+  }
+}
+
+/**
+ * The process's one tracking store, on the process's Redis connection: every hop and the
+ * entrypoint of a process share it, so however many requests wait there is one subscriber.
+ */
+export function processTrackingStore(
+  deps: Pick<ServiceDeps, 'config' | 'infra' | 'log'>,
+): Promise<TrackingStore> {
+  const { config, infra } = deps
+  return infra.shared('tracking-store', async () =>
+    openTrackingStore(config.redisUrl, {
+      prefix: config.trackingPrefix,
+      ttlMs: config.trackingTtlSeconds * 1000,
+      log: deps.log.child({ adapter: 'tracking-store' }),
+      connection: await infra.redis(),
+    }),
+  )
 }

@@ -3,8 +3,10 @@
 //   P done:<key>  string: the completion marker; its `set` keyspace event wakes waiters, TTL
 //   P active      sorted set: in-flight keys scored by their last activity (epoch ms)
 //   P n:<name>    set: tallies (e.g. the orders of one customer), TTL
-// One command connection per store, and at most ONE subscriber connection however many wait.
-import { type ChainableCommander, Redis } from 'ioredis'
+// Commands go over the given connection (the process's shared one, see platform/cache: while
+// Redis restarts they wait in its offline queue instead of failing at once), and at most ONE
+// subscriber connection serves notifications however many wait.
+import type { ChainableCommander, Redis } from 'ioredis'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import { mergeNotifyFlags } from './notify-flags.ts'
@@ -21,20 +23,15 @@ const NEEDED_FLAGS = 'K$'
 
 export interface RedisTrackingStoreOptions extends TrackingStoreOptions {
   log: Logger
-  /** Client name shown by CLIENT LIST; the subscriber gets `-sub` appended. */
+  /** Client name of the subscriber shown by CLIENT LIST, with `-sub` appended. */
   clientName?: string | undefined
 }
 
-export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOptions): TrackingStore {
+/** The store on `redis`, which it does not own: `close()` ends its subscriber, not the connection. */
+export function createRedisTrackingStore(redis: Redis, options: RedisTrackingStoreOptions): TrackingStore {
   const { prefix, ttlMs, log } = options
   const name = options.clientName ?? `bakery-tracking:${process.pid}`
-  const redis = new Redis(url.href, {
-    connectionName: name,
-    // Commands issued while Redis restarts wait in the offline queue instead of failing at once.
-    maxRetriesPerRequest: 50,
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-  })
-  const db = Number(url.pathname.replace('/', '') || '0')
+  const db = redis.options.db ?? 0
   const recordKey = (key: string) => `${prefix}r:${key}`
   const doneKey = (key: string) => `${prefix}done:${key}`
   const activeKey = `${prefix}active`
@@ -43,15 +40,12 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
 
   let lastError = ''
   const quietError = (role: string) => (error: Error) => {
-    // ioredis reports every failed reconnect; log each distinct failure once.
+    // ioredis reports every failed reconnect; log each distinct failure once (the shared command
+    // connection logs its own).
     if (error.message === lastError) return
     lastError = error.message
     log.warn({ err: error, role }, 'redis connection error')
   }
-  redis.on('error', quietError('command'))
-  redis.on('ready', () => {
-    lastError = ''
-  })
 
   async function ensureNotifications(): Promise<void> {
     let current: string
@@ -90,6 +84,7 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
       })
       let readyOnce = false
       sub.on('ready', () => {
+        lastError = ''
         if (!readyOnce) return
         void (async () => {
           try {
@@ -194,8 +189,6 @@ export function createRedisTrackingStore(url: URL, options: RedisTrackingStoreOp
       listeners.clear()
       const sub = await subscriber?.catch(() => undefined)
       sub?.disconnect()
-      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect())
-      else redis.disconnect()
     },
   }
 }

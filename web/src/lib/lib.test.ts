@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { BREAKER_STATE_VALUE, type Breaker, breakerRows, describeBreakerState } from './breakers.ts'
 import { buildBoard, type CoffeeOrder, faultUpdate } from './coffee.ts'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
@@ -193,5 +194,42 @@ describe('coffee board and fault form', () => {
         ],
       },
     )
+  })
+})
+
+describe('breakers', () => {
+  const breaker = (name: string, state: string): Breaker => ({
+    name,
+    state,
+    since: '2026-01-01T00:00:00.000Z',
+    failures: 0,
+    successes: 0,
+    rejected: 0,
+    transitions: 0,
+  })
+
+  it('lists each service breakers under their service, services in a fixed order, names sorted', () => {
+    const rows = breakerRows({
+      albums: [breaker('album-store', 'open')],
+      coffee: [
+        breaker('rate-limit-store', 'closed'),
+        breaker('database', 'half-open'),
+        breaker('payments', 'closed'),
+      ],
+    })
+    expect(rows.map((r) => r.key)).toEqual([
+      'coffee-database',
+      'coffee-payments',
+      'coffee-rate-limit-store',
+      'albums-album-store',
+    ])
+    expect(rows[3]).toMatchObject({ serviceLabel: 'album proxy', state: 'open' })
+  })
+
+  it('describes states with the one encoding of bakery.circuit_breaker.state', () => {
+    expect(BREAKER_STATE_VALUE).toEqual({ closed: 0, open: 1, 'half-open': 2, isolated: 3 })
+    expect(describeBreakerState('open')).toBe('open (1): failing fast without calling')
+    expect(describeBreakerState('half-open')).toBe('half-open (2): letting one trial call through')
+    expect(describeBreakerState('weird')).toBe('weird')
   })
 })

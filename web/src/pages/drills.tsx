@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, api } from '../api.ts'
+import {
+  BREAKER_SERVICES,
+  BREAKER_STATE_VALUE,
+  type Breaker,
+  type BreakerRow,
+  type BreakerService,
+  breakerRows,
+  describeBreakerState,
+} from '../lib/breakers.ts'
 import { type FaultForm, faultUpdate } from '../lib/coffee.ts'
-
-interface Breaker {
-  name: string
-  state: string
-  since: string
-  failures: number
-  successes: number
-  rejected: number
-  transitions: number
-}
+import type { Info } from '../lib/types.ts'
 
 interface Fault {
   target: string
@@ -25,28 +25,54 @@ interface Fault {
 const TOKEN = 'admin-token'
 const TARGETS = ['payments', 'coffee-reception', 'barista', 'baker']
 
-function useAdmin(token: string) {
-  const [state, setState] = useState<{ breakers: Breaker[]; faults: Fault[]; error?: string }>({
-    breakers: [],
-    faults: [],
-  })
+interface AdminState {
+  breakers: BreakerRow[]
+  faults: Fault[]
+  /** Services whose admin API did not answer (not running, or unreachable). */
+  unreachable: string[]
+  error?: string
+}
+
+/** Polls GET /admin/breakers of every service that owns breakers, and the faults of `faultsFrom`. */
+function useAdmin(
+  token: string,
+  services: readonly BreakerService[],
+  faultsFrom: BreakerService | undefined,
+) {
+  const [state, setState] = useState<AdminState>({ breakers: [], faults: [], unreachable: [] })
   const [tick, setTick] = useState(0)
+  // The list as a string: a new array each render must not restart the polling.
+  const key = services.join(',')
   useEffect(() => {
-    if (!token) return
+    const polled = key.split(',').filter(Boolean) as BreakerService[]
+    if (!token || polled.length === 0) return
     let live = true
     let timer: ReturnType<typeof setTimeout> | undefined
     const headers = { authorization: `Bearer ${token}` }
     const poll = async () => {
-      try {
-        const [b, f] = await Promise.all([
-          api<{ breakers: Breaker[] }>('/api/svc/coffee/admin/breakers', { headers }),
-          api<{ faults: Fault[] }>('/api/svc/coffee/admin/faults', { headers }),
-        ])
-        if (live) setState({ breakers: b.breakers, faults: f.faults })
-      } catch (error) {
-        const message =
-          error instanceof ApiError && error.status === 401 ? 'The token was refused' : String(error)
-        if (live) setState((s) => ({ ...s, error: message }))
+      const [faults, ...lists] = await Promise.allSettled([
+        faultsFrom
+          ? api<{ faults: Fault[] }>(`/api/svc/${faultsFrom}/admin/faults`, { headers })
+          : Promise.resolve({ faults: [] }),
+        ...polled.map((s) => api<{ breakers: Breaker[] }>(`/api/svc/${s}/admin/breakers`, { headers })),
+      ])
+      const failures = [faults, ...lists].filter((r) => r.status === 'rejected')
+      const refused = failures.some((r) => r.reason instanceof ApiError && r.reason.status === 401)
+      const byService: Partial<Record<BreakerService, Breaker[]>> = {}
+      const unreachable: string[] = []
+      lists.forEach((result, i) => {
+        const service = polled[i] as BreakerService
+        if (result.status === 'fulfilled') byService[service] = result.value.breakers
+        else unreachable.push(BREAKER_SERVICES.find((s) => s.upstream === service)?.label ?? service)
+      })
+      if (live) {
+        if (refused) setState((s) => ({ ...s, error: 'The token was refused' }))
+        else
+          setState({
+            breakers: breakerRows(byService),
+            faults: faults.status === 'fulfilled' ? faults.value.faults : [],
+            unreachable,
+          })
       }
       if (live) timer = setTimeout(poll, 1000)
     }
@@ -55,12 +81,17 @@ function useAdmin(token: string) {
       live = false
       clearTimeout(timer)
     }
-  }, [token, tick])
+  }, [token, key, faultsFrom, tick])
   return { ...state, refresh: () => setTick((n) => n + 1) }
 }
 
-/** Circuit breakers and fault injection through the coffee reception's admin API (bearer token). */
-export function DrillsPage() {
+/**
+ * Circuit breakers of every service that has them (coffee reception, bakery reception, album
+ * proxy) and fault injection, through their admin APIs (bearer token).
+ */
+export function DrillsPage({ info }: { info: Info | undefined }) {
+  const services = BREAKER_SERVICES.map((s) => s.upstream).filter((s) => info?.panels[s] === true)
+  const faultsFrom = services[0]
   const [draft, setDraft] = useState(() => sessionStorage.getItem(TOKEN) ?? '')
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN) ?? '')
   const [form, setForm] = useState<FaultForm>({
@@ -70,7 +101,7 @@ export function DrillsPage() {
     down: false,
   })
   const [problems, setProblems] = useState<string[]>([])
-  const admin = useAdmin(token)
+  const admin = useAdmin(token, services, faultsFrom)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
 
   const apply = async (event: Event) => {
@@ -78,7 +109,12 @@ export function DrillsPage() {
     const update = faultUpdate(form)
     if ('problems' in update) return setProblems(update.problems)
     try {
-      await api('/api/svc/coffee/admin/faults', { method: 'PUT', headers, body: JSON.stringify(update.body) })
+      if (!faultsFrom) throw new Error('no service with an admin API is running')
+      await api(`/api/svc/${faultsFrom}/admin/faults`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify(update.body),
+      })
       setProblems([])
       admin.refresh()
     } catch (error) {
@@ -86,7 +122,7 @@ export function DrillsPage() {
     }
   }
   const clear = async () => {
-    await api(`/api/svc/coffee/admin/faults?target=${encodeURIComponent(form.target)}`, {
+    await api(`/api/svc/${faultsFrom ?? 'coffee'}/admin/faults?target=${encodeURIComponent(form.target)}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${token}` },
     }).catch((error: Error) => setProblems([error.message]))
@@ -132,11 +168,18 @@ export function DrillsPage() {
         <div class="grid two">
           <section class="card" aria-labelledby="breakers-title">
             <h2 id="breakers-title">Circuit breakers</h2>
+            <p class="muted">
+              State as in the metric bakery_circuit_breaker_state: 0 closed, 1 open, 2 half-open, 3 isolated.
+            </p>
             <table>
               <thead>
                 <tr>
+                  <th scope="col">Service</th>
                   <th scope="col">Breaker</th>
                   <th scope="col">State</th>
+                  <th scope="col" class="num">
+                    Metric
+                  </th>
                   <th scope="col">Since</th>
                   <th scope="col" class="num">
                     Failures
@@ -148,11 +191,15 @@ export function DrillsPage() {
               </thead>
               <tbody>
                 {admin.breakers.map((b) => (
-                  <tr key={b.name} data-testid={`breaker-${b.name}`}>
+                  <tr key={b.key} data-testid={`breaker-${b.key}`}>
+                    <td>{b.serviceLabel}</td>
                     <td>{b.name}</td>
                     <td>
-                      <span class={`badge breaker-${b.state}`}>{b.state}</span>
+                      <span class={`badge breaker-${b.state}`} title={describeBreakerState(b.state)}>
+                        {b.state}
+                      </span>
                     </td>
+                    <td class="num">{BREAKER_STATE_VALUE[b.state] ?? '?'}</td>
                     <td>{new Date(b.since).toLocaleTimeString()}</td>
                     <td class="num">{b.failures}</td>
                     <td class="num">{b.rejected}</td>
@@ -161,6 +208,9 @@ export function DrillsPage() {
               </tbody>
             </table>
             {admin.breakers.length === 0 && <p class="muted">No breaker has been used yet.</p>}
+            {admin.unreachable.length > 0 && (
+              <p class="muted">Not answering (not running here?): {admin.unreachable.join(', ')}</p>
+            )}
           </section>
           <section class="card" aria-labelledby="faults-title">
             <h2 id="faults-title">Inject a fault</h2>
