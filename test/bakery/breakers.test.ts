@@ -106,7 +106,8 @@ test('reception tracking-store breaker: the journey works on real Redis, and fai
   if (!redis) return
   const prefix = uniquePrefix()
   redisClient(t, redis, prefix)
-  const env = { BAKERY_ORDER_JOURNEY: 'false', BAKERY_ADMIN_TOKEN: TOKEN, BAKERY_TRACKING_PREFIX: prefix }
+  // The journey on: only then does the reception record the accepted hop in the tracking store.
+  const env = { BAKERY_ORDER_JOURNEY: 'true', BAKERY_ADMIN_TOKEN: TOKEN, BAKERY_TRACKING_PREFIX: prefix }
   const up = testProcess(t, { ...env, REDIS_URL: redis })
   const [live] = await up.start(createReception(up.deps('reception')))
   const liveUrl = live?.url() as string
