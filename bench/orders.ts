@@ -283,6 +283,13 @@ for (let round = 1; round <= rounds; round++) {
 
 /** CPU the server process spent per accepted order: less sensitive to a busy machine than rates. */
 const cpuPerOrder = (m: Measured) => (1000 * m.serverCores) / m.summary.acceptedPerSec
+/**
+ * CPU the whole machine spent per accepted order (server, PostgreSQL, RabbitMQ, load generator and
+ * anything else running): on a saturated machine the brokers' and database's work per order
+ * decides throughput as much as the server's own.
+ */
+const machineCpuPerOrder = (m: Measured) =>
+  (10 * m.summary.cpu.machineBusyPct * m.summary.cpu.cores) / m.summary.acceptedPerSec
 
 const row = (m: Measured) => {
   const s = m.summary
@@ -303,6 +310,7 @@ const row = (m: Measured) => {
     fixed(cpuPerOrder(m), 3),
     s.cpu.loadCores,
     s.cpu.machineBusyPct,
+    fixed(machineCpuPerOrder(m), 3),
     Math.round(m.readyMs),
   ]
 }
@@ -322,21 +330,27 @@ const headers = [
   'server CPU ms/order',
   'loadgen cores',
   'machine %',
+  'machine CPU ms/order',
   'ready ms',
 ]
 
 function ratios(b: Variant, a: Variant) {
-  const perRound: { acceptedPerSec: number; p99: number; cpuPerOrder: number }[] = []
+  const perRound: {
+    acceptedPerSec: number
+    p99: number
+    cpuPerOrder: number
+    machineCpuPerOrder: number
+  }[] = []
   for (let round = 1; round <= rounds; round++) {
     const x = results.find((r) => r.round === round && r.variant === b)?.summary
     const y = results.find((r) => r.round === round && r.variant === a)?.summary
     if (!x || !y || !x.acceptMs || !y.acceptMs) continue
-    const cpu = (v: Variant) =>
-      cpuPerOrder(results.find((r) => r.round === round && r.variant === v) as Measured)
+    const run = (v: Variant) => results.find((r) => r.round === round && r.variant === v) as Measured
     perRound.push({
       acceptedPerSec: x.acceptedPerSec / y.acceptedPerSec,
       p99: x.acceptMs.p99 / y.acceptMs.p99,
-      cpuPerOrder: cpu(b) / cpu(a),
+      cpuPerOrder: cpuPerOrder(run(b)) / cpuPerOrder(run(a)),
+      machineCpuPerOrder: machineCpuPerOrder(run(b)) / machineCpuPerOrder(run(a)),
     })
   }
   return {
@@ -344,10 +358,12 @@ function ratios(b: Variant, a: Variant) {
     acceptedPerSec: fixed(median(perRound.map((r) => r.acceptedPerSec)), 3),
     p99: fixed(median(perRound.map((r) => r.p99)), 3),
     cpuPerOrder: fixed(median(perRound.map((r) => r.cpuPerOrder)), 3),
+    machineCpuPerOrder: fixed(median(perRound.map((r) => r.machineCpuPerOrder)), 3),
     perRound: perRound.map((r) => ({
       acceptedPerSec: fixed(r.acceptedPerSec, 3),
       p99: fixed(r.p99, 3),
       cpuPerOrder: fixed(r.cpuPerOrder, 3),
+      machineCpuPerOrder: fixed(r.machineCpuPerOrder, 3),
     })),
   }
 }
@@ -372,12 +388,20 @@ console.log(table(headers, results.map(row)))
 console.log(`\nMedian of per-round ratios (accepted/s: >1 = faster; p99 and CPU/order: <1 = better)\n`)
 console.log(
   table(
-    ['ratio', 'accepted/s', 'p99', 'server CPU/order', 'per round (accepted/s, p99, CPU/order)'],
+    [
+      'ratio',
+      'accepted/s',
+      'p99',
+      'server CPU/order',
+      'machine CPU/order',
+      'per round (accepted/s, p99, server CPU/order)',
+    ],
     ratioRows.map((r) => [
       r.name,
       r.acceptedPerSec,
       r.p99,
       r.cpuPerOrder,
+      r.machineCpuPerOrder,
       r.perRound.map((p) => `${p.acceptedPerSec}, ${p.p99}, ${p.cpuPerOrder}`).join('; '),
     ]),
   ),
