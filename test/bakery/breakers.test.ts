@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { createReception } from '../../src/bakery/reception/index.ts'
+import { breakerOf, breakerStateMetric } from '../support/breakers.ts'
 import { defer } from '../support/defer.ts'
 import { closedPort, switchableDatabase } from '../support/outage.ts'
 import { redisClient, uniquePrefix } from '../support/redis.ts'
@@ -14,31 +15,9 @@ import { requireServer } from '../support/servers.ts'
 import { testProcess } from '../support/service-deps.ts'
 
 const TOKEN = 'bakery-breakers-token'
+const breaker = (base: string, name: string) => breakerOf(base, name, TOKEN)
+const stateMetric = breakerStateMetric
 const KEY = /^[0-9a-f]{32}$/
-
-interface Snapshot {
-  name: string
-  state: string
-  failures: number
-  successes: number
-}
-
-async function breaker(base: string, name: string): Promise<Snapshot | undefined> {
-  const response = await fetch(`${base}/admin/breakers`, { headers: { authorization: `Bearer ${TOKEN}` } })
-  assert.equal(response.status, 200)
-  const { breakers } = (await response.json()) as { breakers: Snapshot[] }
-  return breakers.find((b) => b.name === name)
-}
-
-async function stateMetric(base: string, name: string): Promise<number | undefined> {
-  const text = await fetch(`${base}/metrics`).then((r) => r.text())
-  const line = new RegExp(
-    `^bakery_circuit_breaker_state\\{[^}]*circuit_breaker_name="${name}"[^}]*\\} (\\d)$`,
-    'm',
-  )
-  const value = line.exec(text)?.[1]
-  return value === undefined ? undefined : Number(value)
-}
 
 async function post(base: string) {
   const started = Date.now()

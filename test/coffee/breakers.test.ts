@@ -6,31 +6,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createCoffeeReception } from '../../src/coffee/reception/index.ts'
+import { breakerOf, breakerStateMetric } from '../support/breakers.ts'
 import { closedPort, switchableDatabase } from '../support/outage.ts'
 import { requireServer } from '../support/servers.ts'
 import { testProcess } from '../support/service-deps.ts'
 
 const TOKEN = 'coffee-breakers-token'
+const breaker = (base: string, name: string) => breakerOf(base, name, TOKEN)
+const stateMetric = breakerStateMetric
 const ORDER = { name: 'Ann', items: [{ type: 'latte', size: 'large' }] }
-
-async function breaker(base: string, name: string) {
-  const response = await fetch(`${base}/admin/breakers`, { headers: { authorization: `Bearer ${TOKEN}` } })
-  assert.equal(response.status, 200)
-  const { breakers } = (await response.json()) as {
-    breakers: { name: string; state: string; successes: number; failures: number }[]
-  }
-  return breakers.find((b) => b.name === name)
-}
-
-async function stateMetric(base: string, name: string): Promise<number | undefined> {
-  const text = await fetch(`${base}/metrics`).then((r) => r.text())
-  const line = new RegExp(
-    `^bakery_circuit_breaker_state\\{[^}]*circuit_breaker_name="${name}"[^}]*\\} (\\d)$`,
-    'm',
-  )
-  const value = line.exec(text)?.[1]
-  return value === undefined ? undefined : Number(value)
-}
 
 async function order(base: string) {
   const started = Date.now()
