@@ -1,5 +1,6 @@
 // Benchmark (not a test): album store GET /albums pages against a bare Fastify + pg handler
 // (bench/bare-album-store.ts) on the same PostgreSQL table, same load, same run, alternating rounds.
+// Each virtual user walks the whole catalogue through the Link headers (cursor pages), not page 1.
 //   node bench/album-pages.ts [--rounds 3] [--duration 15s] [--warmup 2s] [--vus 32] [--rows 10000]
 //                             [--limit 100]
 // The store runs as `bakery album-store` with its defaults (tracing on, every span sampled into the
@@ -148,15 +149,28 @@ const ratio = {
   p99: fixed(median(perRound.map((r) => r.p99)), 3),
 }
 console.log(
-  `\nGET /albums?limit=${values.limit} (${values.rows} rows, real PostgreSQL), ${values.vus} closed-loop users, ${values.duration} per run\n`,
+  `\nGET /albums?limit=${values.limit} walked page by page (${values.rows} rows, real PostgreSQL), ${values.vus} closed-loop users, ${values.duration} per run\n`,
 )
 console.log(
   table(
-    ['round', 'variant', 'pages/s', 'p50 ms', 'p90', 'p99', 'max', 'errors', 'server cores', 'loadgen cores'],
+    [
+      'round',
+      'variant',
+      'pages/s',
+      'albums/s',
+      'p50 ms',
+      'p90',
+      'p99',
+      'max',
+      'errors',
+      'server cores',
+      'loadgen cores',
+    ],
     results.map((r) => [
       r.round,
       r.variant,
       r.summary.acceptedPerSec,
+      r.summary.walk?.albumsPerSec ?? null,
       r.summary.acceptMs?.p50 ?? null,
       r.summary.acceptMs?.p90 ?? null,
       r.summary.acceptMs?.p99 ?? null,

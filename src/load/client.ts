@@ -2,7 +2,7 @@
 // per request, no pipelining, so each connection carries one request at a time as a browser or
 // k6 would), bodies read as text, socket failures turned into an error code instead of a throw.
 import { Pool } from 'undici'
-import type { LoadRequest } from './targets.ts'
+import type { LoadRequest } from './target.ts'
 
 export type Reply =
   | {

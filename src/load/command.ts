@@ -7,12 +7,14 @@ import type { LoadOptions } from './options.ts'
 import { formatProgress, formatSummary } from './report.ts'
 import { type LoadProgress, startLoad } from './run.ts'
 import { parseDuration } from './schedule.ts'
-import { isTargetName, type TargetName } from './targets.ts'
+import { isTargetName, type TargetName } from './target.ts'
 
 export const LOAD_HELP = `Usage: bakery load [options]
 
 Sends orders (or, with --target, coffee orders, album page reads or stream events) and reports
-accepted/s, accept latency percentiles, errors by code and, for orders, how many finished.
+accepted/s, accept latency percentiles and errors by code; orders are followed until finished and
+coffee orders until ready (or declined), albums are read by walking the catalogue page by page
+(pages/s, albums/s), events are counted (events/s).
 
   --target T            orders (default) | coffee | albums | events
   --url URL             API base URL; default http://127.0.0.1:<the target's port from config>
@@ -24,7 +26,7 @@ accepted/s, accept latency percentiles, errors by code and, for orders, how many
   --think D             closed loop: pause after each reply, as k6's sleep (default 0)
   --connections N       keep-alive connections (default: vus, or 64 in open loop)
   --batch N             albums: page size (100); events: events per POST (10)
-  --no-track            orders: do not follow accepted orders to finished
+  --no-track            orders, coffee: do not follow accepted orders to their final status
   --drain-timeout D     how long to wait for accepted orders to finish (default 60s)
   --poll-concurrency N  parallel GETs while following orders (default 32)
   --timeout D           per-request timeout (default 15s)

@@ -4,7 +4,8 @@
 //   const run = startLoad({ url: 'http://127.0.0.1:8000', vus: 16, durationMs: 30_000 })
 //   run.on('progress', (p) => …)   // every progressIntervalMs: phase, accepted, rate, p99, …
 //   run.stop()                     // optional: end the load early (orders are still followed)
-//   const summary = await run.done // accepted/s, accept percentiles, errors, finished/lost, CPU
+//   const summary = await run.done // accepted/s, accept percentiles, errors, finished/lost
+//                                  // (orders, coffee), walk (albums), events (events), CPU
 export { LOAD_HELP, type LoadIo, parseLoadArgs, runLoadCommand } from './command.ts'
 export type { CpuReport } from './cpu.ts'
 export type { LatencySummary } from './histogram.ts'
@@ -19,5 +20,7 @@ export {
   startLoad,
 } from './run.ts'
 export { parseDuration } from './schedule.ts'
-export { CUSTOMERS, SEED_PASTRIES, TARGET_NAMES, type TargetName } from './targets.ts'
+export type { EventsSummary, WalkSummary } from './tally.ts'
+export { CUSTOMERS, TARGET_NAMES, type TargetName } from './target.ts'
+export { SEED_PASTRIES } from './targets.ts'
 export type { CompletionSummary } from './tracker.ts'

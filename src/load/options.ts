@@ -1,7 +1,7 @@
 // Options of a load run, with defaults and checks in one place (the CLI and the dashboard both
 // build runs through startLoad, so a bad option fails the same way from either).
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
-import { isTargetName, type TargetName } from './targets.ts'
+import { isTargetName, type TargetName } from './target.ts'
 
 export interface LoadOptions {
   /** Base URL of the API, e.g. http://127.0.0.1:8000. */
@@ -26,9 +26,9 @@ export interface LoadOptions {
   readonly connections?: number
   /** albums: page size; events: events per POST. */
   readonly batch?: number
-  /** Follow accepted orders to `finished` after the load (orders only); default true. */
+  /** Follow accepted orders to their final status after the load (orders, coffee); default true. */
   readonly track?: boolean
-  /** How long to keep polling for unfinished orders after the load; default 60 s. */
+  /** How long to keep polling for orders not yet final after the load; default 60 s. */
   readonly drainTimeoutMs?: number
   /** Parallel GETs while draining; default 32. */
   readonly pollConcurrency?: number

@@ -2,6 +2,8 @@
 // and the end-of-run summary.
 import type { LatencySummary } from './histogram.ts'
 import type { LoadProgress, LoadSummary } from './run.ts'
+import { isTargetName } from './target.ts'
+import { createTarget } from './targets.ts'
 
 const n = (value: number) => value.toLocaleString('en-US')
 const ms = (h: LatencySummary | null) =>
@@ -40,18 +42,36 @@ export function formatSummary(s: LoadSummary): string {
     `errors       ${counts(s.errors)}${s.warmupErrors ? `   (+${n(s.warmupErrors)} in warmup)` : ''}${s.dropped ? `   dropped ${n(s.dropped)} (too many in flight)` : ''}`,
     `accept ms    ${ms(s.acceptMs)}   from the ${s.latencyFrom === 'intended' ? 'intended send time' : 'send'}`,
   ]
-  const c = s.completion
-  if (c) {
-    lines.push(
-      `finished     ${n(c.finished)} of ${n(c.tracked)} followed${c.untracked ? ` (+${n(c.untracked)} not followed)` : ''}   lost ${n(c.lost)}${c.lostNotFound ? ` (${n(c.lostNotFound)} answer 404)` : ''}${c.unverified ? `   unverified ${n(c.unverified)} (aborted)` : ''}   wrong body ${n(c.wrongBody)}`,
-      `drain        ${c.drainS} s, ${n(c.polls)} GETs${Object.keys(c.pollErrors).length ? `, poll errors ${counts(c.pollErrors)}` : ''}${c.backlogS === null ? '' : `; last order finished ${c.backlogS} s after the load`}`,
-      `e2e ms       ${c.e2eServerMs ? `${ms(c.e2eServerMs)}   finishedTime - orderTime` : 'n/a (no finishedTime in GET /orders/:key)'}`,
-      `e2e seen ms  ${ms(c.e2eObservedMs)}   upper bound: first seen finished - sent`,
-    )
-  }
+  lines.push(...completionLines(s), ...unitLines(s))
   lines.push(
     `cpu          load generator ${s.cpu.loadCores} core = ${s.cpu.loadSharePct}% of ${s.cpu.cores} cores; machine ${s.cpu.machineBusyPct}% busy`,
     `result       ${s.ok ? 'OK' : 'NOT OK'}`,
   )
   return lines.join('\n')
+}
+
+function completionLines(s: LoadSummary): string[] {
+  const c = s.completion
+  const follow = isTargetName(s.target) ? createTarget(s.target).follow : null
+  if (!c || !follow) return []
+  const done = follow.doneLabel
+  const path = s.target === 'coffee' ? 'the Location' : 'GET /orders/:key'
+  return [
+    `${done.padEnd(12)} ${n(c.finished)} of ${n(c.tracked)} followed${c.untracked ? ` (+${n(c.untracked)} not followed)` : ''}${c.declined === undefined ? '' : `   declined ${n(c.declined)}`}   lost ${n(c.lost)}${c.lostNotFound ? ` (${n(c.lostNotFound)} answer 404)` : ''}${c.unverified ? `   unverified ${n(c.unverified)} (aborted)` : ''}   wrong body ${n(c.wrongBody)}`,
+    `drain        ${c.drainS} s, ${n(c.polls)} GETs${Object.keys(c.pollErrors).length ? `, poll errors ${counts(c.pollErrors)}` : ''}${c.backlogS === null ? '' : `; last order ${done} ${c.backlogS} s after the load`}`,
+    `e2e ms       ${c.e2eServerMs ? `${ms(c.e2eServerMs)}   ${follow.endField} - ${follow.startField}` : `n/a (no ${follow.endField} in ${path})`}`,
+    `e2e seen ms  ${ms(c.e2eObservedMs)}   upper bound: first seen ${done} - sent`,
+  ]
+}
+
+function unitLines(s: LoadSummary): string[] {
+  const lines: string[] = []
+  const w = s.walk
+  if (w)
+    lines.push(
+      `walk         ${n(w.pages)} pages = ${n(w.pagesPerSec)}/s, ${n(w.albums)} albums = ${n(w.albumsPerSec)}/s   ${n(w.walkers)} walkers, deepest page ${n(w.deepestPage)}, ${n(w.laps)} laps`,
+    )
+  const e = s.events
+  if (e) lines.push(`events       ${n(e.count)} = ${n(e.perSec)}/s in batches of ${n(e.batch)}`)
+  return lines
 }

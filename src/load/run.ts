@@ -1,5 +1,5 @@
-// One load run: warmup, measured window, then (orders) the drain that follows every accepted order
-// to completion. startLoad() returns at once; progress comes as events, the summary as a promise.
+// One load run: warmup, measured window, then (orders, coffee) the drain that follows every accepted
+// order to completion. startLoad() returns at once; progress comes as events, the summary as a promise.
 import { EventEmitter } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -8,7 +8,9 @@ import { type CpuReport, createCpuMeter } from './cpu.ts'
 import { createLatencyHistogram, type LatencySummary } from './histogram.ts'
 import { type LoadOptions, type ResolvedOptions, resolveOptions } from './options.ts'
 import { openSchedule, userStartTimes } from './schedule.ts'
-import { createTarget, type LoadRequest, type Target } from './targets.ts'
+import { createTally, type EventsSummary, type WalkSummary } from './tally.ts'
+import type { Target, TargetUser } from './target.ts'
+import { createTarget } from './targets.ts'
 import { type CompletionSummary, createCompletionTracker } from './tracker.ts'
 
 export type LoadPhase = 'warmup' | 'load' | 'drain' | 'done'
@@ -27,7 +29,7 @@ export interface LoadProgress {
   readonly ratePerSec: number
   readonly p99Ms: number
   readonly inFlight: number
-  /** Orders followed and, while draining, seen finished. */
+  /** Orders followed and, while draining, seen in a final status (finished; coffee: ready or declined). */
   readonly tracked: number
   readonly finished: number
 }
@@ -58,7 +60,12 @@ export interface LoadSummary {
   /** open loop: from the intended send time (includes queueing); closed loop: from the send. */
   readonly latencyFrom: 'intended' | 'sent'
   readonly acceptMs: LatencySummary | null
+  /** Orders and coffee orders followed to their final status; null for other targets or --no-track. */
   readonly completion: CompletionSummary | null
+  /** albums only: the users' walks through the catalogue (pages/s, albums/s). */
+  readonly walk?: WalkSummary
+  /** events only: events in accepted batches (events/s). */
+  readonly events?: EventsSummary
   /** The load generator's own CPU during the measured window. */
   readonly cpu: CpuReport
   /** Something was accepted, and (when followed) nothing was lost or came back wrong. */
@@ -174,8 +181,14 @@ async function execute(
   await Promise.resolve()
   const histogram = createLatencyHistogram()
   const errors: Record<string, number> = {}
-  const tracker = createCompletionTracker(options.trackLimit)
-  const follow = options.track && target.tracks
+  const tracker =
+    target.follow && options.track ? createCompletionTracker(target.follow, options.trackLimit) : null
+  const tally = createTally(target, options.batch)
+  let users = 0
+  const newUser = () => {
+    users++
+    return target.user()
+  }
   const cpu = createCpuMeter()
   let warmupAccepted = 0
   let warmupErrors = 0
@@ -190,8 +203,9 @@ async function execute(
     emitter.emit('progress', state.snapshot())
   }, options.progressIntervalMs)
 
-  /** Sends one request; `from` is when it was due (open) or sent (closed). */
-  const fire = async (request: LoadRequest, from: number) => {
+  /** Sends the user's next request; `from` is when it was due (open) or sent (closed). */
+  const fire = async (user: TargetUser, from: number) => {
+    const request = user.next(options.random)
     const measured = from >= state.measureFrom
     state.inFlight++
     if (measured) state.sent++
@@ -202,17 +216,18 @@ async function execute(
     const verdict =
       reply.status === undefined
         ? { ok: false as const, error: reply.error }
-        : target.check(reply.status, reply.body, reply.headers)
+        : user.check(reply.status, reply.body, reply.headers)
     if (verdict.ok) {
       state.intervalAccepted++
       state.interval.record(latency)
-      if (follow && verdict.key && request.order) {
-        tracker.add({ key: verdict.key, ...request.order, sentAt })
+      if (tracker && verdict.key && request.expect) {
+        tracker.add({ key: verdict.key, expect: request.expect, sentAt })
         state.tracked = tracker.tracked
       }
       if (measured) {
         state.accepted++
         histogram.record(latency)
+        tally.record(verdict)
       } else warmupAccepted++
     } else if (measured) {
       state.errorCount++
@@ -233,14 +248,14 @@ async function execute(
     )
   } else setPhase('load')
 
-  if (options.mode === 'open') dropped = await openLoop(options, target, state, fire)
-  else await closedLoop(options, target, state, fire)
+  if (options.mode === 'open') dropped = await openLoop(options, newUser, state, fire)
+  else await closedLoop(options, newUser, state, fire)
   clearTimeout(warmupTimer)
   const cpuReport: CpuReport = cpu.report()
   const loadEndedAt = Date.now()
 
   let completion: CompletionSummary | null = null
-  if (follow) {
+  if (tracker) {
     setPhase('drain')
     completion = await tracker.drain({
       client,
@@ -286,17 +301,28 @@ async function execute(
     latencyFrom: options.mode === 'open' ? 'intended' : 'sent',
     acceptMs,
     completion,
+    ...tally.fields(windowS, users),
     cpu: cpuReport,
     ok: state.accepted > 0 && (completion === null || (completion.lost === 0 && completion.wrongBody === 0)),
   }
 }
 
-type Fire = (request: LoadRequest, from: number) => Promise<boolean>
+type Fire = (user: TargetUser, from: number) => Promise<boolean>
 
-/** Sends on schedule whatever the replies do; returns how many were dropped at maxInFlight. */
-async function openLoop(options: ResolvedOptions, target: Target, state: State, fire: Fire): Promise<number> {
+/**
+ * Sends on schedule whatever the replies do; returns how many were dropped at maxInFlight. Each
+ * request goes to a user with nothing in flight (a new one when all are busy), so a user's
+ * requests (an album walk) still come one after the other.
+ */
+async function openLoop(
+  options: ResolvedOptions,
+  newUser: () => TargetUser,
+  state: State,
+  fire: Fire,
+): Promise<number> {
   const schedule = openSchedule(options.rate, options.rampMs)
   const pending = new Set<Promise<boolean>>()
+  const idle: TargetUser[] = []
   let next = 0
   let dropped = 0
   for (;;) {
@@ -310,7 +336,8 @@ async function openLoop(options: ResolvedOptions, target: Target, state: State, 
         if (at >= state.measureFrom) dropped++
         continue
       }
-      const sending = fire(target.next(options.random), at)
+      const user = idle.pop() ?? newUser()
+      const sending = fire(user, at).finally(() => idle.push(user))
       pending.add(sending)
       void sending.finally(() => pending.delete(sending))
     }
@@ -324,11 +351,17 @@ async function openLoop(options: ResolvedOptions, target: Target, state: State, 
 }
 
 /** Virtual users: each sends, waits for the reply, thinks, and goes again until the end. */
-async function closedLoop(options: ResolvedOptions, target: Target, state: State, fire: Fire): Promise<void> {
+async function closedLoop(
+  options: ResolvedOptions,
+  newUser: () => TargetUser,
+  state: State,
+  fire: Fire,
+): Promise<void> {
   const user = async (startOffset: number) => {
     await sleep(startOffset)
+    const self = newUser()
     while (performance.now() < state.loadEnd) {
-      const reachable = await fire(target.next(options.random), performance.now())
+      const reachable = await fire(self, performance.now())
       // A refused connection answers at once: pause so a dead server is not spun against.
       const pause = reachable ? options.thinkMs : Math.max(options.thinkMs, 10)
       if (pause > 0) await sleep(Math.min(pause, Math.max(0, state.loadEnd - performance.now())))

@@ -1,44 +1,48 @@
-// Follows accepted orders to completion: after the load it polls GET /orders/:key for every
-// tracked order until each is `finished` or the drain timeout passes. End-to-end latency comes from
-// the order's own timestamps (finishedTime - orderTime, both set by the server), so it does not
-// depend on how late the poll looked; "observed" (first seen finished - sent) is an upper bound.
+// Follows accepted requests to completion: after the load it polls the target's GET (orders:
+// /orders/:key, coffee: the Location) for every tracked request until each reaches a final status
+// or the drain timeout passes. End-to-end latency comes from the body's own timestamps (orders:
+// finishedTime - orderTime, coffee: ready_at - created_at, both set by the server), so it does not
+// depend on how late the poll looked; "observed" (first seen done - sent) is an upper bound.
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LoadClient } from './client.ts'
 import { createLatencyHistogram, type LatencySummary } from './histogram.ts'
+import type { Expected, Follow } from './target.ts'
 
-const STATUSES = new Set(['pending', 'baking', 'finished'])
-
-export interface TrackedOrder {
+export interface TrackedRequest {
+  /** What the accept reply gave to find the request again (Follow.path). */
   readonly key: string
-  readonly customer: string
-  readonly pastry: string
-  /** Epoch ms at which the POST was sent. */
+  /** What was asked for, checked against every GET body. */
+  readonly expect: Expected
+  /** Epoch ms at which the request was sent. */
   readonly sentAt: number
 }
 
 export interface CompletionSummary {
-  /** Accepted orders followed (up to the tracking limit). */
+  /** Accepted requests followed (up to the tracking limit). */
   readonly tracked: number
-  /** Accepted orders beyond the tracking limit, not followed. */
+  /** Accepted requests beyond the tracking limit, not followed. */
   readonly untracked: number
+  /** Seen done: orders `finished`, coffee `ready`. */
   readonly finished: number
-  /** Accepted but not seen finished before the drain timeout. */
+  /** coffee only: seen in a final status other than done (`payment_declined`); not lost. */
+  readonly declined?: number
+  /** Accepted but not seen in a final status before the drain timeout. */
   readonly lost: number
-  /** Of the lost: the server answered 404 for the key it had returned. */
+  /** Of the lost: the server answered 404 for the key (or Location) it had returned. */
   readonly lostNotFound: number
   /** Not checked because the run was aborted (not counted as lost). */
   readonly unverified: number
-  /** GETs whose customer, pastry, status or orderTime did not match the order. */
+  /** GETs whose body did not match what was sent, had an unknown status or no start timestamp. */
   readonly wrongBody: number
   readonly drainS: number
   readonly polls: number
   readonly pollErrors: Readonly<Record<string, number>>
-  /** finishedTime - orderTime, when the GET body carries finishedTime. */
+  /** End - start timestamp of the body (finishedTime - orderTime, ready_at - created_at). */
   readonly e2eServerMs: LatencySummary | null
-  /** First seen finished - POST sent: an upper bound (polling waits for the load to end). */
+  /** First seen done - sent: an upper bound (polling waits for the load to end). */
   readonly e2eObservedMs: LatencySummary | null
-  /** Last finishedTime minus the end of the load: how long the backlog took to clear. */
+  /** Last end timestamp minus the end of the load: how long the backlog took to clear. */
   readonly backlogS: number | null
 }
 
@@ -50,7 +54,7 @@ export interface DrainOptions {
   readonly loadEndedAt: number
   readonly aborted: () => boolean
   readonly onPass?: (done: { finished: number; pending: number; polls: number }) => void
-  /** Called for each order the moment it is seen finished (live progress during a pass). */
+  /** Called for each request the moment it is seen in a final status (live progress in a pass). */
   readonly onFinished?: () => void
 }
 
@@ -58,20 +62,22 @@ const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1
 }
 
-interface Pending extends TrackedOrder {
+const timestamp = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN)
+
+interface Pending extends TrackedRequest {
   lastStatus?: number | string
   wrong?: boolean
 }
 
-export function createCompletionTracker(limit: number) {
-  const orders: Pending[] = []
+export function createCompletionTracker(follow: Follow, limit: number) {
+  const requests: Pending[] = []
   let untracked = 0
   return {
     get tracked() {
-      return orders.length
+      return requests.length
     },
-    add(order: TrackedOrder) {
-      if (orders.length < limit) orders.push({ ...order })
+    add(request: TrackedRequest) {
+      if (requests.length < limit) requests.push({ ...request })
       else untracked++
     },
     async drain(options: DrainOptions): Promise<CompletionSummary> {
@@ -82,42 +88,46 @@ export function createCompletionTracker(limit: number) {
       const pollErrors: Record<string, number> = {}
       let polls = 0
       let wrongBody = 0
+      let declined = 0
       let lastFinish = 0
-      let pending: Pending[] = orders
-      const poll = async (order: Pending, still: Pending[]) => {
-        const reply = await options.client.send({ method: 'GET', path: `/orders/${order.key}` })
+      let pending: Pending[] = requests
+      const poll = async (request: Pending, still: Pending[]) => {
+        const reply = await options.client.send({ method: 'GET', path: follow.path(request.key) })
         polls++
-        order.lastStatus = reply.status ?? reply.error
+        request.lastStatus = reply.status ?? reply.error
         if (reply.status !== 200) {
-          bump(pollErrors, String(order.lastStatus))
-          still.push(order)
+          bump(pollErrors, String(request.lastStatus))
+          still.push(request)
           return
         }
         let body: Record<string, unknown> = {}
         try {
           body = JSON.parse(reply.body) as Record<string, unknown>
         } catch {}
-        const orderTime = typeof body.orderTime === 'string' ? Date.parse(body.orderTime) : Number.NaN
+        const status = String(body.status)
+        const start = timestamp(body[follow.startField])
         if (
-          !order.wrong &&
-          (body.customer !== order.customer ||
-            body.pastry !== order.pastry ||
-            !STATUSES.has(String(body.status)) ||
-            Number.isNaN(orderTime))
+          !request.wrong &&
+          (!follow.statuses.includes(status) || Number.isNaN(start) || !follow.matches(body, request.expect))
         ) {
-          order.wrong = true
+          request.wrong = true
           wrongBody++
         }
-        if (body.status !== 'finished') {
-          still.push(order)
+        if (follow.declined.includes(status)) {
+          declined++
+          options.onFinished?.()
+          return
+        }
+        if (status !== follow.done) {
+          still.push(request)
           return
         }
         options.onFinished?.()
-        observed.record(Date.now() - order.sentAt)
-        const finished = typeof body.finishedTime === 'string' ? Date.parse(body.finishedTime) : Number.NaN
-        if (!Number.isNaN(finished) && !Number.isNaN(orderTime)) {
-          server.record(Math.max(0, finished - orderTime))
-          lastFinish = Math.max(lastFinish, finished)
+        observed.record(Date.now() - request.sentAt)
+        const end = timestamp(body[follow.endField])
+        if (!Number.isNaN(end) && !Number.isNaN(start)) {
+          server.record(Math.max(0, end - start))
+          lastFinish = Math.max(lastFinish, end)
         }
       }
       while (pending.length > 0 && performance.now() < deadline && !options.aborted()) {
@@ -125,21 +135,22 @@ export function createCompletionTracker(limit: number) {
         let next = 0
         const worker = async () => {
           while (next < pending.length) {
-            const order = pending[next++] as Pending
-            if (performance.now() >= deadline || options.aborted()) still.push(order)
-            else await poll(order, still)
+            const request = pending[next++] as Pending
+            if (performance.now() >= deadline || options.aborted()) still.push(request)
+            else await poll(request, still)
           }
         }
         await Promise.all(Array.from({ length: Math.min(options.concurrency, pending.length) }, worker))
         pending = still
-        options.onPass?.({ finished: orders.length - pending.length, pending: pending.length, polls })
+        options.onPass?.({ finished: requests.length - pending.length, pending: pending.length, polls })
         if (pending.length > 0 && !options.aborted()) await sleep(Math.min(200, options.timeoutMs / 10))
       }
       const aborted = options.aborted()
       return {
-        tracked: orders.length,
+        tracked: requests.length,
         untracked,
-        finished: orders.length - pending.length,
+        finished: requests.length - pending.length - declined,
+        ...(follow.declined.length > 0 ? { declined } : {}),
         lost: aborted ? 0 : pending.length,
         lostNotFound: aborted ? 0 : pending.filter((o) => o.lastStatus === 404).length,
         unverified: aborted ? pending.length : 0,

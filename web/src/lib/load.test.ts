@@ -155,6 +155,29 @@ describe('summaryView', () => {
     expect(view.counts).toMatchObject({ sent: 163, accepted: 160, finished: 160, followed: 160, lost: 0 })
   })
 
+  it("labels coffee end to end by the order's own timestamps and counts declined payments", () => {
+    const completion = summary.completion ? { ...summary.completion, finished: 150, declined: 10 } : null
+    const coffee = { ...summary, target: 'coffee', completion }
+    const view = summaryView(coffee)
+    expect(view.latency[1]?.label).toBe('End to end (created_at → ready_at)')
+    expect(view.finishedLabel).toBe('Ready')
+    expect(view.counts).toMatchObject({ finished: 150, declined: 10, pagesPerSec: null })
+    expect(summaryView(summary).counts.declined).toBeNull()
+    expect(summaryView(summary).finishedLabel).toBe('Finished')
+  })
+
+  it('gives pages and albums per second of an album walk', () => {
+    const walk = { walkers: 8, pages: 400, pagesPerSec: 100, albums: 40000, albumsPerSec: 10000 }
+    const view = summaryView({ ...summary, target: 'albums', completion: null, walk })
+    expect(view.latency).toHaveLength(1)
+    expect(view.counts).toMatchObject({
+      pagesPerSec: 100,
+      albumsPerSec: 10000,
+      finished: null,
+      eventsPerSec: null,
+    })
+  })
+
   it('leaves out completion for targets that are not followed', () => {
     const view = summaryView({ ...summary, completion: null, acceptMs: null, latencyFrom: 'sent' })
     expect(view.latency).toEqual([{ label: 'Accept (from send)', values: [null, null, null, null, null] }])

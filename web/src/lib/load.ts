@@ -59,6 +59,8 @@ export interface LoadSummary {
     tracked: number
     untracked: number
     finished: number
+    /** coffee only: payment declined, a final status (not lost). */
+    declined?: number
     lost: number
     lostNotFound: number
     unverified: number
@@ -66,6 +68,10 @@ export interface LoadSummary {
     e2eServerMs: Latency | null
     backlogS: number | null
   } | null
+  /** albums only: the users' walks through the catalogue. */
+  walk?: { walkers: number; pages: number; pagesPerSec: number; albums: number; albumsPerSec: number }
+  /** events only. */
+  events?: { batch: number; count: number; perSec: number }
   ok: boolean
 }
 
@@ -182,19 +188,31 @@ const row = (label: string, h: Latency | null | undefined): LatencyRow => ({
   values: h ? [h.p50, h.p90, h.p99, h.p999, h.max] : [null, null, null, null, null],
 })
 
+/** What a followed order's end to end is measured between: the timestamps of its own GET body. */
+const E2E_LABELS: Record<string, string> = {
+  orders: 'End to end (orderTime → finishedTime)',
+  coffee: 'End to end (created_at → ready_at)',
+}
+
 /** The summary's latency rows, counts and errors (most frequent first). */
 export function summaryView(s: LoadSummary) {
   const c = s.completion
   return {
     latency: [
       row(s.latencyFrom === 'intended' ? 'Accept (from intended send)' : 'Accept (from send)', s.acceptMs),
-      ...(c ? [row('End to end (orderTime → finishedTime)', c.e2eServerMs)] : []),
+      ...(c ? [row(E2E_LABELS[s.target] ?? 'End to end', c.e2eServerMs)] : []),
     ],
+    /** What a followed order that completed is called: coffee orders become ready. */
+    finishedLabel: s.target === 'coffee' ? 'Ready' : 'Finished',
     counts: {
       sent: s.sent,
       accepted: s.accepted,
       acceptedPerSec: s.acceptedPerSec,
       finished: c ? c.finished : null,
+      declined: c?.declined ?? null,
+      pagesPerSec: s.walk ? s.walk.pagesPerSec : null,
+      albumsPerSec: s.walk ? s.walk.albumsPerSec : null,
+      eventsPerSec: s.events ? s.events.perSec : null,
       followed: c ? c.tracked : null,
       lost: c ? c.lost : null,
       unverified: c ? c.unverified : null,

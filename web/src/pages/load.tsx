@@ -238,7 +238,21 @@ function Summary({ run }: { run: LoadRun }) {
         <Stat label="Sent" value={n(c.sent)} testId="summary-sent" />
         <Stat label="Accepted" value={n(c.accepted)} testId="summary-accepted" />
         <Stat label="Accepted per second" value={n(c.acceptedPerSec)} testId="summary-rate" />
-        {c.finished !== null && <Stat label="Finished" value={n(c.finished)} testId="summary-finished" />}
+        {c.finished !== null && (
+          <Stat label={s.finishedLabel} value={n(c.finished)} testId="summary-finished" />
+        )}
+        {c.declined !== null && (
+          <Stat label="Declined (payment)" value={n(c.declined)} testId="summary-declined" />
+        )}
+        {c.pagesPerSec !== null && (
+          <Stat label="Pages per second" value={n(c.pagesPerSec)} testId="summary-pages-rate" />
+        )}
+        {c.albumsPerSec !== null && (
+          <Stat label="Albums per second" value={n(c.albumsPerSec)} testId="summary-albums-rate" />
+        )}
+        {c.eventsPerSec !== null && (
+          <Stat label="Events per second" value={n(c.eventsPerSec)} testId="summary-events-rate" />
+        )}
         {c.lost !== null && <Stat label="Lost" value={n(c.lost)} testId="summary-lost" />}
         {c.unverified ? (
           <Stat label="Unverified (stopped)" value={n(c.unverified)} testId="summary-unverified" />
