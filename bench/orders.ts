@@ -282,6 +282,16 @@ for (let round = 1; round <= rounds; round++) {
 }
 
 /** CPU the server process spent per accepted order: less sensitive to a busy machine than rates. */
+/**
+ * Orders of the window per second of window plus backlog (last finish after the load ended): a
+ * pipeline that accepts faster than it bakes does not get credit for the orders still queued.
+ */
+const completedPerSec = (m: Measured) => {
+  const s = m.summary
+  const backlog = Math.max(0, s.completion?.backlogS ?? 0)
+  return (s.acceptedPerSec * s.durationS) / (s.durationS + backlog)
+}
+
 const cpuPerOrder = (m: Measured) => (1000 * m.serverCores) / m.summary.acceptedPerSec
 /**
  * CPU the whole machine spent per accepted order (server, PostgreSQL, RabbitMQ, load generator and
@@ -298,6 +308,7 @@ const row = (m: Measured) => {
     m.round,
     m.variant,
     s.acceptedPerSec,
+    fixed(completedPerSec(m), 1),
     s.acceptMs?.p50 ?? null,
     s.acceptMs?.p90 ?? null,
     s.acceptMs?.p99 ?? null,
@@ -318,6 +329,7 @@ const headers = [
   'round',
   'variant',
   'accepted/s',
+  'completed/s',
   'p50 ms',
   'p90',
   'p99',
@@ -337,6 +349,7 @@ const headers = [
 function ratios(b: Variant, a: Variant) {
   const perRound: {
     acceptedPerSec: number
+    completedPerSec: number
     p99: number
     cpuPerOrder: number
     machineCpuPerOrder: number
@@ -348,6 +361,7 @@ function ratios(b: Variant, a: Variant) {
     const run = (v: Variant) => results.find((r) => r.round === round && r.variant === v) as Measured
     perRound.push({
       acceptedPerSec: x.acceptedPerSec / y.acceptedPerSec,
+      completedPerSec: completedPerSec(run(b)) / completedPerSec(run(a)),
       p99: x.acceptMs.p99 / y.acceptMs.p99,
       cpuPerOrder: cpuPerOrder(run(b)) / cpuPerOrder(run(a)),
       machineCpuPerOrder: machineCpuPerOrder(run(b)) / machineCpuPerOrder(run(a)),
@@ -356,11 +370,13 @@ function ratios(b: Variant, a: Variant) {
   return {
     name: `${b} / ${a}`,
     acceptedPerSec: fixed(median(perRound.map((r) => r.acceptedPerSec)), 3),
+    completedPerSec: fixed(median(perRound.map((r) => r.completedPerSec)), 3),
     p99: fixed(median(perRound.map((r) => r.p99)), 3),
     cpuPerOrder: fixed(median(perRound.map((r) => r.cpuPerOrder)), 3),
     machineCpuPerOrder: fixed(median(perRound.map((r) => r.machineCpuPerOrder)), 3),
     perRound: perRound.map((r) => ({
       acceptedPerSec: fixed(r.acceptedPerSec, 3),
+      completedPerSec: fixed(r.completedPerSec, 3),
       p99: fixed(r.p99, 3),
       cpuPerOrder: fixed(r.cpuPerOrder, 3),
       machineCpuPerOrder: fixed(r.machineCpuPerOrder, 3),
@@ -391,18 +407,20 @@ console.log(
     [
       'ratio',
       'accepted/s',
+      'completed/s',
       'p99',
       'server CPU/order',
       'machine CPU/order',
-      'per round (accepted/s, p99, server CPU/order)',
+      'per round (accepted/s, completed/s, server CPU/order)',
     ],
     ratioRows.map((r) => [
       r.name,
       r.acceptedPerSec,
+      r.completedPerSec,
       r.p99,
       r.cpuPerOrder,
       r.machineCpuPerOrder,
-      r.perRound.map((p) => `${p.acceptedPerSec}, ${p.p99}, ${p.cpuPerOrder}`).join('; '),
+      r.perRound.map((p) => `${p.acceptedPerSec}, ${p.completedPerSec}, ${p.cpuPerOrder}`).join('; '),
     ]),
   ),
 )
