@@ -1,10 +1,9 @@
 // The load control's API: GET /api/load (the run in progress or the last one), POST /api/load
 // (start one), DELETE /api/load (stop it) and GET /api/load/stream (Server-Sent Events: the run's
 // view at every progress tick and at the end, as the aggregator's stream does for its buckets).
-import type { ServerResponse } from 'node:http'
 import { Type } from 'typebox'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
-import type { HttpApp } from '../platform/http/index.ts'
+import { createEventStreams, type HttpApp } from '../platform/http/index.ts'
 import { LOAD_LIMITS, type LoadControl, type LoadRunView } from './load-control.ts'
 
 const LoadBody = Type.Object({
@@ -33,7 +32,7 @@ function oneShape(rate: number | undefined, vus: number | undefined): void {
 
 /** Registers the routes; the returned function ends the live streams (shutdown). */
 export function registerLoadRoutes(app: HttpApp, control: LoadControl): () => void {
-  const streams = new Set<ServerResponse>()
+  const streams = createEventStreams()
 
   app.get('/api/load', async () => ({ run: control.current(), limits: LOAD_LIMITS }))
 
@@ -54,25 +53,11 @@ export function registerLoadRoutes(app: HttpApp, control: LoadControl): () => vo
   }))
 
   app.get('/api/load/stream', async (_request, reply) => {
-    reply.hijack()
-    const raw = reply.raw
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    })
-    const send = (run: LoadRunView | null) => raw.write(`event: run\ndata: ${JSON.stringify({ run })}\n\n`)
-    raw.write('retry: 2000\n\n')
+    const stream = streams.open(reply, 2000)
+    const send = (run: LoadRunView | null) => stream.send('run', { run })
     send(control.current())
-    const unsubscribe = control.subscribe(send)
-    streams.add(raw)
-    raw.on('close', () => {
-      unsubscribe()
-      streams.delete(raw)
-    })
+    stream.onClose(control.subscribe(send))
   })
 
-  return () => {
-    for (const raw of streams) raw.end()
-  }
+  return () => streams.endAll()
 }

@@ -1,9 +1,8 @@
 // The aggregator (seed: GET /api on :9995): counts of low (InfluxDB) and high (PostgreSQL) events
 // per bucket over a window, plus GET /api/stream, Server-Sent Events with each bucket once closed.
-import type { ServerResponse } from 'node:http'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createHttpService, type HttpService } from '../../platform/http/index.ts'
+import { createEventStreams, createHttpService, type HttpService } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
 import { MEASUREMENT } from '../event.ts'
@@ -49,7 +48,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     }
   }
 
-  const streams = new Set<ServerResponse>()
+  const streams = createEventStreams()
 
   return createHttpService({
     name: 'aggregator',
@@ -67,7 +66,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
         await stores().catch((error: unknown) => log.warn({ err: error }, 'stores not ready yet'))
     },
     async onStop() {
-      for (const response of streams) response.end()
+      streams.endAll()
     },
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
@@ -85,15 +84,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
         if (!window.ok)
           return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
         const bucketMs = window.bucketMs
-        reply.hijack()
-        const raw = reply.raw
-        raw.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-        })
-        raw.write(`retry: ${Math.max(1000, bucketMs)}\n\n`)
-        streams.add(raw)
+        const stream = streams.open(reply, Math.max(1000, bucketMs))
         // A bucket is sent once it is closed and the consumers had one flush interval to write it.
         const grace = config.streamFlushMs + 500
         let timer: NodeJS.Timeout | undefined
@@ -105,18 +96,13 @@ export function createAggregator(deps: ServiceDeps): HttpService {
         const send = async (start: number) => {
           try {
             const points = config.disable ? null : await counts(start, start + bucketMs, bucketMs)
-            raw.write(`event: bucket\ndata: ${JSON.stringify({ time: start, points })}\n\n`)
+            stream.send('bucket', { time: start, points })
           } catch (error) {
-            raw.write(
-              `event: error\ndata: ${JSON.stringify({ time: start, message: errorMessage(error) })}\n\n`,
-            )
+            stream.send('error', { time: start, message: errorMessage(error) })
           }
-          if (!raw.writableEnded && !raw.destroyed) schedule()
+          if (stream.open) schedule()
         }
-        raw.on('close', () => {
-          clearTimeout(timer)
-          streams.delete(raw)
-        })
+        stream.onClose(() => clearTimeout(timer))
         schedule()
       })
     },
