@@ -13,7 +13,7 @@ import { schema } from '../../src/platform/config/schema.ts'
 import { startCli } from '../support/cli.ts'
 import { catalogue, defaultPort, readRepoFile, repoRoot } from '../support/deploy.ts'
 import { exportedSeriesNames } from '../support/exported-metrics.ts'
-import { isolatedOrders } from '../support/isolated-servers.ts'
+import { startSplitOrders } from '../support/isolated-servers.ts'
 import { freePort, provision, stopProcess, waitFor } from '../support/processes.ts'
 import { requireServer } from '../support/servers.ts'
 
@@ -201,25 +201,8 @@ test('prometheus with exemplar storage keeps an order key and trace id from rece
   const postgres = await requireServer(t, 'postgres')
   if (!amqp || !postgres) return
   const { prometheus } = prometheusBinaries()
-  const isolated = isolatedOrders(amqp, postgres)
-  const env = {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ...isolated.env,
-    BAKE_TIME_SCALE: '0',
-    BAKER_MISTAKE_RATE: '0',
-    BAKERY_ORDER_JOURNEY: 'false',
-    DATABASE_POOL_SIZE: '3',
-  }
   // Separate processes, as deployed: a worker alone serves /metrics on its own port.
-  const baker = startCli(['baker'], ['baker'], env)
-  const reception = startCli(['reception'], ['reception'], env)
-  t.after(async () => {
-    await Promise.all([stopProcess(reception.child), stopProcess(baker.child)])
-    await isolated.cleanup()
-  })
-  const [receptionUrls, bakerUrls] = await Promise.all([reception.urls, baker.urls])
-  const targets = { reception: String(receptionUrls.reception), baker: String(bakerUrls.baker) }
+  const { reception, baker, urls: targets } = await startSplitOrders(t, amqp, postgres)
   const base = await startPrometheus(t, prometheus, targets, ['--enable-feature=exemplar-storage'])
 
   // The client's own trace id: the reception's server span continues it.

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startCli } from '../support/cli.ts'
-import { isolatedOrders } from '../support/isolated-servers.ts'
+import { startSplitOrders } from '../support/isolated-servers.ts'
 import { stopProcess, waitFor } from '../support/processes.ts'
 import { requireServer } from '../support/servers.ts'
 import { startZipkin, type ZipkinSpan } from '../support/zipkin.ts'
@@ -38,27 +38,10 @@ test('zipkin shows an order crossing separate reception and baker processes with
   const amqp = await requireServer(t, 'amqp')
   const postgres = await requireServer(t, 'postgres')
   if (!amqp || !postgres) return
-  const isolated = isolatedOrders(amqp, postgres)
   const zipkin = await startZipkin(t)
-  const env = {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    ...isolated.env,
-    OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint,
-    BAKE_TIME_SCALE: '0',
-    BAKER_MISTAKE_RATE: '0',
-    // The bare orders flow (reception → queue → baker); the journey's hops are the tracking issue's.
-    BAKERY_ORDER_JOURNEY: 'false',
-    // The shared PostgreSQL serves every test of the machine; two small pools are plenty here.
-    DATABASE_POOL_SIZE: '3',
-  }
-  const baker = startCli(['baker'], ['baker'], env)
-  const reception = startCli(['reception'], ['reception'], env)
-  t.after(async () => {
-    await Promise.all([stopProcess(reception.child), stopProcess(baker.child)])
-    await isolated.cleanup()
-  })
-  const [{ reception: url }] = await Promise.all([reception.urls, baker.urls])
+  const {
+    urls: { reception: url },
+  } = await startSplitOrders(t, amqp, postgres, { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansEndpoint })
   assert.ok(url)
 
   const accepted = await fetch(`${url}/orders`, {

@@ -3,8 +3,11 @@
 // both removed by `cleanup` (call it after the processes using them stopped: DROP SCHEMA waits
 // for their locks).
 import { randomUUID } from 'node:crypto'
+import type { TestContext } from 'node:test'
 import { connect } from 'amqplib'
 import pg from 'pg'
+import { type StartedCli, startCli } from './cli.ts'
+import { stopProcess } from './processes.ts'
 
 export function isolatedOrders(
   amqpUrl: string,
@@ -31,4 +34,48 @@ export function isolatedOrders(
     BAKERY_ORDERS_QUEUE: queue,
   }
   return { env, cleanup }
+}
+
+export interface SplitOrders {
+  reception: StartedCli
+  baker: StartedCli
+  /** Where each listens: the reception's API, the baker's probes and /metrics. */
+  urls: { reception: string; baker: string }
+}
+
+/**
+ * The bare orders flow as deployed: `bakery reception` and `bakery baker` as two processes on an
+ * isolated schema and queue of the real servers; stopped, then cleaned up, after the test.
+ */
+export async function startSplitOrders(
+  t: TestContext,
+  amqpUrl: string,
+  postgresUrl: string,
+  env: Record<string, string> = {},
+): Promise<SplitOrders> {
+  const isolated = isolatedOrders(amqpUrl, postgresUrl)
+  const processEnv = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...isolated.env,
+    BAKE_TIME_SCALE: '0',
+    BAKER_MISTAKE_RATE: '0',
+    // The bare orders flow (reception → queue → baker); the journey's hops are the tracking issue's.
+    BAKERY_ORDER_JOURNEY: 'false',
+    // The shared PostgreSQL serves every test of the machine; two small pools are plenty here.
+    DATABASE_POOL_SIZE: '3',
+    ...env,
+  }
+  const baker = startCli(['baker'], ['baker'], processEnv)
+  const reception = startCli(['reception'], ['reception'], processEnv)
+  t.after(async () => {
+    await Promise.all([stopProcess(reception.child), stopProcess(baker.child)])
+    await isolated.cleanup()
+  })
+  const [receptionUrls, bakerUrls] = await Promise.all([reception.urls, baker.urls])
+  return {
+    reception,
+    baker,
+    urls: { reception: String(receptionUrls.reception), baker: String(bakerUrls.baker) },
+  }
 }
