@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds a stand-in for the official `node:<version>-bookworm-slim` image from Debian packages
+# (mmdebstrap) and Node's own binary from the npm registry (the per-arch `node-linux-<cpu>`
+# packages), for machines that cannot pull from a container registry. The Dockerfile takes it
+# with --build-arg NODE_IMAGE=...; users with a registry keep the official image.
+#
+#   scripts/image/base.sh [amd64|arm64]     prints the local image name on its last line
+#
+# The root filesystem is cached under ~/.cache/bakery/image, keyed by this script, the Node and
+# npm versions and the architecture, so a rebuild only re-imports it (seconds). A foreign
+# architecture needs qemu-user-static registered with binfmt_misc (scripts/provision.d/podman.sh).
+set -euo pipefail
+arch="${1:-amd64}"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+node_version="$(node -p 'require(process.argv[1]).devDependencies.node' "$root/package.json")"
+npm_version="${BAKERY_BASE_NPM_VERSION:-11.19.1}"
+mirror="${BAKERY_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+case "$arch" in
+  amd64) cpu=x64 ;;
+  arm64) cpu=arm64 ;;
+  *) echo "base.sh: unsupported architecture '$arch' (valid: amd64, arm64)" >&2; exit 2 ;;
+esac
+
+# Certificate authorities the build machine adds to Debian's (a TLS-inspecting proxy's, say) are
+# trusted in the base too, so `npm ci` in the build reaches the registry the way the host does.
+extra_cas=(/usr/local/share/ca-certificates/*.crt)
+[ -e "${extra_cas[0]}" ] || extra_cas=()
+key="$(cat "$0" ${extra_cas[@]+"${extra_cas[@]}"} | sha256sum | cut -c1-12)"
+tag="$node_version-bookworm-$arch-$key"
+image="localhost/bakery-base:$tag"
+cache="${BAKERY_CACHE:-$HOME/.cache/bakery}/image"
+tarball="$cache/base-$tag.tar"
+
+if podman image exists "$image"; then
+  echo "  base image present: $image" >&2
+  echo "$image"; exit 0
+fi
+mkdir -p "$cache"
+if [ ! -s "$tarball" ]; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "node-linux-$cpu@$node_version" "npm@$npm_version" >/dev/null)
+  mkdir -p "$work/node" "$work/npm"
+  tar -xzf "$work/node-linux-$cpu-$node_version.tgz" -C "$work/node" --strip-components=1
+  tar -xzf "$work/npm-$npm_version.tgz" -C "$work/npm" --strip-components=1
+  echo "  mmdebstrap bookworm/$arch (minbase) + node $node_version + npm $npm_version" >&2
+  # The same layout as the official image: node and npm under /usr/local, user `node` 1000:1000.
+  mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" --include=ca-certificates \
+    --customize-hook="install -m 0755 '$work/node/bin/node' \"\$1/usr/local/bin/node\"" \
+    --customize-hook="mkdir -p \"\$1/usr/local/lib/node_modules\" && cp -a '$work/npm' \"\$1/usr/local/lib/node_modules/npm\"" \
+    --customize-hook='ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/local/bin/npm"' \
+    --customize-hook='ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/local/bin/npx"' \
+    --customize-hook="if [ ${#extra_cas[@]} -gt 0 ]; then cp ${extra_cas[*]+${extra_cas[*]}} \"\$1/usr/local/share/ca-certificates/\" && chroot \"\$1\" update-ca-certificates >/dev/null && mkdir -p \"\$1/usr/local/etc\" && echo cafile=/etc/ssl/certs/ca-certificates.crt > \"\$1/usr/local/etc/npmrc\"; fi" \
+    --customize-hook='chroot "$1" groupadd --gid 1000 node' \
+    --customize-hook='chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
+    --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
+    bookworm "$tarball.partial" "$mirror"
+  mv "$tarball.partial" "$tarball"
+fi
+podman import --quiet --os linux --arch "$arch" \
+  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change "ENV NODE_VERSION=$node_version" \
+  --change 'CMD ["node"]' \
+  "$tarball" "$image" >/dev/null
+echo "  base image imported: $image" >&2
+echo "$image"
