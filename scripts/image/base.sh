@@ -7,8 +7,9 @@
 #   scripts/image/base.sh [amd64|arm64]     prints the local image name on its last line
 #
 # The root filesystem is cached under ~/.cache/bakery/image, keyed by this script, the Node and
-# npm versions and the architecture, so a rebuild only re-imports it (seconds). A foreign
-# architecture needs qemu-user-static registered with binfmt_misc (scripts/provision.d/podman.sh).
+# npm versions and the architecture, so a rebuild only re-imports it (seconds). Running a
+# foreign-architecture image needs qemu-user-static registered with binfmt_misc
+# (scripts/provision.d/containers.sh); building its base does not.
 set -euo pipefail
 arch="${1:-amd64}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -44,18 +45,36 @@ if [ ! -s "$tarball" ]; then
   mkdir -p "$work/node" "$work/npm"
   tar -xzf "$work/node-linux-$cpu-$node_version.tgz" -C "$work/node" --strip-components=1
   tar -xzf "$work/npm-$npm_version.tgz" -C "$work/npm" --strip-components=1
-  echo "  mmdebstrap bookworm/$arch (minbase) + node $node_version + npm $npm_version" >&2
-  # The same layout as the official image: node and npm under /usr/local, user `node` 1000:1000.
-  mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" --include=ca-certificates \
-    --customize-hook="install -m 0755 '$work/node/bin/node' \"\$1/usr/local/bin/node\"" \
-    --customize-hook="mkdir -p \"\$1/usr/local/lib/node_modules\" && cp -a '$work/npm' \"\$1/usr/local/lib/node_modules/npm\"" \
-    --customize-hook='ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/local/bin/npm"' \
-    --customize-hook='ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/local/bin/npx"' \
-    --customize-hook="if [ ${#extra_cas[@]} -gt 0 ]; then cp ${extra_cas[*]+${extra_cas[*]}} \"\$1/usr/local/share/ca-certificates/\" && chroot \"\$1\" update-ca-certificates >/dev/null && mkdir -p \"\$1/usr/local/etc\" && echo cafile=/etc/ssl/certs/ca-certificates.crt > \"\$1/usr/local/etc/npmrc\"; fi" \
-    --customize-hook='chroot "$1" groupadd --gid 1000 node' \
-    --customize-hook='chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
-    --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
-    bookworm "$tarball.partial" "$mirror"
+  if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+    echo "  mmdebstrap bookworm/$arch (minbase) + node $node_version + npm $npm_version" >&2
+    # The same layout as the official image: node and npm under /usr/local, user `node` 1000:1000.
+    mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" --include=ca-certificates \
+      --customize-hook="install -m 0755 '$work/node/bin/node' \"\$1/usr/local/bin/node\"" \
+      --customize-hook="mkdir -p \"\$1/usr/local/lib/node_modules\" && cp -a '$work/npm' \"\$1/usr/local/lib/node_modules/npm\"" \
+      --customize-hook='ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/local/bin/npm"' \
+      --customize-hook='ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/local/bin/npx"' \
+      --customize-hook="if [ ${#extra_cas[@]} -gt 0 ]; then cp ${extra_cas[*]+${extra_cas[*]}} \"\$1/usr/local/share/ca-certificates/\" && chroot \"\$1\" update-ca-certificates >/dev/null && mkdir -p \"\$1/usr/local/etc\" && echo cafile=/etc/ssl/certs/ca-certificates.crt > \"\$1/usr/local/etc/npmrc\"; fi" \
+      --customize-hook='chroot "$1" groupadd --gid 1000 node' \
+      --customize-hook='chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
+      --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
+      bookworm "$tarball.partial" "$mirror"
+  else
+    # A foreign architecture: Debian's maintainer scripts would run under QEMU (tens of minutes),
+    # and the Dockerfile builds its npm stages on the build machine's architecture anyway. So the
+    # base is the runtime subset Node needs, extracted without running anything: glibc, the C++
+    # runtime, the CA bundle (the build machine's, so the same authorities are trusted) and the
+    # `node` user.
+    echo "  mmdebstrap bookworm/$arch (extract: runtime subset) + node $node_version" >&2
+    mmdebstrap --quiet --format=tar --variant=extract --architectures="$arch" \
+      --include=base-files,libc6,libgcc-s1,libstdc++6,ca-certificates,tzdata,netbase \
+      --customize-hook="install -D -m 0755 '$work/node/bin/node' \"\$1/usr/local/bin/node\"" \
+      --customize-hook='install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"' \
+      --customize-hook='printf "root:x:0:0:root:/root:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/usr/sbin/nologin\n" > "$1/etc/passwd"' \
+      --customize-hook='printf "root:x:0:\nnode:x:1000:\n" > "$1/etc/group"' \
+      --customize-hook='install -d -o 1000 -g 1000 "$1/home/node" && install -d -m 1777 "$1/tmp"' \
+      --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
+      bookworm "$tarball.partial" "$mirror"
+  fi
   mv "$tarball.partial" "$tarball"
 fi
 podman import --quiet --os linux --arch "$arch" \
