@@ -30,6 +30,9 @@ COPY scripts/build-web.ts ./scripts/
 COPY web ./web
 COPY src ./src
 RUN node scripts/build-web.ts --force
+# .bakery/ (telemetry store, generated token) exists in the image owned by the runtime user, so a
+# volume mounted there (compose, podman) starts out writable for it.
+RUN mkdir -p /app/.bakery
 
 # --- runtime: sources, production node_modules and the built web app; runs as a non-root user
 FROM ${NODE_IMAGE} AS runtime
@@ -45,6 +48,7 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node src ./src
 COPY --from=web --chown=node:node /app/web/dist ./web/dist
+COPY --from=web --chown=node:node /app/.bakery ./.bakery
 # The official image's unprivileged user (uid 1000); Kubernetes runAsNonRoot needs a numeric id.
 USER 1000:1000
 EXPOSE 8080

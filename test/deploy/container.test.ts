@@ -88,3 +88,37 @@ describe('the image, run with podman', { skip: missing }, () => {
     assert.match(await res.text(), /<div id="app"|<script type="module"/)
   })
 })
+
+// The arm64 image of the same Dockerfile, run under QEMU user emulation (binfmt_misc): one
+// service without external servers, up to /healthz.
+const arm64 = imageName('arm64')
+const arm64Missing = unavailable(arm64)
+if (arm64Missing && process.env.CI === 'true')
+  throw new Error(`arm64 container test cannot run in CI: ${arm64Missing}`)
+
+describe('the arm64 image under emulation', { skip: arm64Missing }, () => {
+  test('is an arm64 image listed in the manifest list, starts and answers /healthz', async () => {
+    const inspect = JSON.parse(podman(['image', 'inspect', arm64]).stdout) as { Architecture: string }[]
+    assert.equal(inspect[0]?.Architecture, 'arm64')
+    const list = podman(['manifest', 'inspect', imageName()])
+    assert.equal(list.status, 0, `no manifest list ${imageName()}: ${list.stderr}`)
+    const platforms = (JSON.parse(list.stdout) as { manifests: { platform: { architecture: string } }[] })
+      .manifests
+    assert.deepEqual(platforms.map((m) => m.platform.architecture).sort(), ['amd64', 'arm64'])
+    const container = await runContainer({
+      image: arm64,
+      platform: 'linux/arm64',
+      command: ['event-api'],
+      // A service started alone listens on PORT, which runContainer sets to the coffee port.
+      ready: [['coffee', '/healthz']],
+      readyTimeoutMs: 300_000,
+    })
+    try {
+      process.stdout.write(`# arm64 event-api under emulation: /healthz after ${container.startMs} ms\n`)
+      const arch = podman(['exec', container.name, 'node', '-p', 'process.arch'])
+      assert.equal(arch.stdout.trim(), 'arm64')
+    } finally {
+      container.remove()
+    }
+  })
+})
