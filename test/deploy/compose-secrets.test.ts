@@ -50,7 +50,7 @@ test('compose takes every password and the admin token from .env, and the script
   const dir = mkdtempSync(join(tmpdir(), 'bakery-compose-'))
   try {
     const generated = generateEnv(dir)
-    const referenced = new Set([...text.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]))
+    const referenced = new Set([...text.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1] ?? ''))
     for (const name of [
       'POSTGRES_PASSWORD',
       'RABBITMQ_PASSWORD',
