@@ -44,3 +44,8 @@ function persistNewToken(file: string): string {
     rmSync(aside, { force: true })
   }
 }
+
+/** The token a CLI command sends: BAKERY_ADMIN_TOKEN, else the one `bakery start` generated. */
+export function cliAdminToken(config: { adminToken: string | undefined; adminTokenFile: string }) {
+  return config.adminToken ?? readAdminTokenFile(config.adminTokenFile)
+}
