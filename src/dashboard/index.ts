@@ -59,7 +59,9 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      endStreams = registerUpstreamRoutes(app, upstreams)
+      endStreams = registerUpstreamRoutes(app, upstreams, {
+        traceCalls: deps.config.traceBackground,
+      })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
