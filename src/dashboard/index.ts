@@ -67,7 +67,9 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      endStreams = registerUpstreamRoutes(app, upstreams, adminToken)
+      endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
+        traceCalls: deps.config.traceBackground,
+      })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },

@@ -349,6 +349,9 @@ export const schema = {
     max: 3600000,
     doc: 'OTLP metric export interval (ms), when OTLP is on',
   }),
+  traceBackground: flag('BAKERY_TRACE_BACKGROUND', false, {
+    doc: "Also trace background work: pollers' and relays' queries, probes, scrapes, the dashboard's own calls (debugging)",
+  }),
   spanStoreSize: integer('BAKERY_SPAN_STORE_SIZE', 20000, {
     min: 0,
     max: 1000000,
