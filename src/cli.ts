@@ -88,7 +88,11 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
  * Workers started together have no port of their own: one endpoint on the workers' port answers
  * probes for all of them and serves all their instruments (a service_name label tells them apart).
  */
-function workersPort(workers: { service: Service; deps: ServiceDeps }[], telemetry: Telemetry): Service {
+function workersPort(
+  workers: { service: Service; deps: ServiceDeps }[],
+  telemetry: Telemetry,
+  log: ServiceDeps['log'],
+): Service {
   const first = workers[0]?.deps as ServiceDeps
   const own = telemetry.forService('workers')
   const combined = combineServiceMetrics(
@@ -99,7 +103,7 @@ function workersPort(workers: { service: Service; deps: ServiceDeps }[], telemet
     name: 'workers',
     host: first.config.host,
     port: Number(first.config.workerPort),
-    log: first.log,
+    log,
     telemetry: { ...own, ...combined },
     bodyLimit: first.config.bodyLimitBytes,
     readiness: workers.flatMap((w) => w.service.readiness ?? []),
@@ -130,7 +134,7 @@ async function start(names: string[], alone: boolean): Promise<void> {
     built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
     if (!alone && definition.kind === 'worker') workers.push({ service, deps })
   }
-  if (workers.length > 0) built.push(workersPort(workers, telemetry))
+  if (workers.length > 0) built.push(workersPort(workers, telemetry, logging.forService('workers')))
   await runServices(built, {
     log,
     shutdownTimeoutMs: config.shutdownTimeoutMs,

@@ -34,6 +34,8 @@ export function createBaker(deps: ServiceDeps): Service {
   const deadCounter = meter.createCounter('bakery.orders.dead_lettered', {
     description: 'Order messages moved to orders.dead',
   })
+  // Failure counters start at 0, so rate() and alert rules see the series before the first failure.
+  deadCounter.add(0)
   // Exemplar histograms: each bucket keeps its latest order (trace, span, order key).
   const timeOnQueue = deps.telemetry.exemplars.createHistogram('bakery.order.time_on_queue', {
     unit: 'ms',
