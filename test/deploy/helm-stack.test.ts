@@ -299,6 +299,13 @@ test('helm template: the Ingress routes the dashboard only when ingress.dashboar
   assert.ok(!paths(closed).includes('bakery-dashboard'), 'production does not expose the dashboard')
   const open = renderChart(CHART, [PRODUCTION], ['--set', 'ingress.dashboard=true'])
   assert.ok(paths(open).includes('bakery-dashboard'))
+  const dashboard = find<Workload>(open, 'Deployment', 'bakery-dashboard')
+  const env = dashboard?.spec.template.spec.containers[0]?.env ?? []
+  assert.match(
+    env.find((e) => e.name === 'BAKERY_DASHBOARD_ALLOWED_HOSTS')?.value ?? '',
+    /,bakery\.example\.com$/,
+    'the Ingress host is one the dashboard answers',
+  )
   const policy = find<Policy>(open, 'NetworkPolicy', 'bakery-dashboard')
   assert.ok(
     policy?.spec.ingress.some((r) =>
