@@ -35,7 +35,8 @@ RUN node scripts/build-web.ts --force
 RUN mkdir -p /app/.bakery
 
 # --- runtime: sources, production node_modules and the built web app; runs as a non-root user
-FROM ${NODE_IMAGE} AS runtime
+# (--platform spelled out: buildah 1.28 otherwise keeps the previous stage's build platform.)
+FROM --platform=$TARGETPLATFORM ${NODE_IMAGE} AS runtime
 # HOST=0.0.0.0: in a container the service must answer on the pod/container address; the code's
 # own default is loopback. The telemetry store and other state go under /data (a volume).
 ENV NODE_ENV=production \

@@ -43,15 +43,22 @@ summary() { node -e '
   const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
   const r = (x) => (typeof x === "number" ? Math.round(x * 10) / 10 : "-");
   const c = s.completion ?? {};
-  console.log([process.argv[1], r(s.acceptedPerSec), r(s.acceptMs?.p50), r(s.acceptMs?.p99), r(c.e2eServerMs?.p50), r(c.e2eServerMs?.p99), c.finished, c.lost, JSON.stringify(s.errors)].join(" | "));
-' "$1"; }
-stats() { podman stats --no-stream --format '{{.Name}} {{.CPUPerc}} {{.MemUsage}}' "scaling-reception-$run" "scaling-baker-$run" | tr '\n' ';'; echo; }
-echo "load | accepted/s | accept p50 ms | accept p99 ms | order→finished p50 ms | p99 ms | finished | lost | errors"
-for vus in $vus_list; do
-  node "$root/src/cli.ts" load --url "$url" --vus "$vus" --duration "$duration" --warmup 3s --progress off --json | summary "closed $vus VUs"
-  stats
-done
-for rate in $rates; do
-  node "$root/src/cli.ts" load --url "$url" --rate "$rate" --duration "$duration" --warmup 3s --progress off --json | summary "open $rate/s"
-  stats
-done
+  const orders = c.finished + (s.warmupAccepted ?? 0);
+  const per = (cpu) => r((Number(cpu) * 1000) / Math.max(1, orders));
+  console.log([process.argv[1], r(s.acceptedPerSec), r(s.acceptMs?.p50), r(s.acceptMs?.p99), r(c.e2eServerMs?.p50), r(c.e2eServerMs?.p99), c.finished, c.lost, JSON.stringify(s.errors), process.argv[2], per(process.argv[2]), process.argv[3], per(process.argv[3])].join(" | "));
+' "$1" "$2" "$3"; }
+# CPU seconds a container's processes have used (from /proc of its main process): the machine is
+# shared, so capacity is derived from CPU time per order rather than from wall-clock rates alone.
+cpu_s() { local pid; pid="$(podman inspect --format '{{.State.Pid}}' "$1")"; awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$pid/stat"; }
+step() { # label, then the load arguments
+  local label="$1"; shift
+  local r0 b0 out
+  r0="$(cpu_s "scaling-reception-$run")"; b0="$(cpu_s "scaling-baker-$run")"
+  out="$(node "$root/src/cli.ts" load --url "$url" --duration "$duration" --warmup 3s --progress off --json "$@")"
+  local r1 b1
+  r1="$(cpu_s "scaling-reception-$run")"; b1="$(cpu_s "scaling-baker-$run")"
+  printf '%s' "$out" | summary "$label" "$(echo "$r1 - $r0" | bc)" "$(echo "$b1 - $b0" | bc)"
+}
+echo "load | accepted/s | accept p50 ms | accept p99 ms | order→finished p50 ms | p99 ms | finished | lost | errors | reception CPU s | CPU ms/order | baker CPU s | CPU ms/order"
+for vus in $vus_list; do step "closed $vus VUs" --vus "$vus"; done
+for rate in $rates; do step "open $rate/s" --rate "$rate"; done

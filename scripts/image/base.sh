@@ -6,8 +6,8 @@
 #
 #   scripts/image/base.sh [amd64|arm64]     prints the local image name on its last line
 #
-# The root filesystem is cached under ~/.cache/bakery/image, keyed by this script, the Node and
-# npm versions and the architecture, so a rebuild only re-imports it (seconds). Running a
+# The root filesystem is cached under ~/.cache/bakery/image, keyed by the recipe version, the
+# Node and npm versions and the architecture, so a rebuild only re-imports it (seconds). Running a
 # foreign-architecture image needs qemu-user-static registered with binfmt_misc
 # (scripts/provision.d/containers.sh); building its base does not.
 set -euo pipefail
@@ -27,7 +27,11 @@ esac
 # trusted in the base too, so `npm ci` in the build reaches the registry the way the host does.
 extra_cas=(/usr/local/share/ca-certificates/*.crt)
 [ -e "${extra_cas[0]}" ] || extra_cas=()
-key="$(cat "$0" ${extra_cas[@]+"${extra_cas[@]}"} | sha256sum | cut -c1-12)"
+# Bump when the root filesystem recipe below changes (the cache key; the import step is not in it).
+native_arch="$(dpkg --print-architecture)"
+recipe=2
+[ "$arch" = "$native_arch" ] || recipe=foreign-3
+key="$( (echo "$recipe"; cat ${extra_cas[@]+"${extra_cas[@]}"}) | sha256sum | cut -c1-12)"
 tag="$node_version-bookworm-$arch-$key"
 image="localhost/bakery-base:$tag"
 cache="${BAKERY_CACHE:-$HOME/.cache/bakery}/image"
@@ -45,7 +49,7 @@ if [ ! -s "$tarball" ]; then
   mkdir -p "$work/node" "$work/npm"
   tar -xzf "$work/node-linux-$cpu-$node_version.tgz" -C "$work/node" --strip-components=1
   tar -xzf "$work/npm-$npm_version.tgz" -C "$work/npm" --strip-components=1
-  if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+  if [ "$arch" = "$native_arch" ]; then
     echo "  mmdebstrap bookworm/$arch (minbase) + node $node_version + npm $npm_version" >&2
     # The same layout as the official image: node and npm under /usr/local, user `node` 1000:1000.
     mmdebstrap --quiet --format=tar --variant=minbase --architectures="$arch" --include=ca-certificates \
@@ -65,19 +69,27 @@ if [ ! -s "$tarball" ]; then
     # runtime, the CA bundle (the build machine's, so the same authorities are trusted) and the
     # `node` user.
     echo "  mmdebstrap bookworm/$arch (extract: runtime subset) + node $node_version" >&2
-    mmdebstrap --quiet --format=tar --variant=extract --architectures="$arch" \
+    # (mmdebstrap runs no customize hooks for this variant: the files are added here.)
+    rootfs="$work/rootfs"
+    mmdebstrap --quiet --format=directory --variant=extract --architectures="$arch" \
       --include=base-files,libc6,libgcc-s1,libstdc++6,ca-certificates,tzdata,netbase \
-      --customize-hook="install -D -m 0755 '$work/node/bin/node' \"\$1/usr/local/bin/node\"" \
-      --customize-hook='install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"' \
-      --customize-hook='printf "root:x:0:0:root:/root:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/usr/sbin/nologin\n" > "$1/etc/passwd"' \
-      --customize-hook='printf "root:x:0:\nnode:x:1000:\n" > "$1/etc/group"' \
-      --customize-hook='install -d -o 1000 -g 1000 "$1/home/node" && install -d -m 1777 "$1/tmp"' \
-      --customize-hook='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/info/* "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
-      bookworm "$tarball.partial" "$mirror"
+      bookworm "$rootfs" "$mirror"
+    install -D -m 0755 "$work/node/bin/node" "$rootfs/usr/local/bin/node"
+    install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+    printf 'root:x:0:0:root:/root:/usr/sbin/nologin\nnode:x:1000:1000::/home/node:/usr/sbin/nologin\n' > "$rootfs/etc/passwd"
+    printf 'root:x:0:\nnode:x:1000:\n' > "$rootfs/etc/group"
+    install -d -o 1000 -g 1000 "$rootfs/home/node"
+    install -d -m 1777 "$rootfs/tmp"
+    rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/var/cache/apt/* "$rootfs"/var/log/*
+    tar --numeric-owner -C "$rootfs" -cf "$tarball.partial" .
   fi
   mv "$tarball.partial" "$tarball"
 fi
-podman import --quiet --os linux --arch "$arch" \
+# arm64 images carry the variant v8: without it podman does not match the local image to
+# --platform linux/arm64 and tries a registry.
+variant=()
+[ "$arch" = arm64 ] && variant=(--variant v8)
+podman import --quiet --os linux --arch "$arch" ${variant[@]+"${variant[@]}"} \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$node_version" \
   --change 'CMD ["node"]' \

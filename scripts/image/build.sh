@@ -19,11 +19,16 @@ native="$(podman info --format '{{.Host.Arch}}')"
 
 base_for() { if [ -n "${NODE_IMAGE:-}" ]; then echo "$NODE_IMAGE"; else bash "$here/base.sh" "$1" | tail -1; fi; }
 build_base="$(base_for "$native")"
+# Local bases: never ask a registry (podman would, for a foreign --platform, before looking locally).
+pull=()
+[ -n "${NODE_IMAGE:-}" ] || pull=(--pull=never)
 
 for arch in "${archs[@]}"; do
   started=$(date +%s)
   # --format docker keeps HEALTHCHECK (the OCI image format has no field for it).
-  podman build --quiet --format docker --network host --platform "linux/$arch" \
+  # BUILDPLATFORM spelled out: buildah 1.28 sets it to the target platform under --platform.
+  podman build --quiet --format docker --network host --platform "linux/$arch" ${pull[@]+"${pull[@]}"} \
+    --build-arg BUILDPLATFORM="linux/$native" \
     --build-arg NODE_IMAGE="$(base_for "$arch")" --build-arg BUILD_NODE_IMAGE="$build_base" \
     --tag "$repo:$version-$arch" "$root" >/dev/null
   size=$(podman image inspect --format '{{.Size}}' "$repo:$version-$arch")

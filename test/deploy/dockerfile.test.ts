@@ -120,5 +120,9 @@ test('Dockerfile builds the architecture-neutral stages on the build platform, t
   }
   const deps = readRepoFile('Dockerfile')
   assert.match(deps, /npm ci[^\n]*--cpu="\$cpu"/, 'native optional packages for the target CPU')
-  assert.doesNotMatch(froms.at(-1)?.args ?? '', /--platform/, 'the runtime stage is the target platform')
+  assert.match(
+    froms.at(-1)?.args ?? '',
+    /^(--platform=\$TARGETPLATFORM )?\$\{NODE_IMAGE\}/,
+    'the runtime stage is the target platform',
+  )
 })
