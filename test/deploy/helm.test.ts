@@ -190,6 +190,8 @@ test('helm values schema rejects a service of an unknown kind or a bad port', ()
     'services.reception.kind=cron',
     'services.reception.port=http-port',
     'image.tag=latest',
+    'kafka.brokers=0',
+    'collector.gateway.dashboardSignals[0]=spans',
   ]) {
     const result = helm(['template', 'bakery', CHART, '--set', bad])
     assert.notEqual(result.status, 0, `${bad} was accepted`)
