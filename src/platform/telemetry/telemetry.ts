@@ -19,6 +19,8 @@ import { serializeOpenMetrics } from './openmetrics.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+import { createSnapshotter, type SnapshotSource } from './store/metric-snapshots.ts'
+import type { TelemetryStore } from './store/telemetry-store.ts'
 
 export interface ServiceTelemetry {
   readonly serviceName: string
@@ -35,6 +37,10 @@ export interface ServiceTelemetry {
 export interface Telemetry {
   /** The in-process trace store, when enabled. */
   readonly spanStore: SpanStore | undefined
+  /** The telemetry store (spans, logs, metric snapshots of every run), when this process has one. */
+  readonly store: TelemetryStore | undefined
+  /** Takes a metric snapshot of every service into the store now. */
+  snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
   flush(): Promise<void>
   shutdown(): Promise<void>
@@ -45,6 +51,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[]
   /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
   singleService?: boolean
+  /** The telemetry store; spans go there instead of the in-memory ring. Closed by shutdown(). */
+  store?: TelemetryStore
 }
 
 const VERSION = '0.1.0'
@@ -59,7 +67,11 @@ function installContextManager(): void {
 export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
   installContextManager()
   const tracingOn = !config.otelSdkDisabled
-  const spanStore = tracingOn && config.spanStoreSize > 0 ? createSpanStore(config.spanStoreSize) : undefined
+  const store = options.store
+  const spanStore =
+    tracingOn && config.spanStoreSize > 0
+      ? (store?.spans ?? createSpanStore(config.spanStoreSize))
+      : undefined
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
   if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
@@ -71,6 +83,23 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   const sampler = createSampler(config.tracesSampler, config.tracesSamplerArg)
   const services = new Map<string, ServiceTelemetry>()
   const meterProviders: MeterProvider[] = []
+  const snapshotSources: SnapshotSource[] = []
+  const snapshotter = createSnapshotter(() => snapshotSources)
+  async function snapshotMetrics(): Promise<void> {
+    if (!store) return
+    for (const snapshot of await snapshotter()) store.addMetricSnapshot(snapshot)
+  }
+  const snapshotTimer = store
+    ? setInterval(() => {
+        snapshotMetrics().catch(() => {})
+      }, config.telemetrySnapshotMs).unref()
+    : undefined
+  const spanLimits = {
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
+    attributeCountLimit: config.spanAttributeCountLimit,
+    eventCountLimit: config.spanEventCountLimit,
+    linkCountLimit: config.spanLinkCountLimit,
+  }
 
   function resourceFor(name: string): Resource {
     const serviceName = options.singleService && config.otelServiceName ? config.otelServiceName : name
@@ -88,7 +117,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const resource = resourceFor(name)
     const serviceName = String(resource.attributes['service.name'])
     const tracer = tracingOn
-      ? new BasicTracerProvider({ resource, sampler, spanProcessors: processors }).getTracer(
+      ? new BasicTracerProvider({ resource, sampler, spanLimits, spanProcessors: processors }).getTracer(
           'bakery',
           VERSION,
         )
@@ -109,6 +138,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const meter = meterProvider.getMeter('bakery', VERSION)
     const exemplars = createExemplarMeter(meter)
     registerRuntimeMetrics(meter)
+    snapshotSources.push({ serviceName, prometheus, exemplars })
     return {
       serviceName,
       tracer,
@@ -127,6 +157,8 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
 
   return {
     spanStore,
+    store,
+    snapshotMetrics,
     forService(name) {
       let service = services.get(name)
       if (!service) {
@@ -142,10 +174,14 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       ])
     },
     async shutdown() {
+      if (snapshotTimer) clearInterval(snapshotTimer)
+      // The last snapshot holds the final counts and the newest exemplars of this run.
+      await snapshotMetrics().catch(() => {})
       await Promise.all([
         ...processors.map((p) => p.shutdown()),
         ...meterProviders.map((m) => m.shutdown().catch(() => {})),
       ])
+      store?.close()
     },
   }
 }
