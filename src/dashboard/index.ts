@@ -8,6 +8,7 @@ import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
 import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 
@@ -48,6 +49,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           spans: store?.size() ?? 0,
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
+          store: deps.rootTelemetry.store?.location ?? null,
         },
         panels: {
           ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
@@ -59,6 +61,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
+      registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       endStreams = registerUpstreamRoutes(app, upstreams)
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)

@@ -9,7 +9,7 @@ export interface LoggerOptions {
   /** For tests: where JSON lines go. Defaults to stdout. */
   destination?: DestinationStream
   /** A second destination for every record (the telemetry store), besides stdout. */
-  sink?: LogSink
+  sink?: LogSink | undefined
 }
 
 /** Receives every log line as written (one JSON object per line); attach a consumer later. */

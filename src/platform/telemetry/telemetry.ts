@@ -19,6 +19,8 @@ import { serializeOpenMetrics } from './openmetrics.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+import { withCaps } from './store/caps.ts'
+import { capsOf } from './store/config.ts'
 import { createSnapshotter, type SnapshotSource } from './store/metric-snapshots.ts'
 import type { TelemetryStore } from './store/telemetry-store.ts'
 
@@ -52,7 +54,7 @@ export interface TelemetryOptions {
   /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
   singleService?: boolean
   /** The telemetry store; spans go there instead of the in-memory ring. Closed by shutdown(). */
-  store?: TelemetryStore
+  store?: TelemetryStore | undefined
 }
 
 const VERSION = '0.1.0'

@@ -1,7 +1,7 @@
 // Per-item caps for everything that enters the telemetry store (in-process spans, the OTLP
 // receiver, imports, log records). One huge attribute or a flood of spans under one trace id
 // must not grow the store beyond what a person can read; what is cut is counted, never hidden.
-import type { AttributeValue, StoredSpan } from '../span-store.ts'
+import type { AttributeValue, SpanStore, StoredSpan } from '../span-store.ts'
 
 export interface ItemCaps {
   /** Longest string attribute value (characters); longer ones are truncated. */
@@ -155,4 +155,16 @@ function copyFirst(input: Attributes, count: number): Attributes {
     out[key] = input[key] as AttributeValue
   }
   return out
+}
+
+/** The in-memory ring with the same caps as the telemetry store (processes without a store). */
+export function withCaps(store: SpanStore, caps: ItemCaps): SpanStore {
+  const capper = createCapper(caps)
+  return {
+    ...store,
+    add(span) {
+      const capped = capper.span(span)
+      if (capped) store.add(capped)
+    },
+  }
 }

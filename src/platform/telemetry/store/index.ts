@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts'
+import { capsOf } from './config.ts'
 import { openTelemetryStore, type TelemetryStore } from './telemetry-store.ts'
 
 export type { CapCounters, ItemCaps } from './caps.ts'
@@ -35,12 +36,6 @@ export function openConfiguredStore(config: Config, live = true): TelemetryStore
     keepTraces: config.telemetryKeepTraces,
     recentSpans: config.spanStoreSize,
     live,
-    caps: {
-      attributeValueLength: config.attributeValueLengthLimit,
-      attributesPerSpan: config.spanAttributeCountLimit,
-      eventsPerSpan: config.spanEventCountLimit,
-      linksPerSpan: config.spanLinkCountLimit,
-      spansPerTrace: config.telemetrySpansPerTrace,
-    },
+    caps: capsOf(config),
   })
 }
