@@ -72,7 +72,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   const store = options.store
   const spanStore =
     tracingOn && config.spanStoreSize > 0
-      ? (store?.spans ?? createSpanStore(config.spanStoreSize))
+      ? (store?.spans ?? withCaps(createSpanStore(config.spanStoreSize), capsOf(config)))
       : undefined
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
