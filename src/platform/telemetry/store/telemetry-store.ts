@@ -27,6 +27,8 @@ export interface TelemetryStoreOptions {
   /** A live run starts now; tools (export, import) open the store without one. */
   live?: boolean
   label?: string
+  /** Least time between two budget checks (each reads the file size). */
+  pruneCheckMs?: number
 }
 
 export interface RunInfo {
@@ -126,7 +128,7 @@ export function openTelemetryStore(options: TelemetryStoreOptions): TelemetrySto
     spanCount += writer.counters.spansWritten - written
     written = writer.counters.spansWritten
     const now = Date.now()
-    if (now - lastPruneCheck < PRUNE_CHECK_MS) return
+    if (now - lastPruneCheck < (options.pruneCheckMs ?? PRUNE_CHECK_MS)) return
     lastPruneCheck = now
     try {
       if (pruner.enforceBudget()) spanCount = spanQueries.count()
