@@ -4,7 +4,7 @@
 // every second and only ever wants the last minutes.
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
 import type { SpanStore, StoredSpan, TraceQuery, TraceSummary } from '../span-store.ts'
-import { ORDER_KEY_ATTRIBUTES, rowToSpan, type SpanRow, STATUS_CODES } from './rows.ts'
+import { KIND_NAMES, ORDER_KEY_ATTRIBUTES, rowToSpan, type SpanRow, STATUS_CODES } from './rows.ts'
 
 // A search stops after reading this many matching spans, however few traces it found.
 const SEARCH_SCAN_LIMIT = 200_000
@@ -28,7 +28,7 @@ export function createSpanQueries(db: DatabaseSync): SpanQueries {
      WHERE span_links.trace_id = ? ORDER BY spans.start_us LIMIT 1000`,
   )
   const summaryRows = db.prepare(
-    'SELECT parent_id, name, service, start_us, duration_us, status FROM spans WHERE trace_id = ?',
+    'SELECT parent_id, name, kind, service, start_us, duration_us, status FROM spans WHERE trace_id = ?',
   )
   const ofOrder = db.prepare(
     'SELECT trace_id FROM spans WHERE order_key = ? GROUP BY trace_id ORDER BY max(rowid) DESC LIMIT ?',
@@ -38,7 +38,7 @@ export function createSpanQueries(db: DatabaseSync): SpanQueries {
   function summarize(traceId: string): TraceSummary {
     const rows = summaryRows.all(traceId) as unknown as Pick<
       SpanRow,
-      'parent_id' | 'name' | 'service' | 'start_us' | 'duration_us' | 'status'
+      'parent_id' | 'name' | 'kind' | 'service' | 'start_us' | 'duration_us' | 'status'
     >[]
     const root = rows.find((r) => r.parent_id === null) ?? rows[0]
     let start = Number.POSITIVE_INFINITY
@@ -51,6 +51,7 @@ export function createSpanQueries(db: DatabaseSync): SpanQueries {
       traceId,
       rootName: root?.name ?? '',
       rootService: root?.service ?? '',
+      rootKind: KIND_NAMES[root?.kind ?? 1] ?? 'internal',
       startTimeMs: start / 1000,
       durationMs: (end - start) / 1000,
       spanCount: rows.length,
