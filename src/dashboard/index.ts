@@ -10,6 +10,7 @@ import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
 import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 
@@ -56,6 +57,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           spans: store?.size() ?? 0,
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
+          store: deps.rootTelemetry.store?.location ?? null,
         },
         panels: {
           // Every panel's service is part of the product; the web keeps the per-panel switch.
@@ -68,6 +70,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
+      registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
       })
