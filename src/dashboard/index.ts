@@ -25,7 +25,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
-  const available = (name: string) => upstreams.find((u) => u.name === name && u.available)
+  const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
   let endStreams = () => {}
@@ -58,7 +58,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           externalUrl: deps.config.traceUiUrl ?? null,
         },
         panels: {
-          ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+          // Every panel's service is part of the product; the web keeps the per-panel switch.
+          ...Object.fromEntries(upstreams.map((u) => [u.name, true])),
           load: available('reception') !== undefined,
         },
       }))

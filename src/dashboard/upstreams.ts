@@ -6,7 +6,6 @@ import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
 import { unsampledTraceparent } from '../platform/telemetry/index.ts'
-import { services } from '../services.ts'
 import { normalisedPath } from './access.ts'
 
 export const UPSTREAM_PORTS = {
@@ -21,8 +20,6 @@ export type UpstreamName = keyof typeof UPSTREAM_PORTS
 export interface Upstream {
   name: UpstreamName
   url: string
-  /** A service for it is registered in this build; a panel without one stays hidden. */
-  available: boolean
 }
 
 export function resolveUpstreams(
@@ -32,7 +29,7 @@ export function resolveUpstreams(
   return (Object.keys(UPSTREAM_PORTS) as UpstreamName[]).map((name) => {
     const portKey = UPSTREAM_PORTS[name]
     const url = overrides[name] ?? config.dashboardUpstreams[name] ?? `http://127.0.0.1:${config[portKey]}`
-    return { name, url: url.replace(/\/+$/, ''), available: services.some((s) => s.portKey === portKey) }
+    return { name, url: url.replace(/\/+$/, '') }
   })
 }
 
@@ -56,7 +53,7 @@ export function registerUpstreamRoutes(
     proxy.all('/api/svc/:upstream/*', async (request, reply) => {
       const { upstream: name } = request.params as { upstream: string }
       const upstream = byName.get(name as UpstreamName)
-      if (!upstream?.available) {
+      if (!upstream) {
         throw new BakeryError(ErrorCode.HTTP_NOT_FOUND, `no service "${name}" in this build`, { status: 404 })
       }
       const target = upstreamUrl(upstream, request.url)

@@ -14,6 +14,7 @@ export const ErrorCode = {
   ADAPTER_UNSUPPORTED: 'BKR_ADAPTER_UNSUPPORTED',
   SHUTDOWN_TIMEOUT: 'BKR_SHUTDOWN_TIMEOUT',
   SERVICE_UNKNOWN: 'BKR_SERVICE_UNKNOWN',
+  SERVICE_NOT_STARTED: 'BKR_SERVICE_NOT_STARTED',
   HTTP_UNSUPPORTED_MEDIA_TYPE: 'BKR_HTTP_UNSUPPORTED_MEDIA_TYPE',
   DASHBOARD_UPSTREAM: 'BKR_DASHBOARD_UPSTREAM',
   QUEUE_UNAVAILABLE: 'BKR_QUEUE_UNAVAILABLE',
@@ -69,6 +70,14 @@ export class BakeryError extends Error {
     this.details = options.details
     this.retryAfterS = options.retryAfterS
   }
+}
+
+/** A call that needs a started service (a readiness probe, a message) before it started. */
+export function notStarted(what: string): BakeryError {
+  return new BakeryError(ErrorCode.SERVICE_NOT_STARTED, `${what} is not started`, {
+    retryable: true,
+    status: 503,
+  })
 }
 
 export function isBakeryError(value: unknown): value is BakeryError {
