@@ -13,13 +13,13 @@ import { freePort, stopProcess, waitFor } from './support/processes.ts'
 
 const root = new URL('../', import.meta.url).pathname
 
-export interface Snippet {
+interface Snippet {
   file: string
   line: number
   code: string
 }
 
-export function runnableSnippets(): Snippet[] {
+function runnableSnippets(): Snippet[] {
   const out: Snippet[] = []
   for (const file of ['README.md', ...globSync('docs/**/*.md', { cwd: root })]) {
     const text = readFileSync(join(root, file), 'utf8')
