@@ -11,8 +11,10 @@ export {
   extractTraceContext,
   injectTraceContext,
   markSpanError,
+  type PropagatorName,
   producerSpanContext,
   startConsumerSpan,
+  usePropagators,
   withLeafSpan,
   withSpan,
 } from './propagation.ts'
