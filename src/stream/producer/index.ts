@@ -3,6 +3,7 @@
 // the batch for the next round, bounded (the seed's buffer grew without limit).
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 
 const MAX_BUFFERED = 100_000
@@ -42,8 +43,6 @@ export function createProducer(deps: ServiceDeps): Service {
     if (buffer.length === 0) return
     const batch = buffer
     buffer = []
-    // DISABLE: the producer drops its batches (seed).
-    if (config.disable) return
     const body = config.plainText ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch)
     try {
       const response = await fetch(config.streamApiUrl, {
@@ -64,6 +63,11 @@ export function createProducer(deps: ServiceDeps): Service {
   return {
     name: 'producer',
     async start() {
+      // Disabled: idle. The seed generated and dropped its batches; making nothing drops nothing.
+      if (isDisabled(config, 'producer')) {
+        log.info({}, 'producer disabled: producing nothing')
+        return
+      }
       tick = setInterval(generate, TICK_MS)
       post = setInterval(() => {
         inFlight = inFlight.then(flush)
