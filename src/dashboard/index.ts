@@ -2,8 +2,10 @@
 // in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import { type Config, isLoopbackHost } from '../platform/config/index.ts'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
+import { registerDashboardAccess } from './access.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
@@ -35,12 +37,13 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
-  const available = (name: string) => upstreams.find((u) => u.name === name && u.available)
+  const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
   let endStreams = () => {}
   let endLoadStreams = () => {}
-  const http = createHttpService({
+  const adminToken = () => deps.infra.adminToken
+  const service = createHttpService({
     name: 'dashboard',
     host: deps.config.host,
     port: deps.port,
@@ -55,6 +58,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       await Promise.all([load.close(), grpc.stop()])
     },
     routes(app) {
+      registerDashboardAccess(app, {
+        token: adminToken(),
+        allowedHosts: deps.config.dashboardAllowedHosts.split(','),
+        readsNeedLogin: readsNeedLogin(deps.config),
+      })
       app.get('/api/info', async () => ({
         traces: {
           embedded: store !== undefined,
@@ -63,7 +71,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           externalUrl: deps.config.traceUiUrl ?? null,
         },
         panels: {
-          ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+          // Every panel's service is part of the product; the web keeps the per-panel switch.
+          ...Object.fromEntries(upstreams.map((u) => [u.name, true])),
           load: available('reception') !== undefined,
         },
       }))
@@ -72,10 +81,36 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      endStreams = registerUpstreamRoutes(app, upstreams)
+      endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
+        traceCalls: deps.config.traceBackground,
+      })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
   })
-  return { ...http, otlpGrpcPort: () => grpc.port() }
+  return {
+    ...service,
+    otlpGrpcPort: () => grpc.port(),
+    async start() {
+      await service.start()
+      announceLogin(loginUrl(service.url(), deps.infra))
+    },
+  }
+}
+
+function readsNeedLogin(config: Config): boolean {
+  if (config.dashboardReadAccess === 'auto') return !isLoopbackHost(config.host)
+  return config.dashboardReadAccess === 'token'
+}
+
+/** The link that logs a browser in; a configured token is the operator's to fill in, never printed. */
+export function loginUrl(base: string, infra: { adminToken: string; adminTokenGenerated: boolean }): string {
+  const token = infra.adminTokenGenerated ? encodeURIComponent(infra.adminToken) : '<BAKERY_ADMIN_TOKEN>'
+  return `${base}/login?t=${token}`
+}
+
+// Straight to the terminal, not through the logger: log lines are shipped and kept, and the
+// link carries the token.
+function announceLogin(url: string): void {
+  process.stderr.write(`\n  Bakery dashboard: ${url}\n\n`)
 }

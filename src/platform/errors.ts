@@ -14,6 +14,7 @@ export const ErrorCode = {
   ADAPTER_UNSUPPORTED: 'BKR_ADAPTER_UNSUPPORTED',
   SHUTDOWN_TIMEOUT: 'BKR_SHUTDOWN_TIMEOUT',
   SERVICE_UNKNOWN: 'BKR_SERVICE_UNKNOWN',
+  SERVICE_NOT_STARTED: 'BKR_SERVICE_NOT_STARTED',
   HTTP_UNSUPPORTED_MEDIA_TYPE: 'BKR_HTTP_UNSUPPORTED_MEDIA_TYPE',
   DASHBOARD_UPSTREAM: 'BKR_DASHBOARD_UPSTREAM',
   QUEUE_UNAVAILABLE: 'BKR_QUEUE_UNAVAILABLE',
@@ -41,6 +42,8 @@ export const ErrorCode = {
   ALBUM_STORE_CIRCUIT_OPEN: 'BKR_ALBUM_STORE_CIRCUIT_OPEN',
   LOAD_OPTIONS_INVALID: 'BKR_LOAD_OPTIONS_INVALID',
   LOAD_BUSY: 'BKR_LOAD_BUSY',
+  HTTP_MISDIRECTED: 'BKR_HTTP_MISDIRECTED',
+  HTTP_FORBIDDEN: 'BKR_HTTP_FORBIDDEN',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -69,6 +72,14 @@ export class BakeryError extends Error {
     this.details = options.details
     this.retryAfterS = options.retryAfterS
   }
+}
+
+/** A call that needs a started service (a readiness probe, a message) before it started. */
+export function notStarted(what: string): BakeryError {
+  return new BakeryError(ErrorCode.SERVICE_NOT_STARTED, `${what} is not started`, {
+    retryable: true,
+    status: 503,
+  })
 }
 
 export function isBakeryError(value: unknown): value is BakeryError {

@@ -1,4 +1,10 @@
 export {
+  combineServiceMetrics,
+  type MetricsSource,
+  mergeResourceMetrics,
+  SERVICE_LABEL,
+} from './combined-metrics.ts'
+export {
   createExemplarMeter,
   type ExemplarHistogram,
   type ExemplarMeter,
@@ -14,6 +20,7 @@ export {
   type PropagatorName,
   producerSpanContext,
   startConsumerSpan,
+  unsampledTraceparent,
   usePropagators,
   withLeafSpan,
   withSpan,
@@ -21,6 +28,7 @@ export {
 export {
   type AttributeValue,
   createSpanStore,
+  type SpanKindName,
   type SpanStore,
   type StoredSpan,
   type TraceQuery,
