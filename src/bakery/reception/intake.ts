@@ -14,6 +14,7 @@ export interface OrderRequest {
   customer: string
   pastry: string
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
 }
 
 interface Pending {
@@ -22,17 +23,20 @@ interface Pending {
   pastry: string
   orderTime: Date
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
   headers: Record<string, string>
 }
 
 interface Outcome {
   orderKey: string
   created: boolean
+  /** The key's first order had another payload. */
+  reused: boolean
   entry: OutboxEntry | undefined
 }
 
 export interface Intake {
-  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean }>
+  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean; reused: boolean }>
   idle(): Promise<void>
 }
 
@@ -68,6 +72,7 @@ export function createIntake(deps: {
       return results.map((r, i) => ({
         orderKey: r.orderKey,
         created: r.created,
+        reused: r.reused === true,
         entry:
           r.outboxId === undefined
             ? undefined
@@ -106,7 +111,7 @@ export function createIntake(deps: {
         },
       )
       if (outcome.entry) void outbox.dispatch(outcome.entry)
-      return { orderKey: outcome.orderKey, created: outcome.created }
+      return { orderKey: outcome.orderKey, created: outcome.created, reused: outcome.reused }
     },
     idle: () => batcher.idle(),
   }

@@ -5,6 +5,7 @@ import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import { createEventStreams, createHttpService, type HttpService } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { MEASUREMENT } from '../event.ts'
 import { streamMigrations } from '../schema.ts'
 import { type CountPoint, highCounts, lowCounts, merge } from './counts.ts'
@@ -62,7 +63,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
       { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },
     ],
     async onStart() {
-      if (!config.disable)
+      if (!isDisabled(config, 'aggregator'))
         await stores().catch((error: unknown) => log.warn({ err: error }, 'stores not ready yet'))
     },
     async onStop() {
@@ -71,7 +72,8 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
       app.get<{ Querystring: { window?: string; bucket?: string } }>('/api', async (request, reply) => {
-        if (config.disable) return { message: 'processing disabled, did nothing', points: null }
+        if (isDisabled(config, 'aggregator'))
+          return { message: 'processing disabled, did nothing', points: null }
         const window = parseWindow(request.query)
         if (!window.ok)
           return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
@@ -95,7 +97,9 @@ export function createAggregator(deps: ServiceDeps): HttpService {
         }
         const send = async (start: number) => {
           try {
-            const points = config.disable ? null : await counts(start, start + bucketMs, bucketMs)
+            const points = isDisabled(config, 'aggregator')
+              ? null
+              : await counts(start, start + bucketMs, bucketMs)
             stream.send('bucket', { time: start, points })
           } catch (error) {
             stream.send('error', { time: start, message: errorMessage(error) })
