@@ -66,7 +66,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         if (!store) return { available: false }
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
-      registerTraceRoutes(app, store)
+      registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken)
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)

@@ -41,6 +41,7 @@ export const ErrorCode = {
   LOAD_BUSY: 'BKR_LOAD_BUSY',
   HTTP_MISDIRECTED: 'BKR_HTTP_MISDIRECTED',
   HTTP_FORBIDDEN: 'BKR_HTTP_FORBIDDEN',
+  HTTP_PAYLOAD_TOO_LARGE: 'BKR_HTTP_PAYLOAD_TOO_LARGE',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
