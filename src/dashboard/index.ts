@@ -3,7 +3,7 @@
 // the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { registerDashboardAccess } from './access.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
@@ -38,6 +38,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
     onStop: async () => {
       endStreams()

@@ -8,6 +8,7 @@ import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
   type HttpService,
+  httpEdge,
   registerAdminRoutes,
   tagRequestOrder,
 } from '../../platform/http/index.ts'
@@ -68,6 +69,7 @@ export function createReception(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {

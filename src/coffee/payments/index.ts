@@ -6,7 +6,12 @@ import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { installHttpFaults } from '../../platform/faults/index.ts'
-import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
+import {
+  createHttpService,
+  type HttpService,
+  httpEdge,
+  registerAdminRoutes,
+} from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { paymentsMigrations } from './migrations.ts'
 
@@ -42,6 +47,7 @@ export function createPayments(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await infra.database()).ping() }],
     routes(app) {
       registerAdminRoutes(app, {

@@ -39,6 +39,14 @@ export const schema = {
     max: 104857600,
     doc: 'Largest HTTP request body accepted (413 above)',
   }),
+  trustProxy: text('BAKERY_TRUST_PROXY', 'false', {
+    doc: "Whether to believe X-Forwarded-For/-Proto (client address for rate limits and logs): false, true, a hop count, or the proxies' addresses/CIDRs, comma-separated",
+  }),
+  rateLimitWrites: integer('BAKERY_RATE_LIMIT_WRITES', 5000, {
+    min: 0,
+    max: 1000000,
+    doc: 'Writes (POST/PUT/PATCH/DELETE) one client address may send to a service per second, 429 beyond; 0 = no limit (benchmarks)',
+  }),
   port: optionalText('PORT', {
     doc: 'Port of the one service started alone (overrides its own port variable; ignored with several)',
   }),

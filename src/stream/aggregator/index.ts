@@ -2,7 +2,12 @@
 // per bucket over a window, plus GET /api/stream, Server-Sent Events with each bucket once closed.
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createEventStreams, createHttpService, type HttpService } from '../../platform/http/index.ts'
+import {
+  createEventStreams,
+  createHttpService,
+  type HttpService,
+  httpEdge,
+} from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
 import { MEASUREMENT } from '../event.ts'
@@ -57,6 +62,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     log,
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [
       { name: 'postgres', check: async () => (await deps.infra.database()).ping() },
       { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },
