@@ -21,7 +21,8 @@ const PaymentBody = Type.Object({
   orderId: Type.String({
     pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
   }),
-  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  // Stored as numeric(12, 2) with CHECK (amount > 0): less than a cent would round to 0.00.
+  amount: Type.Number({ minimum: 0.01, maximum: 1_000_000 }),
   currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
 })
 

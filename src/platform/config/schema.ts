@@ -236,6 +236,11 @@ export const schema = {
     max: 1e9,
     doc: 'Threshold: amount > WATERMARK goes to consumer-high, the rest (5 included) to consumer-low',
   }),
+  aggregatorMaxSubscribers: integer('BAKERY_AGGREGATOR_MAX_SUBSCRIBERS', 200, {
+    min: 1,
+    max: 100000,
+    doc: 'Live streams (GET /api/stream) the aggregator serves at once; 503 with Retry-After beyond. Subscribers of one bucket size share one query per bucket',
+  }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
     max: 100000,

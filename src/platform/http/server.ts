@@ -22,6 +22,7 @@ import {
   writeRateLimiter,
 } from './edge.ts'
 import { errorReply } from './error-handler.ts'
+import { guardInput } from './input-guard.ts'
 import { wantsOpenMetrics } from './metrics-format.ts'
 import { registerHttpTelemetry } from './tracing.ts'
 
@@ -88,6 +89,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     app.addHook('onRequest', writeRateLimiter(options.edge.writesPerSecond))
   }
 
+  app.addHook('preValidation', guardInput)
   let closing = false
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
