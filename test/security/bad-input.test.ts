@@ -101,3 +101,26 @@ test('aggregator answers 400 to repeated, malformed and huge windows and to a li
   assert.equal((await fetch(`${api}/api/stream?bucket=100ms`)).status, 400)
   assert.equal((await fetch(`${api}/api?window=1m&bucket=10s`)).status, 200)
 })
+
+test('reception holds at most BAKERY_MAX_PREFER_WAITS waiting orders and answers 503 + Retry-After beyond, before taking the order', async (t) => {
+  const { startServices } = await import('../support/services.ts')
+  // No baker: a waiting order is never finished, so the first request holds its slot for 3 s.
+  const bakery = await startServices(t, ['reception'], {
+    BAKERY_MAX_PREFER_WAITS: '1',
+    BAKERY_TRACKING_PREFIX: `t${randomUUID()}`,
+  })
+  const order = (prefer?: string) =>
+    fetch(`${bakery.url}/orders`, {
+      method: 'POST',
+      headers: { ...json, ...(prefer ? { prefer } : {}) },
+      body: JSON.stringify({ customer: 'wait', pastry: 'croissant' }),
+    })
+  const first = order('wait=3')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const second = await order('wait=3')
+  assert.equal(second.status, 503)
+  assert.equal(second.headers.get('retry-after'), '1')
+  assert.equal((await order()).status, 202, 'an order without Prefer: wait is taken as usual')
+  assert.equal((await first).status, 202)
+  assert.equal((await order('wait=1')).status, 202, 'the slot is free again')
+})

@@ -43,7 +43,7 @@ test('batcher fails only the bad item of a failed group commit, retrying the oth
   assert.deepEqual(runs, [['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']])
 })
 
-test('batcher fails every item of a failed batch when told the failure is not the items\' own', async () => {
+test("batcher fails every item of a failed batch when told the failure is not the items' own", async () => {
   let calls = 0
   const batcher = createBatcher<string, string>({
     maxBatch: 2,

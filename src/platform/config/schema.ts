@@ -241,6 +241,11 @@ export const schema = {
     max: 100000,
     doc: 'Live streams (GET /api/stream) the aggregator serves at once; 503 with Retry-After beyond. Subscribers of one bucket size share one query per bucket',
   }),
+  maxPreferWaits: integer('BAKERY_MAX_PREFER_WAITS', 1000, {
+    min: 1,
+    max: 100000,
+    doc: 'POST /orders requests with Prefer: wait one reception holds at once; 503 with Retry-After beyond',
+  }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
     max: 100000,
