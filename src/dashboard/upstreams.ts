@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
-import { services } from '../services.ts'
+import { unsampledTraceparent } from '../platform/telemetry/index.ts'
 import { normalisedPath } from './access.ts'
 
 export const UPSTREAM_PORTS = {
@@ -20,8 +20,6 @@ export type UpstreamName = keyof typeof UPSTREAM_PORTS
 export interface Upstream {
   name: UpstreamName
   url: string
-  /** A service for it is registered in this build; a panel without one stays hidden. */
-  available: boolean
 }
 
 export function resolveUpstreams(
@@ -31,7 +29,7 @@ export function resolveUpstreams(
   return (Object.keys(UPSTREAM_PORTS) as UpstreamName[]).map((name) => {
     const portKey = UPSTREAM_PORTS[name]
     const url = overrides[name] ?? config.dashboardUpstreams[name] ?? `http://127.0.0.1:${config[portKey]}`
-    return { name, url: url.replace(/\/+$/, ''), available: services.some((s) => s.portKey === portKey) }
+    return { name, url: url.replace(/\/+$/, '') }
   })
 }
 
@@ -45,6 +43,7 @@ export function registerUpstreamRoutes(
   app: HttpApp,
   upstreams: readonly Upstream[],
   adminToken: () => string,
+  options: { traceCalls?: boolean } = {},
 ): () => void {
   const byName = new Map(upstreams.map((u) => [u.name, u]))
   const streams = new Set<AbortController>()
@@ -54,7 +53,7 @@ export function registerUpstreamRoutes(
     proxy.all('/api/svc/:upstream/*', async (request, reply) => {
       const { upstream: name } = request.params as { upstream: string }
       const upstream = byName.get(name as UpstreamName)
-      if (!upstream?.available) {
+      if (!upstream) {
         throw new BakeryError(ErrorCode.HTTP_NOT_FOUND, `no service "${name}" in this build`, { status: 404 })
       }
       const target = upstreamUrl(upstream, request.url)
@@ -64,6 +63,10 @@ export function registerUpstreamRoutes(
         if (typeof v === 'string') headers[h] = v
       }
       if (target.adminPath) headers.authorization = `Bearer ${adminToken()}`
+      // The panels poll every second: with parent-based sampling (the default) an unsampled parent
+      // keeps those reads out of the traces. What a user does (POST, PUT, DELETE) is traced.
+      const polling = request.method === 'GET' || request.method === 'HEAD'
+      if (polling && !options.traceCalls) headers.traceparent = unsampledTraceparent()
       const live = headers.accept === 'text/event-stream'
       const controller = new AbortController()
       // A live stream ends when the browser goes away; a plain call is bounded in time.

@@ -1,7 +1,7 @@
 // What consumer-high and consumer-low share: a group subscription on the events topic, parsing
 // that counts bad records instead of crashing, one consumer span per batch linked to the producer
 // spans, the lag gauge, and an HTTP port for probes and /metrics.
-import type { Link } from '@opentelemetry/api'
+import { context, type Link, trace } from '@opentelemetry/api'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
@@ -37,8 +37,10 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
   let lag: ReturnType<typeof createLagMonitor> | undefined
 
   async function handle(records: readonly StreamRecord[]): Promise<void> {
-    // A new trace per batch, linked to the producer span(s) carried in the record headers.
-    const first = records[0]?.headers
+    // A new trace per batch, linked to the producer span(s) carried in the record headers. A
+    // recorded producer span comes first: the sampler decides on the links the span starts with.
+    const first = (records.find((r) => producerSpanContext(r.headers)?.traceFlags === 1) ?? records[0])
+      ?.headers
     const span = startConsumerSpan(telemetry.tracer, `${config.kafkaTopic} process`, first, {
       attributes: {
         'messaging.system': stream?.kind === 'kafka' ? 'kafka' : 'bakery-memory',
@@ -65,7 +67,10 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
         } else if (spec.accepts(parsed.event)) mine.push({ record, event: parsed.event })
       }
       metrics.rejected(bad, 'bad_record')
-      const written = await spec.write(records, mine)
+      // The store's queries run inside the batch span, so their spans are its children.
+      const written = await context.with(trace.setSpan(context.active(), span), () =>
+        spec.write(records, mine),
+      )
       metrics.ingested(written)
       span.setAttribute('bakery.stream.events.written', written)
     } catch (error) {

@@ -1,4 +1,10 @@
 export {
+  combineServiceMetrics,
+  type MetricsSource,
+  mergeResourceMetrics,
+  SERVICE_LABEL,
+} from './combined-metrics.ts'
+export {
   createExemplarMeter,
   type ExemplarHistogram,
   type ExemplarMeter,
@@ -13,12 +19,14 @@ export {
   markSpanError,
   producerSpanContext,
   startConsumerSpan,
+  unsampledTraceparent,
   withLeafSpan,
   withSpan,
 } from './propagation.ts'
 export {
   type AttributeValue,
   createSpanStore,
+  type SpanKindName,
   type SpanStore,
   type StoredSpan,
   type TraceQuery,
