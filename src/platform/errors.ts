@@ -47,6 +47,7 @@ export const ErrorCode = {
   TELEMETRY_RUN_UNKNOWN: 'BKR_TELEMETRY_RUN_UNKNOWN',
   HTTP_MISDIRECTED: 'BKR_HTTP_MISDIRECTED',
   HTTP_FORBIDDEN: 'BKR_HTTP_FORBIDDEN',
+  HTTP_PAYLOAD_TOO_LARGE: 'BKR_HTTP_PAYLOAD_TOO_LARGE',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

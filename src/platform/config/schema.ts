@@ -52,6 +52,14 @@ export const schema = {
     max: 104857600,
     doc: 'Largest HTTP request body accepted (413 above)',
   }),
+  trustProxy: text('BAKERY_TRUST_PROXY', 'false', {
+    doc: "Whether to believe X-Forwarded-For/-Proto (client address for rate limits and logs): false, true, a hop count, or the proxies' addresses/CIDRs, comma-separated",
+  }),
+  rateLimitWrites: integer('BAKERY_RATE_LIMIT_WRITES', 5000, {
+    min: 0,
+    max: 1000000,
+    doc: 'Writes (POST/PUT/PATCH/DELETE) one client address may send to a service per second, 429 beyond; 0 = no limit (benchmarks)',
+  }),
   port: optionalText('PORT', {
     doc: 'Port of the one service started alone (overrides its own port variable; ignored with several)',
   }),
@@ -248,6 +256,16 @@ export const schema = {
     min: -1e9,
     max: 1e9,
     doc: 'Threshold: amount > WATERMARK goes to consumer-high, the rest (5 included) to consumer-low',
+  }),
+  aggregatorMaxSubscribers: integer('BAKERY_AGGREGATOR_MAX_SUBSCRIBERS', 200, {
+    min: 1,
+    max: 100000,
+    doc: 'Live streams (GET /api/stream) the aggregator serves at once; 503 with Retry-After beyond. Subscribers of one bucket size share one query per bucket',
+  }),
+  maxPreferWaits: integer('BAKERY_MAX_PREFER_WAITS', 1000, {
+    min: 1,
+    max: 100000,
+    doc: 'POST /orders requests with Prefer: wait one reception holds at once; 503 with Retry-After beyond',
   }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
