@@ -7,7 +7,7 @@ import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
 import { createLogging, createLogSink } from './platform/log/index.ts'
 import type { ServiceDeps } from './platform/service-kit.ts'
-import { createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import { combineServiceMetrics, createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
 import { logInputOf, openConfiguredStore, type TelemetryStore } from './platform/telemetry/store/index.ts'
 import { findService, type ServiceDefinition, services } from './services.ts'
 
@@ -87,6 +87,32 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
   }
 }
 
+/**
+ * Workers started together have no port of their own: one endpoint on the workers' port answers
+ * probes for all of them and serves all their instruments (a service_name label tells them apart).
+ */
+function workersPort(
+  workers: { service: Service; deps: ServiceDeps }[],
+  telemetry: Telemetry,
+  log: ServiceDeps['log'],
+): Service {
+  const first = workers[0]?.deps as ServiceDeps
+  const own = telemetry.forService('workers')
+  const combined = combineServiceMetrics(
+    'workers',
+    workers.map((w) => w.deps.telemetry),
+  )
+  return createHttpService({
+    name: 'workers',
+    host: first.config.host,
+    port: Number(first.config.workerPort),
+    log,
+    telemetry: { ...own, ...combined },
+    bodyLimit: first.config.bodyLimitBytes,
+    readiness: workers.flatMap((w) => w.service.readiness ?? []),
+  })
+}
+
 async function start(names: string[], alone: boolean): Promise<void> {
   const definitions =
     names.length === 0 ? services : names.map((n) => findService(n) ?? fail(`unknown service ${n}`))
@@ -101,6 +127,7 @@ async function start(names: string[], alone: boolean): Promise<void> {
   const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1, store })
   const infra = createInfra(config, log)
   const built: Service[] = []
+  const workers: { service: Service; deps: ServiceDeps }[] = []
   for (const definition of definitions) {
     const factory = await definition.load()
     const deps: ServiceDeps = {
@@ -113,7 +140,9 @@ async function start(names: string[], alone: boolean): Promise<void> {
     }
     const service = factory(deps)
     built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
+    if (!alone && definition.kind === 'worker') workers.push({ service, deps })
   }
+  if (workers.length > 0) built.push(workersPort(workers, telemetry, logging.forService('workers')))
   await runServices(built, {
     log,
     shutdownTimeoutMs: config.shutdownTimeoutMs,

@@ -22,11 +22,14 @@ export function bakerMetrics(
       if (depth !== undefined) result.observe(depth, { 'messaging.destination.name': name })
     }
   })
+  const deadLettered = meter.createCounter('bakery.orders.dead_lettered', {
+    description: 'Order messages moved to orders.dead',
+  })
+  // Failure counters start at 0, so rate() and alert rules see the series before the first failure.
+  deadLettered.add(0)
   return {
     finished: meter.createCounter('bakery.orders.finished', { description: 'Orders baked and finished' }),
-    deadLettered: meter.createCounter('bakery.orders.dead_lettered', {
-      description: 'Order messages moved to orders.dead',
-    }),
+    deadLettered,
     // Exemplar histograms: each bucket keeps its latest order (trace, span, order key).
     timeOnQueue: exemplars.createHistogram('bakery.order.time_on_queue', {
       unit: 'ms',

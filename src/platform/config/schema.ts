@@ -54,7 +54,11 @@ export const schema = {
   consumerHighPort: port('BAKERY_CONSUMER_HIGH_PORT', 9996, 'Stream consumer-high health and metrics'),
   consumerLowPort: port('BAKERY_CONSUMER_LOW_PORT', 9997, 'Stream consumer-low health and metrics'),
   dashboardPort: port('BAKERY_DASHBOARD_PORT', 3000, 'Dashboard: web UI, trace viewer, OTLP/HTTP receiver'),
-  workerPort: port('BAKERY_WORKER_PORT', 9464, 'Health and metrics of a worker started alone'),
+  workerPort: port(
+    'BAKERY_WORKER_PORT',
+    9464,
+    'Health and metrics of the workers: a worker started alone, or all workers of bakery start',
+  ),
 
   // --- infrastructure: memory:// means the embedded adapter
   databaseUrl: url('DATABASE_URL', 'memory://', ['memory:', 'pglite:', 'postgres:', 'postgresql:'], {

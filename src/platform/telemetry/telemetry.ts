@@ -11,7 +11,12 @@ import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/expor
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin'
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
-import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import {
+  MeterProvider,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
@@ -34,6 +39,8 @@ export interface ServiceTelemetry {
   metricsText(): Promise<string>
   /** Current metrics in OpenMetrics 1.0 text, with exemplars. */
   openMetricsText(): Promise<string>
+  /** Current metrics as OTel data, e.g. to serve several services' metrics on one endpoint. */
+  collectMetrics(): Promise<ResourceMetrics>
 }
 
 export interface Telemetry {
@@ -155,6 +162,9 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       async openMetricsText() {
         const { resourceMetrics } = await prometheus.collect()
         return serializeOpenMetrics(resourceMetrics, exemplars.reservoir)
+      },
+      async collectMetrics() {
+        return (await prometheus.collect()).resourceMetrics
       },
     }
   }
