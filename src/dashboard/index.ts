@@ -1,7 +1,9 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
 // in-process span store, an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes, and
 // the load control (/api/load) that runs the built-in load generator.
+
 import { trace } from '@opentelemetry/api'
+import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
@@ -59,7 +61,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      endStreams = registerUpstreamRoutes(app, upstreams)
+      endStreams = registerUpstreamRoutes(app, upstreams, faultyFetch(deps.infra.seam('http-client')))
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },

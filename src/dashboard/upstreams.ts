@@ -38,7 +38,11 @@ const FORWARDED_REQUEST = ['content-type', 'accept', 'authorization', 'idempoten
 const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'link', 'etag']
 
 /** Registers `/api/svc/<name>/*`; the returned function ends live (SSE) streams, for shutdown. */
-export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstream[]): () => void {
+export function registerUpstreamRoutes(
+  app: HttpApp,
+  upstreams: readonly Upstream[],
+  send: typeof fetch = fetch,
+): () => void {
   const byName = new Map(upstreams.map((u) => [u.name, u]))
   const streams = new Set<AbortController>()
   app.register(async (proxy) => {
@@ -70,7 +74,7 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
       let response: Response
       try {
         const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-        response = await fetch(`${upstream.url}${path}`, {
+        response = await send(`${upstream.url}${path}`, {
           method: request.method,
           headers,
           body: hasBody && request.body ? new Uint8Array(request.body as Buffer) : null,

@@ -71,16 +71,7 @@ export function createBarista(deps: ServiceDeps): Service {
           [order.id, index, item.type, item.size],
           { name: 'barista.brews.start' },
         )
-        if (infra.faults.shouldFail('barista')) {
-          throw new BakeryError(
-            ErrorCode.FAULT_INJECTED,
-            `barista spilled the ${item.type} (injected fault)`,
-            {
-              retryable: true,
-            },
-          )
-        }
-        const result = await crew.brew(item.type, infra.faults.delayMs('barista'))
+        const result = await crew.brew(item.type)
         span.setAttributes({ 'coffee.barista': result.barista, 'coffee.brew_ms': result.ms })
         await database.query(
           `UPDATE ${S}.brews SET state = 'done', barista = $3, brew_ms = $4, done_at = now(), completions = completions + 1

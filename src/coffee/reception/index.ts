@@ -292,7 +292,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         attributes: (message) => ({ 'coffee.order_id': message.messageId ?? '' }),
       },
     })
-    payments = createPaymentsClient(config.paymentsUrl, policy)
+    payments = createPaymentsClient(config.paymentsUrl, policy, infra.seam('http-client'))
     processor = createPaymentProcessor({
       db: database,
       store: orders,
