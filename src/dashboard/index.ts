@@ -3,9 +3,11 @@
 // the load control (/api/load) that runs the built-in load generator.
 
 import { trace } from '@opentelemetry/api'
+import { type Config, isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
+import { registerDashboardAccess } from './access.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
@@ -30,7 +32,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
   let endStreams = () => {}
   let endLoadStreams = () => {}
-  return createHttpService({
+  const adminToken = () => deps.infra.adminToken
+  const service = createHttpService({
     name: 'dashboard',
     host: deps.config.host,
     port: deps.port,
@@ -44,6 +47,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       await load.close()
     },
     routes(app) {
+      registerDashboardAccess(app, {
+        token: adminToken(),
+        allowedHosts: deps.config.dashboardAllowedHosts.split(','),
+        readsNeedLogin: readsNeedLogin(deps.config),
+      })
       app.get('/api/info', async () => ({
         traces: {
           embedded: store !== undefined,
@@ -61,9 +69,36 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
-      endStreams = registerUpstreamRoutes(app, upstreams, faultyFetch(deps.infra.seam('http-client')))
+      endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
+        traceCalls: deps.config.traceBackground,
+        send: faultyFetch(deps.infra.seam('http-client')),
+      })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
   })
+  return {
+    ...service,
+    async start() {
+      await service.start()
+      announceLogin(loginUrl(service.url(), deps.infra))
+    },
+  }
+}
+
+function readsNeedLogin(config: Config): boolean {
+  if (config.dashboardReadAccess === 'auto') return !isLoopbackHost(config.host)
+  return config.dashboardReadAccess === 'token'
+}
+
+/** The link that logs a browser in; a configured token is the operator's to fill in, never printed. */
+export function loginUrl(base: string, infra: { adminToken: string; adminTokenGenerated: boolean }): string {
+  const token = infra.adminTokenGenerated ? encodeURIComponent(infra.adminToken) : '<BAKERY_ADMIN_TOKEN>'
+  return `${base}/login?t=${token}`
+}
+
+// Straight to the terminal, not through the logger: log lines are shipped and kept, and the
+// link carries the token.
+function announceLogin(url: string): void {
+  process.stderr.write(`\n  Bakery dashboard: ${url}\n\n`)
 }

@@ -41,6 +41,8 @@ export const ErrorCode = {
   ALBUM_STORE_CIRCUIT_OPEN: 'BKR_ALBUM_STORE_CIRCUIT_OPEN',
   LOAD_OPTIONS_INVALID: 'BKR_LOAD_OPTIONS_INVALID',
   LOAD_BUSY: 'BKR_LOAD_BUSY',
+  HTTP_MISDIRECTED: 'BKR_HTTP_MISDIRECTED',
+  HTTP_FORBIDDEN: 'BKR_HTTP_FORBIDDEN',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -29,6 +29,9 @@ export function scopeInfra(base: Infra, service: string): Infra {
     get adminToken() {
       return base.adminToken
     },
+    get adminTokenGenerated() {
+      return base.adminTokenGenerated
+    },
     forService: (name) => base.forService(name),
     seam: slot,
     database: lazy(async () => faultyDatabase(await base.database(), slot('db'))),
