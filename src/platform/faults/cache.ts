@@ -24,6 +24,7 @@ export function withoutCacheFaults<T extends object>(value: T): T {
 
 /** A proxy of `target` whose methods (but `exempt`) pass through the cache faults first. */
 export function faultyCache<T extends object>(target: T, slot: SeamSlot, methods: readonly string[]): T {
+  if (Object.getPrototypeOf(target) === Object.prototype) return faultyPlainObject(target, slot, methods)
   const wrapped = new Map<PropertyKey, unknown>()
   const proxy = new Proxy(target, {
     get(object, property, receiver) {
@@ -44,6 +45,21 @@ export function faultyCache<T extends object>(target: T, slot: SeamSlot, methods
   })
   targets.set(proxy, target)
   return proxy
+}
+
+/** A plain object (a store made by a factory): a copy with its methods wrapped, no proxy lookups. */
+function faultyPlainObject<T extends object>(target: T, slot: SeamSlot, methods: readonly string[]): T {
+  const copy: Record<string, unknown> = { ...(target as Record<string, unknown>) }
+  for (const name of methods) {
+    const fn = copy[name]
+    if (typeof fn !== 'function') continue
+    copy[name] = (...args: unknown[]) => {
+      if (slot.active.length === 0) return fn.apply(target, args)
+      return before(slot).then(() => fn.apply(target, args))
+    }
+  }
+  targets.set(copy, target)
+  return copy as T
 }
 
 /** ioredis sends every command through `sendCommand`: one method covers them all. */

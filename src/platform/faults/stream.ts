@@ -9,12 +9,14 @@ export function faultyStream(stream: Stream, slot: SeamSlot): Stream {
   return {
     kind: stream.kind,
     createTopic: (topic, partitions) => stream.createTopic(topic, partitions),
-    async produce(messages) {
+    produce(messages) {
       if (slot.active.length > 0 && hit(slot, 'produce-error')) {
-        throw new BakeryError(ErrorCode.STREAM_UNAVAILABLE, 'the broker did not acknowledge the batch', {
-          retryable: true,
-          status: 503,
-        })
+        return Promise.reject(
+          new BakeryError(ErrorCode.STREAM_UNAVAILABLE, 'the broker did not acknowledge the batch', {
+            retryable: true,
+            status: 503,
+          }),
+        )
       }
       return stream.produce(messages)
     },
