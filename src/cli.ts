@@ -20,6 +20,8 @@ Commands:
   migrate              apply every system's database migrations (DATABASE_URL)
   seed-albums --count N [--batch B]
                        append N realistic albums to the album store, B rows per INSERT
+  fault list|set|clear|schedule|verify
+                       break services on purpose (docs/faults.md); fault --help
   load [options]       send load to the order API (or --target coffee|albums|events); load --help
   help                 this text
 
@@ -139,6 +141,18 @@ async function dbCommand(command: string, args: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'migrate' || argv[0] === 'seed-albums') return dbCommand(argv[0], argv.slice(1))
   // `load` reads its own options, --help included (the general parse below would answer it).
+  if (argv[0] === 'fault') {
+    const { runFaultCommand } = await import('./fault-cli/command.ts')
+    try {
+      process.exitCode = await runFaultCommand(argv.slice(1), readConfig(), {
+        out: process.stdout,
+        err: process.stderr,
+      })
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error), 1)
+    }
+    return
+  }
   if (argv[0] === 'load') {
     const { runLoadCommand } = await import('./load/index.ts')
     process.exitCode = await runLoadCommand(argv.slice(1), readConfig(), {

@@ -22,14 +22,14 @@ function burnCpu(share: number): Stop {
 }
 
 function leakMemory(mbPerS: number, capMb: number): Stop {
-  const retained: string[] = []
+  const retained: number[][] = []
   let mb = 0
-  const perTickChars = Math.round((mbPerS * 1024 * 1024 * TICK_MS) / 1000)
+  // Arrays of doubles: 8 bytes per element on the JS heap (a long string could be a cheap rope).
+  const perTick = Math.round((mbPerS * 1024 * 1024 * TICK_MS) / 1000 / 8)
   const timer = setInterval(() => {
     if (mb >= capMb) return
-    // A fresh string each time (never shared), kept on the heap until the fault ends.
-    retained.push(`${retained.length}`.padEnd(perTickChars, 'x'))
-    mb += perTickChars / (1024 * 1024)
+    retained.push(new Array<number>(perTick).fill(retained.length + 0.5))
+    mb += (perTick * 8) / (1024 * 1024)
   }, TICK_MS)
   timer.unref()
   return () => {

@@ -71,6 +71,16 @@ function legacyView(faults: FaultRegistry, target: string) {
   }
 }
 
+/** A service with its own body parser (the event API takes any type as text) still gets JSON here. */
+function jsonBody(body: unknown): unknown {
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) return body
+  try {
+    return JSON.parse(body.toString())
+  } catch {
+    throw invalid(['the body must be JSON: a fault object or an array of them'])
+  }
+}
+
 export function registerFaultRoutes(app: HttpApp, options: FaultRouteOptions): void {
   if (app.hasRoute({ method: 'GET', url: '/admin/faults' })) return
   const { faults } = options
@@ -80,7 +90,7 @@ export function registerFaultRoutes(app: HttpApp, options: FaultRouteOptions): v
     faults: faults.list(),
   }))
   app.put('/admin/faults', { onRequest }, async (request) => {
-    const body = request.body
+    const body = jsonBody(request.body)
     if (isLegacyBody(body)) {
       const change = translateLegacy(body, options.defaultTarget)
       if (change.problems.length > 0) throw invalid(change.problems)
