@@ -16,15 +16,34 @@ const STATUS_BODIES: Readonly<Record<number, { code: string; message: string }>>
   503: { code: ErrorCode.DEPENDENCY_FAILED, message: 'service unavailable, retry later' },
 }
 
-function attributesOf(request: FastifyRequest) {
-  return matchAttributes(request.routeOptions.url ?? request.url.split('?')[0], request.body, request.query)
+const MAX_MATCHED_BODY = 65_536
+
+/** The body as an object: some services parse it themselves and hand Fastify a string or buffer. */
+function bodyOf(request: FastifyRequest, slot: SeamSlot): unknown {
+  const body = request.body
+  if (typeof body !== 'string' && !Buffer.isBuffer(body)) return body
+  const wanted = slot.active.some((f) => Object.keys(f.match).some((key) => key !== 'route'))
+  if (!wanted || body.length > MAX_MATCHED_BODY) return undefined
+  try {
+    return JSON.parse(body.toString())
+  } catch {
+    return undefined
+  }
+}
+
+function attributesOf(request: FastifyRequest, slot: SeamSlot) {
+  return matchAttributes(
+    request.routeOptions.url ?? request.url.split('?')[0],
+    bodyOf(request, slot),
+    request.query,
+  )
 }
 
 export function installHttpFaults(app: FastifyInstance, slot: SeamSlot): void {
   // preHandler: the body is parsed, so a fault can match a pastry, customer, coffee or artist.
   app.addHook('preHandler', async (request, reply) => {
     if (slot.active.length === 0 || EXEMPT.test(request.url)) return
-    const attributes = attributesOf(request)
+    const attributes = attributesOf(request, slot)
     if (hit(slot, 'reset', attributes)) {
       reply.hijack()
       request.raw.socket.destroy()
