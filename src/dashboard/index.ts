@@ -7,6 +7,7 @@ import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { registerDashboardAccess } from './access.ts'
+import { registerFaultRoutes } from './faults.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
@@ -90,6 +91,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         traceCalls: deps.config.traceBackground,
         send: faultyFetch(deps.infra.seam('http-client')),
       })
+      registerFaultRoutes(app, deps.config, upstreams, adminToken)
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },

@@ -3,6 +3,7 @@
 import type { Config } from '../platform/config/index.ts'
 import { FAULT_TYPES, SEAMS } from '../platform/faults/index.ts'
 import type { FaultIo } from './command.ts'
+import { saveVerifyReport } from './verify/report.ts'
 import { formatTable, runCheck, runExitCheck, selectChecks, type VerifyResult } from './verify/run.ts'
 import { startVerifyStack } from './verify/stack.ts'
 
@@ -37,5 +38,6 @@ export async function runVerifyCommand(
   }
   if (wantsExit) results.push(await runExitCheck(process.env))
   io.out.write(`${formatTable(results)}\n`)
+  saveVerifyReport(results)
   return results.every((r) => r.ok) ? 0 : 1
 }

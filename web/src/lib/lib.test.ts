@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BREAKER_STATE_VALUE, type Breaker, breakerRows, describeBreakerState } from './breakers.ts'
-import { buildBoard, type CoffeeOrder, faultUpdate } from './coffee.ts'
+import { buildBoard, type CoffeeOrder } from './coffee.ts'
 import { formatDuration, parseAttributeFilter } from './format.ts'
 import { buildJourney, stepState } from './journey.ts'
 import { nextCursorFromLink, pageQuery } from './paging.ts'
@@ -179,21 +179,6 @@ describe('coffee board and fault form', () => {
     expect(board.brewing.map((o) => o.id)).toEqual(['b'])
     expect(board.waiting.map((o) => o.id)).toEqual(['c'])
     expect(board.declined.map((o) => o.id)).toEqual(['e'])
-  })
-
-  it('turns the fault form into the admin API body and names bad fields', () => {
-    expect(faultUpdate({ target: 'payments', errorPercent: '50', latencyMs: '', down: true })).toEqual({
-      body: { target: 'payments', errorRate: 0.5, latencyMs: 0, down: true },
-    })
-    expect(faultUpdate({ target: 'bad target', errorPercent: '150', latencyMs: '1.5', down: false })).toEqual(
-      {
-        problems: [
-          'Target must be a service name',
-          'Error rate must be 0–100 %',
-          'Latency must be whole milliseconds, 0–600000',
-        ],
-      },
-    )
   })
 })
 

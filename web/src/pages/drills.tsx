@@ -9,37 +9,55 @@ import {
   breakerRows,
   describeBreakerState,
 } from '../lib/breakers.ts'
-import { type FaultForm, faultUpdate } from '../lib/coffee.ts'
+import { type FaultFormState, faultBody } from '../lib/faults.ts'
 import type { Info } from '../lib/types.ts'
 
 interface Fault {
+  id: string
   target: string
-  errorRate: number
-  latencyMs: number
-  jitterMs: number
-  down: boolean
-  slowDripMs: number
-  until?: string
+  service: string
+  seam: string
+  type: string
+  params: Record<string, number>
+  rate: number
+  match: Record<string, string>
+  active: boolean
+  nextChange?: string
+  by: string
+}
+
+interface VerifyRow {
+  type: string
+  target: string
+  signature: string
+  seenIn: string
+  ok: boolean
+  detail: string
+}
+
+interface FaultOverview {
+  processes: { services: string[]; faults: Fault[] }[]
+  catalogue: {
+    services: Record<string, { kind: string; seams: string[] }>
+    types: Record<string, Record<string, Record<string, { default: number; doc: string }>>>
+    matchKeys: string[]
+  }
+  lastVerify: { at: string; results: VerifyRow[] } | null
 }
 
 const TOKEN = 'admin-token'
-const TARGETS = ['payments', 'coffee-reception', 'barista', 'baker']
 
 interface AdminState {
   breakers: BreakerRow[]
-  faults: Fault[]
+  faults: FaultOverview | undefined
   /** Services whose admin API did not answer (not running, or unreachable). */
   unreachable: string[]
   error?: string
 }
 
-/** Polls GET /admin/breakers of every service that owns breakers, and the faults of `faultsFrom`. */
-function useAdmin(
-  token: string,
-  services: readonly BreakerService[],
-  faultsFrom: BreakerService | undefined,
-) {
-  const [state, setState] = useState<AdminState>({ breakers: [], faults: [], unreachable: [] })
+/** Polls GET /admin/breakers of every service that owns breakers, and every process's faults. */
+function useAdmin(token: string, services: readonly BreakerService[]) {
+  const [state, setState] = useState<AdminState>({ breakers: [], faults: undefined, unreachable: [] })
   const [tick, setTick] = useState(0)
   // The list as a string: a new array each render must not restart the polling.
   const key = services.join(',')
@@ -51,9 +69,7 @@ function useAdmin(
     const headers = { authorization: `Bearer ${token}` }
     const poll = async () => {
       const [faults, ...lists] = await Promise.allSettled([
-        faultsFrom
-          ? api<{ faults: Fault[] }>(`/api/svc/${faultsFrom}/admin/faults`, { headers })
-          : Promise.resolve({ faults: [] }),
+        api<FaultOverview>('/api/faults', { headers }),
         ...polled.map((s) => api<{ breakers: Breaker[] }>(`/api/svc/${s}/admin/breakers`, { headers })),
       ])
       const failures = [faults, ...lists].filter((r) => r.status === 'rejected')
@@ -70,7 +86,7 @@ function useAdmin(
         else
           setState({
             breakers: breakerRows(byService),
-            faults: faults.status === 'fulfilled' ? faults.value.faults : [],
+            faults: faults.status === 'fulfilled' ? faults.value : undefined,
             unreachable,
           })
       }
@@ -81,7 +97,7 @@ function useAdmin(
       live = false
       clearTimeout(timer)
     }
-  }, [token, key, faultsFrom, tick])
+  }, [token, key, tick])
   return { ...state, refresh: () => setTick((n) => n + 1) }
 }
 
@@ -91,26 +107,41 @@ function useAdmin(
  */
 export function DrillsPage({ info }: { info: Info | undefined }) {
   const services = BREAKER_SERVICES.map((s) => s.upstream).filter((s) => info?.panels[s] === true)
-  const faultsFrom = services[0]
   const [draft, setDraft] = useState(() => sessionStorage.getItem(TOKEN) ?? '')
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN) ?? '')
-  const [form, setForm] = useState<FaultForm>({
+  const [form, setForm] = useState<FaultFormState>({
     target: 'payments',
-    errorPercent: '0',
-    latencyMs: '0',
+    type: 'error',
+    fields: '',
+    ratePercent: '100',
+    matchKey: '',
+    matchValue: '',
+    startAfterS: '',
+    durationS: '',
     down: false,
   })
   const [problems, setProblems] = useState<string[]>([])
-  const admin = useAdmin(token, services, faultsFrom)
+  const admin = useAdmin(token, services)
+  const catalogue = admin.faults?.catalogue
+  const targets = catalogue
+    ? Object.entries(catalogue.services).flatMap(([name, s]) => [
+        name,
+        ...s.seams.map((seam) => `${name}.${seam}`),
+      ])
+    : []
+  const [service = '', seam] = form.target.split('.')
+  const seams = seam ? [seam] : (catalogue?.services[service]?.seams ?? [])
+  const types = [...new Set(seams.flatMap((s) => Object.keys(catalogue?.types[s] ?? {})))]
+  const faults = admin.faults?.processes.flatMap((p) => p.faults) ?? []
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
 
   const apply = async (event: Event) => {
     event.preventDefault()
-    const update = faultUpdate(form)
+    const update = faultBody(form)
     if ('problems' in update) return setProblems(update.problems)
     try {
-      if (!faultsFrom) throw new Error('no service with an admin API is running')
-      await api(`/api/svc/${faultsFrom}/admin/faults`, {
+      // The dashboard forwards it to the process that runs the target's service.
+      await api('/api/faults', {
         method: 'PUT',
         headers,
         body: JSON.stringify(update.body),
@@ -122,7 +153,7 @@ export function DrillsPage({ info }: { info: Info | undefined }) {
     }
   }
   const clear = async () => {
-    await api(`/api/svc/${faultsFrom ?? 'coffee'}/admin/faults?target=${encodeURIComponent(form.target)}`, {
+    await api(`/api/faults?target=${encodeURIComponent(form.target)}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${token}` },
     }).catch((error: Error) => setProblems([error.message]))
@@ -224,27 +255,80 @@ export function DrillsPage({ info }: { info: Info | undefined }) {
                   onInput={(e) => setForm({ ...form, target: e.currentTarget.value })}
                 />
                 <datalist id="fault-targets">
-                  {TARGETS.map((t) => (
+                  {targets.map((t) => (
                     <option key={t} value={t} />
                   ))}
                 </datalist>
               </label>
               <label>
-                Error rate (%)
+                Type
+                <select
+                  name="faultType"
+                  value={form.type}
+                  onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}
+                >
+                  {(types.length > 0 ? types : [form.type]).map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Fields
                 <input
-                  name="errorPercent"
-                  inputMode="numeric"
-                  value={form.errorPercent}
-                  onInput={(e) => setForm({ ...form, errorPercent: e.currentTarget.value })}
+                  name="fields"
+                  value={form.fields}
+                  placeholder="ms=200, status=503"
+                  onInput={(e) => setForm({ ...form, fields: e.currentTarget.value })}
                 />
               </label>
               <label>
-                Added latency (ms)
+                Rate (%)
                 <input
-                  name="latencyMs"
+                  name="ratePercent"
                   inputMode="numeric"
-                  value={form.latencyMs}
-                  onInput={(e) => setForm({ ...form, latencyMs: e.currentTarget.value })}
+                  value={form.ratePercent}
+                  onInput={(e) => setForm({ ...form, ratePercent: e.currentTarget.value })}
+                />
+              </label>
+              <label>
+                Match
+                <select
+                  name="matchKey"
+                  value={form.matchKey}
+                  onChange={(e) => setForm({ ...form, matchKey: e.currentTarget.value })}
+                >
+                  <option value="">every call</option>
+                  {(catalogue?.matchKeys ?? []).map((k) => (
+                    <option key={k} value={k}>
+                      {k}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  name="matchValue"
+                  aria-label="Match value"
+                  value={form.matchValue}
+                  onInput={(e) => setForm({ ...form, matchValue: e.currentTarget.value })}
+                />
+              </label>
+              <label>
+                Start after (s)
+                <input
+                  name="startAfterS"
+                  inputMode="numeric"
+                  value={form.startAfterS}
+                  onInput={(e) => setForm({ ...form, startAfterS: e.currentTarget.value })}
+                />
+              </label>
+              <label>
+                Duration (s)
+                <input
+                  name="durationS"
+                  inputMode="numeric"
+                  value={form.durationS}
+                  onInput={(e) => setForm({ ...form, durationS: e.currentTarget.value })}
                 />
               </label>
               <label class="check">
@@ -268,17 +352,58 @@ export function DrillsPage({ info }: { info: Info | undefined }) {
                 </p>
               ))}
             </form>
-            <h3>Active faults</h3>
+            <h3>Faults by service and seam</h3>
             <ul class="plain" data-testid="active-faults">
-              {admin.faults.map((f) => (
-                <li key={f.target}>
-                  <strong>{f.target}</strong>: {f.down ? 'down' : ''}{' '}
-                  {f.errorRate > 0 ? `${Math.round(f.errorRate * 100)}% errors` : ''}{' '}
-                  {f.latencyMs > 0 ? `+${f.latencyMs} ms` : ''}
+              {faults.map((f) => (
+                <li key={f.id}>
+                  <strong>{f.service}</strong>.{f.seam} {f.type}{' '}
+                  {Object.entries(f.params)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' ')}
+                  {f.rate < 1 ? ` at ${Math.round(f.rate * 100)}%` : ''}
+                  {Object.entries(f.match).map(([k, v]) => ` when ${k}=${v}`)}{' '}
+                  <span class={`badge ${f.active ? 'breaker-open' : 'breaker-closed'}`}>
+                    {f.active
+                      ? 'active'
+                      : `waiting${f.nextChange ? ` until ${new Date(f.nextChange).toLocaleTimeString()}` : ''}`}
+                  </span>{' '}
+                  <span class="muted">by {f.by}</span>
                 </li>
               ))}
-              {admin.faults.length === 0 && <li class="muted">none</li>}
+              {faults.length === 0 && <li class="muted">none</li>}
             </ul>
+            <p class="muted">
+              Processes:{' '}
+              {(admin.faults?.processes ?? []).map((p) => p.services.join(', ')).join(' | ') ||
+                'none reached'}
+            </p>
+            <h3>Last self-test</h3>
+            {admin.faults?.lastVerify ? (
+              <table data-testid="last-verify">
+                <thead>
+                  <tr>
+                    <th scope="col">Type</th>
+                    <th scope="col">Target</th>
+                    <th scope="col">Signature</th>
+                    <th scope="col">Seen in</th>
+                    <th scope="col">OK</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {admin.faults.lastVerify.results.map((r) => (
+                    <tr key={`${r.type}-${r.target}`}>
+                      <td>{r.type}</td>
+                      <td>{r.target}</td>
+                      <td>{r.signature}</td>
+                      <td>{r.seenIn}</td>
+                      <td title={r.detail}>{r.ok ? 'ok' : 'FAIL'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p class="muted">No self-test yet: run bakery fault verify.</p>
+            )}
           </section>
         </div>
       )}
