@@ -3,7 +3,7 @@
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { registerDashboardAccess } from './access.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
@@ -11,6 +11,7 @@ import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { createOtlpGrpcReceiver } from './otlp-grpc.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
 import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 
@@ -50,6 +51,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
     onStart: () => grpc.start(),
     onStop: async () => {
@@ -69,6 +71,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           spans: store?.size() ?? 0,
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
+          store: deps.rootTelemetry.store?.location ?? null,
         },
         panels: {
           // Every panel's service is part of the product; the web keeps the per-panel switch.
@@ -80,7 +83,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         if (!store) return { available: false }
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
-      registerTraceRoutes(app, store)
+      registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
+      registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
       })

@@ -2,7 +2,7 @@
 // that counts bad records instead of crashing, one consumer span per batch linked to the producer
 // spans, the lag gauge, and an HTTP port for probes and /metrics.
 import { context, type Link, trace } from '@opentelemetry/api'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import type { Stream, StreamRecord, Subscription } from '../platform/stream/index.ts'
@@ -89,6 +89,7 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
     log,
     telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await deps.infra.stream()).ping() }, ...spec.readiness],
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))

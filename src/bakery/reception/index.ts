@@ -9,6 +9,7 @@ import {
   createHttpService,
   createIdempotencyGuard,
   type HttpService,
+  httpEdge,
   idempotencyKeyReused,
   payloadFingerprint,
   registerAdminRoutes,
@@ -74,6 +75,7 @@ export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HO
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {

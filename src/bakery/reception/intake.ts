@@ -3,6 +3,7 @@
 // The 202 goes out after commit; the publish follows (outbox fast path) and never fails the request.
 import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
+import { isDatabaseUnavailable } from '../../platform/db/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
 import { ORDER_ACCEPTED, type OrderFlow } from '../orders/flow.ts'
@@ -50,6 +51,8 @@ export function createIntake(deps: {
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
+    // One order the database refuses must not fail the others of its commit; an outage would.
+    retryAlone: (error) => !isDatabaseUnavailable(error),
     async run(batch) {
       const messages = batch.map((order) => {
         const message: OrderMessage = {

@@ -9,6 +9,7 @@ import {
   createHttpService,
   createIdempotencyGuard,
   type HttpService,
+  httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
@@ -102,6 +103,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     log,
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [
       { name: 'database', check: async () => (await infra.database()).ping() },
       { name: 'queue', check: async () => (await infra.queue()).ping() },

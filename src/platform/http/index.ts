@@ -1,4 +1,5 @@
 export { type AdminOptions, registerAdminRoutes } from './admin.ts'
+export { type HttpEdge, httpEdge, parseTrustProxy } from './edge.ts'
 export { type ErrorBody, errorReply, type FieldProblem, fieldProblems } from './error-handler.ts'
 export { createEventStreams, type EventStream, type EventStreams } from './event-stream.ts'
 export {

@@ -29,6 +29,10 @@ import { usePropagators } from './propagation.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+import { withCaps } from './store/caps.ts'
+import { capsOf } from './store/config.ts'
+import { createSnapshotter, type SnapshotSource } from './store/metric-snapshots.ts'
+import type { TelemetryStore } from './store/telemetry-store.ts'
 
 export interface ServiceTelemetry {
   readonly serviceName: string
@@ -47,6 +51,10 @@ export interface ServiceTelemetry {
 export interface Telemetry {
   /** The in-process trace store, when enabled. */
   readonly spanStore: SpanStore | undefined
+  /** The telemetry store (spans, logs, metric snapshots of every run), when this process has one. */
+  readonly store: TelemetryStore | undefined
+  /** Takes a metric snapshot of every service into the store now. */
+  snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
   flush(): Promise<void>
   shutdown(): Promise<void>
@@ -57,6 +65,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[]
   /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
   singleService?: boolean
+  /** The telemetry store; spans go there instead of the in-memory ring. Closed by shutdown(). */
+  store?: TelemetryStore | undefined
 }
 
 const VERSION = '0.1.0'
@@ -72,7 +82,11 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   installContextManager()
   usePropagators(config.propagators)
   const tracingOn = !config.otelSdkDisabled
-  const spanStore = tracingOn && config.spanStoreSize > 0 ? createSpanStore(config.spanStoreSize) : undefined
+  const store = options.store
+  const spanStore =
+    tracingOn && config.spanStoreSize > 0
+      ? (store?.spans ?? withCaps(createSpanStore(config.spanStoreSize), capsOf(config)))
+      : undefined
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
   if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
@@ -86,6 +100,23 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   })
   const services = new Map<string, ServiceTelemetry>()
   const meterProviders: MeterProvider[] = []
+  const snapshotSources: SnapshotSource[] = []
+  const snapshotter = createSnapshotter(() => snapshotSources)
+  async function snapshotMetrics(): Promise<void> {
+    if (!store) return
+    for (const snapshot of await snapshotter()) store.addMetricSnapshot(snapshot)
+  }
+  const snapshotTimer = store
+    ? setInterval(() => {
+        snapshotMetrics().catch(() => {})
+      }, config.telemetrySnapshotMs).unref()
+    : undefined
+  const spanLimits = {
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
+    attributeCountLimit: config.spanAttributeCountLimit,
+    eventCountLimit: config.spanEventCountLimit,
+    linkCountLimit: config.spanLinkCountLimit,
+  }
 
   function resourceFor(name: string): Resource {
     const serviceName = options.singleService && config.otelServiceName ? config.otelServiceName : name
@@ -103,7 +134,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const resource = resourceFor(name)
     const serviceName = String(resource.attributes['service.name'])
     const tracer = tracingOn
-      ? new BasicTracerProvider({ resource, sampler, spanProcessors: processors }).getTracer(
+      ? new BasicTracerProvider({ resource, sampler, spanLimits, spanProcessors: processors }).getTracer(
           'bakery',
           VERSION,
         )
@@ -124,6 +155,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const meter = meterProvider.getMeter('bakery', VERSION)
     const exemplars = createExemplarMeter(meter)
     registerRuntimeMetrics(meter)
+    snapshotSources.push({ serviceName, prometheus, exemplars })
     return {
       serviceName,
       tracer,
@@ -145,6 +177,8 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
 
   return {
     spanStore,
+    store,
+    snapshotMetrics,
     forService(name) {
       let service = services.get(name)
       if (!service) {
@@ -160,10 +194,14 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       ])
     },
     async shutdown() {
+      if (snapshotTimer) clearInterval(snapshotTimer)
+      // The last snapshot holds the final counts and the newest exemplars of this run.
+      await snapshotMetrics().catch(() => {})
       await Promise.all([
         ...processors.map((p) => p.shutdown()),
         ...meterProviders.map((m) => m.shutdown().catch(() => {})),
       ])
+      store?.close()
     },
   }
 }

@@ -2,7 +2,7 @@
 // whole, then produced to Kafka; 200 only once Kafka acknowledged every event of the batch.
 import { SpanKind } from '@opentelemetry/api'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createHttpService, type HttpService } from '../../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { Stream } from '../../platform/stream/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
@@ -48,6 +48,7 @@ export function createEventApi(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await openStream()).ping() }],
     async onStart() {
       if (isDisabled(config, 'event-api')) return
