@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
+import { attachFaultControl, mountFaultApi } from './platform/fault-control.ts'
 import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
@@ -20,6 +21,8 @@ Commands:
   migrate              apply every system's database migrations (DATABASE_URL)
   seed-albums --count N [--batch B]
                        append N realistic albums to the album store, B rows per INSERT
+  fault list|set|clear|schedule|verify
+                       break services on purpose (docs/faults.md); fault --help
   load [options]       send load to the order API (or --target coffee|albums|events); load --help
   telemetry runs|export|import
                        the telemetry store's runs; export one as OTLP JSON, import a file
@@ -75,6 +78,7 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
     edge: httpEdge(deps.config),
     readiness: service.readiness ?? [],
   })
+  mountFaultApi(health.app, deps.infra, service.name)
   return {
     name: service.name,
     async start() {
@@ -136,10 +140,11 @@ async function start(names: string[], alone: boolean): Promise<void> {
       log: logging.forService(definition.name),
       telemetry: telemetry.forService(definition.name),
       rootTelemetry: telemetry,
-      infra,
+      infra: infra.forService(definition.name),
       port: portOf(definition, config, alone),
     }
     const service = factory(deps)
+    attachFaultControl(service, deps)
     built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
     if (!alone && definition.kind === 'worker') workers.push({ service, deps })
   }
@@ -185,6 +190,18 @@ async function dbCommand(command: string, args: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'migrate' || argv[0] === 'seed-albums') return dbCommand(argv[0], argv.slice(1))
   // `load` reads its own options, --help included (the general parse below would answer it).
+  if (argv[0] === 'fault') {
+    const { runFaultCommand } = await import('./fault-cli/command.ts')
+    try {
+      process.exitCode = await runFaultCommand(argv.slice(1), readConfig(), {
+        out: process.stdout,
+        err: process.stderr,
+      })
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error), 1)
+    }
+    return
+  }
   if (argv[0] === 'load') {
     const { runLoadCommand } = await import('./load/index.ts')
     process.exitCode = await runLoadCommand(argv.slice(1), readConfig(), {

@@ -3,6 +3,7 @@
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
+import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { registerDashboardAccess } from './access.ts'
@@ -87,6 +88,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
+        send: faultyFetch(deps.infra.seam('http-client')),
       })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)

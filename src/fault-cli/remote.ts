@@ -1,0 +1,99 @@
+// Finds the process that runs a service and talks to its `/admin/faults`. Addresses come from the
+// config (each service's port, the worker port); in one process every address answers for every
+// service, with separate processes only the owner's does, and a fault is sent only to its owner.
+import type { Config } from '../platform/config/index.ts'
+import type { FaultState } from '../platform/faults/index.ts'
+import { services } from '../services.ts'
+
+export interface ProcessFaults {
+  url: string
+  services: string[]
+  faults: FaultState[]
+}
+
+export interface Remote {
+  /** Every process reachable at a configured address (each once). */
+  processes(): Promise<ProcessFaults[]>
+  /** The address of the process running `service`. */
+  owner(service: string): Promise<string>
+  call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>
+}
+
+export function configuredAddresses(config: Config): Map<string, string> {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const addresses = new Map<string, string>()
+  for (const definition of services) {
+    const key = definition.kind === 'worker' ? 'workerPort' : definition.portKey
+    addresses.set(definition.name, `http://${host}:${config[key]}`)
+  }
+  return addresses
+}
+
+export function createRemote(config: Config, token: string | undefined, urls?: readonly string[]): Remote {
+  const byService = configuredAddresses(config)
+  const candidates = urls && urls.length > 0 ? [...urls] : [...new Set(byService.values())]
+  let cached: Promise<ProcessFaults[]> | undefined
+
+  async function call(url: string, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(5000),
+    })
+    const text = await response.text()
+    let parsed: unknown = text
+    try {
+      parsed = JSON.parse(text)
+    } catch {}
+    return { status: response.status, body: parsed }
+  }
+
+  async function probe(url: string): Promise<ProcessFaults | undefined> {
+    try {
+      const { status, body } = await call(url, 'GET', '/admin/faults')
+      if (status === 401) throw new Error(`${url} refused the admin token (set BAKERY_ADMIN_TOKEN)`)
+      if (status !== 200) return undefined
+      const answer = body as { services?: string[]; faults?: FaultState[] }
+      return { url, services: answer.services ?? [], faults: answer.faults ?? [] }
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('admin token')) throw error
+      return undefined
+    }
+  }
+
+  const remote: Remote = {
+    processes() {
+      cached ??= (async () => {
+        const found = (await Promise.all(candidates.map(probe))).filter((p) => p !== undefined)
+        // One process answers on several addresses: keep it once (same services).
+        const seen = new Set<string>()
+        return found.filter((p) => {
+          const key = [...p.services].sort().join(',')
+          if (seen.has(key)) return false
+          seen.add(key)
+          return true
+        })
+      })()
+      return cached
+    },
+    async owner(service) {
+      const own = byService.get(service)
+      const processes = await remote.processes()
+      const owner =
+        processes.find((p) => p.url === own && p.services.includes(service)) ??
+        processes.find((p) => p.services.includes(service))
+      if (!owner) {
+        throw new Error(
+          `no running process answers for ${service} (tried ${candidates.join(', ')}); start it, or pass --url`,
+        )
+      }
+      return owner.url
+    },
+    call,
+  }
+  return remote
+}
