@@ -7,6 +7,7 @@ import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
 import { registerProtection } from './protection.ts'
 import { type AlbumRepository, createAlbumRepository } from './repository.ts'
 import { registerStoreRoutes } from './routes.ts'
+import { recordSeedSpanAttributes } from './seed-span-attributes.ts'
 
 export interface AlbumStoreOptions {
   /** Postgres schema; tests use a random one so they can share a server. */
@@ -38,6 +39,7 @@ export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions =
         await root.register(async (scope: HttpApp) => {
           useAlbumConventions(scope)
           useLenientJson(scope)
+          recordSeedSpanAttributes(scope)
           await registerProtection(scope, deps.config)
           registerStoreRoutes(scope, repo)
         })

@@ -227,6 +227,16 @@ export const schema = {
     doc: 'Event-loop lag above which coffee reception sheds load with 503 + Retry-After, 0 = off',
   }),
 
+  influxApi: oneOf('BAKERY_INFLUX_API', 'v1', ['v1', 'v2'], {
+    doc: 'InfluxDB API: v1 = /write + InfluxQL (1.x, and 2.x/3.x v1 compatibility); v2 = InfluxDB 2 /api/v2 with INFLUX_ORG and a token',
+  }),
+  influxToken: optionalText('INFLUX_TOKEN', {
+    doc: 'InfluxDB 2.x/3.x API token (sent as Authorization: Token), instead of one in INFLUX_URL. Seed INFLUXDB_TOKEN also works',
+    secret: true,
+  }),
+  influxOrg: optionalText('INFLUX_ORG', {
+    doc: 'InfluxDB 2 organisation (BAKERY_INFLUX_API=v2). Seed INFLUXDB_ORG also works',
+  }),
   influxDatabase: text('INFLUX_DATABASE', 'bakery', {
     doc: 'InfluxDB database (1.x) or the bucket (2.x/3.x v1 compatibility). Seed INFLUXDB_BUCKET also works',
     maxLength: 128,
