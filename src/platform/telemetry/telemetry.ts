@@ -36,6 +36,8 @@ export interface Telemetry {
   /** The in-process trace store, when enabled. */
   readonly spanStore: SpanStore | undefined
   forService(name: string): ServiceTelemetry
+  /** The services of this process that asked for their telemetry so far. */
+  serviceNames(): string[]
   flush(): Promise<void>
   shutdown(): Promise<void>
 }
@@ -135,6 +137,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       }
       return service
     },
+    serviceNames: () => [...services.keys()],
     async flush() {
       await Promise.all([
         ...processors.map((p) => p.forceFlush()),

@@ -1,0 +1,64 @@
+// Incidents of the coffee shop: reception → payments (behind a breaker) → baristas.
+import type { Incident } from './model.ts'
+
+const COFFEE = ['coffee-reception', 'barista', 'payments'] as const
+
+export const retryStorm: Incident = {
+  name: 'retry-storm',
+  title: 'Retry storm on payments',
+  symptom: 'Payments receive several times more requests than there are coffee orders.',
+  hints: [
+    'Count the payment calls in one coffee order trace.',
+    'Each order calls payments again and again before it gives up or succeeds.',
+    'Payments answers slowly, so the callers time out and retry: their retries multiply the load.',
+  ],
+  rootCause: { service: 'payments', component: 'payments', level: 'service', reason: 'retry amplification' },
+  fix: 'Make payments fast again; give callers a retry budget with jittered backoff so retries cannot multiply load.',
+  faults: [{ target: 'payments.http', type: 'latency', params: { ms: [1500, 2500] }, startS: [2, 3] }],
+  decoys: [{ target: 'album-proxy.http', type: 'latency', params: { ms: [40, 80] }, startS: [1, 2] }],
+  load: [
+    { kind: 'coffee', rate: [4, 6] },
+    { kind: 'albums', rate: [1, 2] },
+  ],
+  signals: [{ service: 'payments', span: '', signal: 'slow-spans', threshold: 1000, minCount: 3 }],
+  services: [...COFFEE, 'album-store', 'album-proxy'],
+  durationS: 20,
+}
+
+export const baristaTooSlow: Incident = {
+  name: 'barista-too-slow',
+  title: 'The baristas cannot keep up',
+  symptom: 'Coffee orders take longer and longer to be ready; the reception still accepts them at once.',
+  hints: [
+    'Orders are paid quickly: the delay comes after payment.',
+    'The barista queue grows and each order waits longer on it.',
+    'Every brew takes far longer than its recipe says.',
+  ],
+  rootCause: { service: 'barista', component: 'barista', level: 'service', reason: 'consumer too slow' },
+  fix: 'Find why brews got slow (or add baristas); until then shed or delay new orders at the reception.',
+  faults: [{ target: 'barista', type: 'latency', params: { ms: [700, 1000] }, startS: [2, 3] }],
+  decoys: [{ target: 'payments.http', type: 'latency', params: { ms: [20, 50] }, startS: [1, 2] }],
+  load: [{ kind: 'coffee', rate: [5, 8] }],
+  signals: [{ service: 'barista', span: '', signal: 'slow-spans', threshold: 600, minCount: 3 }],
+  services: COFFEE,
+  durationS: 15,
+}
+
+export const paymentsHalfErrors: Incident = {
+  name: 'payments-half-errors',
+  title: 'Payments fail half the time',
+  symptom: 'Coffee orders fail to be paid and then all fail at once for a while.',
+  hints: [
+    'The failures start in one dependency of the coffee reception.',
+    'Payments answers 5xx to about every second call.',
+    'The breaker in front of payments opens, so for a while no order is even tried.',
+  ],
+  rootCause: { service: 'payments', component: 'payments', level: 'service', reason: 'dependency errors' },
+  fix: 'Fix payments (its own dependency or release); the breaker protected the reception meanwhile.',
+  faults: [{ target: 'payments.http', type: 'error', params: { status: 500 }, rate: 0.5, startS: [2, 3] }],
+  decoys: [{ target: 'barista', type: 'latency', params: { ms: [30, 80] }, startS: [1, 2] }],
+  load: [{ kind: 'coffee', rate: [5, 8] }],
+  signals: [{ service: 'payments', span: '', signal: 'error-spans', threshold: 0, minCount: 5 }],
+  services: COFFEE,
+  durationS: 15,
+}
