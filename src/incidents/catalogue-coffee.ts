@@ -14,13 +14,14 @@ export const retryStorm: Incident = {
   ],
   rootCause: { service: 'payments', component: 'payments', level: 'service', reason: 'retry amplification' },
   fix: 'Make payments fast again; give callers a retry budget with jittered backoff so retries cannot multiply load.',
-  faults: [{ target: 'payments.http', type: 'latency', params: { ms: [1500, 2500] }, startS: [2, 3] }],
+  // Longer than the callers' timeout: every call times out and is tried again.
+  faults: [{ target: 'payments.http', type: 'latency', params: { ms: [2500, 3500] }, startS: [2, 3] }],
   decoys: [{ target: 'album-proxy.http', type: 'latency', params: { ms: [40, 80] }, startS: [1, 2] }],
   load: [
     { kind: 'coffee', rate: [4, 6] },
     { kind: 'albums', rate: [1, 2] },
   ],
-  signals: [{ service: 'payments', span: '', signal: 'slow-spans', threshold: 1000, minCount: 3 }],
+  signals: [{ service: 'payments', span: 'POST /payments', signal: 'fanout', threshold: 2 }],
   services: [...COFFEE, 'album-store', 'album-proxy'],
   durationS: 20,
 }

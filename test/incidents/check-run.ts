@@ -18,7 +18,7 @@ import {
 import { RCAEVAL_LOG_COLUMNS, RCAEVAL_TRACE_COLUMNS } from '../../src/incidents/export/rcaeval.ts'
 import { createGroundTruthLog, type GroundTruth } from '../../src/incidents/ground-truth.ts'
 import { defer } from '../support/defer.ts'
-import { startIncidentStack } from './support.ts'
+import type { IncidentStack } from './support.ts'
 
 export const DETECT_LIMIT_MS = 30_000
 
@@ -55,21 +55,22 @@ async function checkExports(t: TestContext, truth: GroundTruth, incidentDir: str
   assert.deepEqual((await csv(path('metric_container.csv')))[0], [...OPENRCA_METRIC_COLUMNS])
 }
 
-/** Runs `name` with `seed` for `durationS` on the given env, checks it, and returns its ground truth. */
+/** Runs `name` with `seed` for `durationS` on the stack, checks it, and returns its ground truth. */
 export async function runIncidentAndCheck(
   t: TestContext,
+  stack: IncidentStack,
   name: string,
-  options: { seed: number; durationS: number; env?: Record<string, string> },
+  options: { seed: number; durationS: number },
 ): Promise<GroundTruth> {
-  const stack = await startIncidentStack(t, name, options.env)
   const started = stack.runner.start({ name, seed: options.seed, durationS: options.durationS })
   assert.equal(started.incident, name)
   const done = await stack.runner.finished()
   assert.equal(done.error, null)
   assert.equal(done.state, 'done')
   const lines = (await readFile(stack.groundTruthPath, 'utf8')).trim().split('\n')
-  assert.equal(lines.length, 1, 'one ground-truth line per run')
-  const truth = JSON.parse(lines[0] ?? '') as GroundTruth
+  const mine = lines.map((l) => JSON.parse(l) as GroundTruth).filter((r) => r.case_id === started.caseId)
+  assert.equal(mine.length, 1, 'one ground-truth line per run')
+  const truth = mine[0] as GroundTruth
   const incident = findIncident(name)
   assert.equal(truth.schema, 'bakery.gt/v1')
   assert.equal(truth.case_id, started.caseId)

@@ -77,16 +77,17 @@ export async function startServicesFor(
   return { config, infra, telemetry, urls }
 }
 
+/** Starts every service the named incidents need, once, for them to run one after another. */
 export async function startIncidentStack(
   t: TestContext,
-  incident: string,
+  incidents: readonly string[],
   env: Record<string, string> = {},
 ): Promise<IncidentStack> {
   const dir = await mkdtemp(join(tmpdir(), 'bakery-incident-'))
   defer(t, () => rm(dir, { recursive: true, force: true }))
-  const names = findIncident(incident).services
+  const names = [...new Set(incidents.flatMap((name) => findIncident(name).services))]
   const stack = await startServicesFor(t, names, { BAKERY_INCIDENT_DIR: dir, ...env })
-  const incidents = createInProcessIncidents({
+  const wired = createInProcessIncidents({
     config: stack.config,
     infra: stack.infra,
     telemetry: stack.telemetry,
@@ -94,6 +95,6 @@ export async function startIncidentStack(
     urlOf: (name) => stack.urls[name],
     services: () => names,
   })
-  defer(t, () => incidents.runner.close())
-  return { ...incidents, ...stack, dir }
+  defer(t, () => wired.runner.close())
+  return { ...wired, ...stack, dir }
 }
