@@ -1,5 +1,5 @@
 // Benchmark (not a test): the bakery orders pipeline on real PostgreSQL + RabbitMQ against the plain
-// reference pipeline (shared/bench/reference-pipeline.mjs), same load, same run, alternating rounds.
+// reference pipeline (bench/reference-pipeline.ts), same load, same run, alternating rounds.
 //   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
 //                        [--variants reference,traced,untraced,split,journey] [--cpu-prof] [--app-dir DIR]
 //                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
@@ -23,11 +23,11 @@ import { reachable } from '../test/support/servers.ts'
 import {
   fixed,
   freePort,
-  installReference,
   median,
   processCpuSeconds,
   progress,
   progressPrinter,
+  referencePipeline,
   repoRoot,
   resultsDir,
   type Server,
@@ -86,15 +86,15 @@ async function startVariant(
     ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${variant}-${round}-${id}.cpuprofile`]
     : []
   if (variant === 'reference') {
-    const dir = installReference()
+    const reference = referencePipeline()
     const server = await startServer({
       nodeFlags,
       name: `orders-reference-${round}-${id}`,
-      args: [join(dir, 'reference-pipeline.mjs'), '--port', String(port), '--bake-ms', '0'],
+      args: [reference.script, '--port', String(port), '--bake-ms', '0'],
       env: { AMQP_URL: values['amqp-url'] },
       url,
       probe: '/',
-      cwd: dir,
+      cwd: reference.cwd,
     })
     return { server, others: [], cleanup: async () => {} }
   }

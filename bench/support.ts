@@ -140,15 +140,19 @@ export function processRssMb(pid: number): number {
   }
 }
 
-/** The reference pipeline's folder with its dependencies installed in a cache (shared/ is read-only). */
-export function installReference(): string {
-  const candidates = [
-    process.env.BAKERY_BENCH_REFERENCE,
-    join(repoRoot, '..', 'shared', 'bench'),
-    '/work/shared/bench',
-  ].filter((p): p is string => Boolean(p))
-  const source = candidates.find((p) => existsSync(join(p, 'reference-pipeline.mjs')))
-  if (!source) throw new Error(`reference pipeline not found in ${candidates.join(', ')}`)
+/**
+ * The bare reference pipeline to compare against: by default the one in this repository
+ * (`bench/reference-pipeline.ts`, on the project's own dependencies), so every ratio reproduces
+ * from a clone. `BAKERY_BENCH_REFERENCE=<dir>` runs a published `reference-pipeline.mjs` from that
+ * folder instead, its dependencies installed in a cache (the folder may be read-only).
+ */
+export function referencePipeline(): { script: string; cwd: string } {
+  const external = process.env.BAKERY_BENCH_REFERENCE
+  if (!external) return { script: join(repoRoot, 'bench', 'reference-pipeline.ts'), cwd: repoRoot }
+  const source = external
+  if (!existsSync(join(source, 'reference-pipeline.mjs'))) {
+    throw new Error(`BAKERY_BENCH_REFERENCE=${source} holds no reference-pipeline.mjs`)
+  }
   const lock = readFileSync(join(source, 'package-lock.json'))
   const digest = createHash('sha256')
     .update(lock)
@@ -162,7 +166,7 @@ export function installReference(): string {
     const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: target, stdio: 'inherit' })
     if (r.status !== 0) throw new Error('npm ci of the reference pipeline failed')
   }
-  return target
+  return { script: join(target, 'reference-pipeline.mjs'), cwd: target }
 }
 
 export function progress(message: string): void {

@@ -5,9 +5,11 @@ import { trace } from '@opentelemetry/api'
 import { startDemoTraffic } from '../incidents/demo-traffic.ts'
 import { createGroundTruthLog } from '../incidents/ground-truth.ts'
 import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
+import { type Config, isLoopbackHost } from '../platform/config/index.ts'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { services } from '../services.ts'
+import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
 import { registerIncidentRoutes } from './incident-routes.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
@@ -61,7 +63,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     : undefined
   let endStreams = () => {}
   let endLoadStreams = () => {}
-  return createHttpService({
+  const adminToken = () => deps.infra.adminToken
+  const service = createHttpService({
     name: 'dashboard',
     host: deps.config.host,
     port: deps.port,
@@ -84,6 +87,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       await load.close()
     },
     routes(app) {
+      registerDashboardAccess(app, {
+        token: adminToken(),
+        allowedHosts: deps.config.dashboardAllowedHosts.split(','),
+        readsNeedLogin: readsNeedLogin(deps.config),
+      })
       app.get('/api/info', async () => ({
         traces: {
           embedded: store !== undefined,
@@ -103,9 +111,35 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       registerTraceRoutes(app, store)
       registerIncidentRoutes(app, incidents.runner, createGroundTruthLog(incidents.groundTruthPath))
       registerAgentRoutes(app, store, incidents.metrics)
-      endStreams = registerUpstreamRoutes(app, upstreams)
+      endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
+        traceCalls: deps.config.traceBackground,
+      })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)
     },
   })
+  return {
+    ...service,
+    async start() {
+      await service.start()
+      announceLogin(loginUrl(service.url(), deps.infra))
+    },
+  }
+}
+
+function readsNeedLogin(config: Config): boolean {
+  if (config.dashboardReadAccess === 'auto') return !isLoopbackHost(config.host)
+  return config.dashboardReadAccess === 'token'
+}
+
+/** The link that logs a browser in; a configured token is the operator's to fill in, never printed. */
+export function loginUrl(base: string, infra: { adminToken: string; adminTokenGenerated: boolean }): string {
+  const token = infra.adminTokenGenerated ? encodeURIComponent(infra.adminToken) : '<BAKERY_ADMIN_TOKEN>'
+  return `${base}/login?t=${token}`
+}
+
+// Straight to the terminal, not through the logger: log lines are shipped and kept, and the
+// link carries the token.
+function announceLogin(url: string): void {
+  process.stderr.write(`\n  Bakery dashboard: ${url}\n\n`)
 }

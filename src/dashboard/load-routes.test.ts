@@ -10,15 +10,18 @@ import type { LoadRunView } from './load-control.ts'
 
 async function startWithReception(t: TestContext) {
   const reception = await startFakeApis({ bakeMs: 10 })
-  const { url } = await startDashboard(t, {}, { upstreams: { reception: reception.url } })
+  const { url, auth } = await startDashboard(t, {}, { upstreams: { reception: reception.url } })
   t.after(() => reception.close())
-  return { url, reception }
+  authByUrl.set(url, auth)
+  return { url, reception, auth }
 }
+
+const authByUrl = new Map<string, { authorization: string }>()
 
 const post = (url: string, body: unknown) =>
   fetch(`${url}/api/load`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authByUrl.get(url) },
     body: JSON.stringify(body),
   })
 
@@ -130,7 +133,7 @@ test('dashboard load API refuses a second run with 409 BKR_LOAD_BUSY and stops t
   assert.equal((await busy.json()).code, ErrorCode.LOAD_BUSY)
 
   await watch(url, (r) => r.progress.sent > 0)
-  const stopped = await fetch(`${url}/api/load`, { method: 'DELETE' })
+  const stopped = await fetch(`${url}/api/load`, { method: 'DELETE', headers: authByUrl.get(url) ?? {} })
   assert.equal(stopped.status, 200)
   assert.equal((await stopped.json()).run.stopRequested, true)
   const run = await waitDone(url)
@@ -141,7 +144,10 @@ test('dashboard load API refuses a second run with 409 BKR_LOAD_BUSY and stops t
   assert.equal(run.summary.accepted, reception.counts.accepted)
   assert.equal(run.summary.completion?.lost, 0)
   // Nothing runs any more: a stop is a 404, and a new run may start.
-  assert.equal((await fetch(`${url}/api/load`, { method: 'DELETE' })).status, 404)
+  assert.equal(
+    (await fetch(`${url}/api/load`, { method: 'DELETE', headers: authByUrl.get(url) ?? {} })).status,
+    404,
+  )
   assert.equal((await post(url, { vus: 1, durationS: 0.2 })).status, 202)
   assert.equal((await waitDone(url)).state, 'done')
 })

@@ -4,14 +4,19 @@ import { gunzipSync } from 'node:zlib'
 import { Type } from 'typebox'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
-import type { SpanStore, StoredSpan, TraceQuery } from '../platform/telemetry/index.ts'
+import type { SpanStore, StoredSpan } from '../platform/telemetry/index.ts'
 import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp.ts'
+import { listTraces, type TraceListQuery } from './trace-query.ts'
 
 const TraceId = Type.String({ pattern: '^[0-9a-f]{32}$' })
 
 const SearchQuery = Type.Object({
   service: Type.Optional(Type.String({ maxLength: 200 })),
   name: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Part of the root span's name. */
+  root: Type.Optional(Type.String({ maxLength: 200 })),
+  /** true: also list single-span internal traces (hidden by default). */
+  singleSpan: Type.Optional(Type.Boolean()),
   /** key=value, e.g. bakery.order_key=1d5f… */
   attribute: Type.Optional(Type.String({ maxLength: 400, pattern: '^[^=]+=.*$' })),
   minDurationMs: Type.Optional(Type.Number({ minimum: 0 })),
@@ -60,9 +65,11 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
   app.get('/api/traces', { schema: { querystring: SearchQuery } }, async (request) => {
     if (!store) throw storeOff()
     const { attribute, ...rest } = request.query
-    const query: TraceQuery = {}
+    const query: TraceListQuery = {}
     if (rest.service) query.service = rest.service
     if (rest.name) query.name = rest.name
+    if (rest.root) query.root = rest.root
+    if (rest.singleSpan !== undefined) query.singleSpan = rest.singleSpan
     if (rest.minDurationMs !== undefined) query.minDurationMs = rest.minDurationMs
     if (rest.error !== undefined) query.error = rest.error
     query.limit = rest.limit ?? 50
@@ -70,7 +77,7 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
       const eq = attribute.indexOf('=')
       query.attribute = { key: attribute.slice(0, eq).trim(), value: attribute.slice(eq + 1).trim() }
     }
-    return { traces: store.search(query) }
+    return { traces: listTraces(store, query) }
   })
 
   // Suggestions for the search form: services and span names among the newest spans.

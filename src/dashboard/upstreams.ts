@@ -1,11 +1,13 @@
 // The services behind the dashboard's panels. The browser talks only to the dashboard, which
 // forwards `/api/svc/<name>/…` to the service: one origin, no CORS, and separate deployments
 // just set BAKERY_DASHBOARD_UPSTREAMS.
+import { randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
 import { services } from '../services.ts'
+import { normalisedPath } from './access.ts'
 
 export const UPSTREAM_PORTS = {
   reception: 'receptionPort',
@@ -34,11 +36,27 @@ export function resolveUpstreams(
   })
 }
 
-const FORWARDED_REQUEST = ['content-type', 'accept', 'authorization', 'idempotency-key', 'last-event-id']
+// The browser's own Authorization never travels on: the dashboard adds the admin token itself, and
+// only on admin paths, after its access check has let the request through.
+const FORWARDED_REQUEST = ['content-type', 'accept', 'idempotency-key', 'last-event-id']
 const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'link', 'etag']
 
+/**
+ * A W3C traceparent whose sampled flag is 0: "do not record this request". The dashboard polls
+ * the services every second; with parent-based sampling (the default) the service records none of
+ * those calls, so they never bury the traces the dashboard exists to show.
+ */
+export function unsampledTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`
+}
+
 /** Registers `/api/svc/<name>/*`; the returned function ends live (SSE) streams, for shutdown. */
-export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstream[]): () => void {
+export function registerUpstreamRoutes(
+  app: HttpApp,
+  upstreams: readonly Upstream[],
+  adminToken: () => string,
+  options: { traceCalls?: boolean } = {},
+): () => void {
   const byName = new Map(upstreams.map((u) => [u.name, u]))
   const streams = new Set<AbortController>()
   app.register(async (proxy) => {
@@ -50,12 +68,14 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
       if (!upstream?.available) {
         throw new BakeryError(ErrorCode.HTTP_NOT_FOUND, `no service "${name}" in this build`, { status: 404 })
       }
-      const path = request.url.slice(`/api/svc/${name}`.length) || '/'
+      const target = upstreamUrl(upstream, request.url)
       const headers: Record<string, string> = {}
       for (const h of FORWARDED_REQUEST) {
         const v = request.headers[h]
         if (typeof v === 'string') headers[h] = v
       }
+      if (target.adminPath) headers.authorization = `Bearer ${adminToken()}`
+      if (!options.traceCalls) headers.traceparent = unsampledTraceparent()
       const live = headers.accept === 'text/event-stream'
       const controller = new AbortController()
       // A live stream ends when the browser goes away; a plain call is bounded in time.
@@ -70,7 +90,7 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
       let response: Response
       try {
         const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-        response = await fetch(`${upstream.url}${path}`, {
+        response = await fetch(target.url, {
           method: request.method,
           headers,
           body: hasBody && request.body ? new Uint8Array(request.body as Buffer) : null,
@@ -103,4 +123,32 @@ export function registerUpstreamRoutes(app: HttpApp, upstreams: readonly Upstrea
   return () => {
     for (const controller of streams) controller.abort()
   }
+}
+
+/**
+ * The upstream URL of `/api/svc/<name><rest>`: `<rest>` is cut from the raw URL by the raw
+ * segment (the router's `name` is percent-decoded, so its length may differ), parsed by URL, and
+ * must land on the configured upstream's origin.
+ */
+export function upstreamUrl(upstream: Upstream, rawUrl: string): { url: URL; adminPath: boolean } {
+  const rest = rawUrl.replace(/^\/api\/svc\/[^/?#]*/, '') || '/'
+  const base = new URL(upstream.url)
+  let target: URL | undefined
+  if (rest.startsWith('/') || rest.startsWith('?')) {
+    try {
+      target = new URL(
+        `${base.pathname.replace(/\/+$/, '')}${rest.startsWith('?') ? `/${rest}` : rest}`,
+        base,
+      )
+    } catch {
+      target = undefined
+    }
+  }
+  if (!target || target.origin !== base.origin) {
+    throw new BakeryError(ErrorCode.HTTP_VALIDATION, `path does not address the ${upstream.name} service`, {
+      status: 400,
+      details: [{ field: 'path', message: 'must stay on the configured upstream' }],
+    })
+  }
+  return { url: target, adminPath: /^\/+admin(\/|$)/i.test(normalisedPath(rest)) }
 }

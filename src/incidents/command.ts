@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { cliAdminToken } from '../platform/admin-token.ts'
 import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import { catalogue } from './catalogue.ts'
@@ -35,10 +36,17 @@ export interface CommandIo {
   err: (line: string) => void
 }
 
-async function call(base: URL, method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(
+  base: URL,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
   const response = await fetch(new URL(path, base), {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }).catch((error: unknown) => {
     throw new Error(
@@ -84,6 +92,8 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
   })
   const [command, name] = positionals
   const base = new URL(values.url ?? config.dashboardUrl.href)
+  const token = cliAdminToken(config)
+  const dashboard = (method: string, path: string, body?: unknown) => call(base, method, path, body, token)
   const number = (flag: string, raw: string | undefined) => {
     if (raw === undefined) return undefined
     const value = Number(raw)
@@ -100,7 +110,7 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
         if (!name) throw new Error(`start needs an incident name: ${catalogue.map((i) => i.name).join(', ')}`)
         const seed = number('seed', values.seed)
         const durationS = number('duration', values.duration)
-        const { run } = (await call(base, 'POST', '/api/incidents/run', {
+        const { run } = (await dashboard('POST', '/api/incidents/run', {
           name,
           ...(seed === undefined ? {} : { seed }),
           ...(durationS === undefined ? {} : { durationS }),
@@ -109,13 +119,13 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
         return 0
       }
       case 'status':
-        io.out(formatRun(((await call(base, 'GET', '/api/incidents/run')) as { run: RunView | null }).run))
+        io.out(formatRun(((await dashboard('GET', '/api/incidents/run')) as { run: RunView | null }).run))
         return 0
       case 'hint':
-        io.out(formatRun(((await call(base, 'POST', '/api/incidents/run/hint')) as { run: RunView }).run))
+        io.out(formatRun(((await dashboard('POST', '/api/incidents/run/hint')) as { run: RunView }).run))
         return 0
       case 'stop': {
-        const { run } = (await call(base, 'DELETE', '/api/incidents/run')) as { run: RunView }
+        const { run } = (await dashboard('DELETE', '/api/incidents/run')) as { run: RunView }
         io.out(formatRun(run))
         if (run.groundTruth)
           io.out(

@@ -5,6 +5,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod'
 import { REASONS } from '../incidents/model.ts'
+import { cliAdminToken } from '../platform/admin-token.ts'
 import type { Config } from '../platform/config/index.ts'
 import { errorMessage } from '../platform/errors.ts'
 import { createDashboardClient, type DashboardClient } from './dashboard-client.ts'
@@ -145,6 +146,9 @@ export function createMcpServer(client: DashboardClient): McpServer {
 }
 
 export async function runMcpServer(config: Config): Promise<void> {
-  const server = createMcpServer(createDashboardClient(config.dashboardUrl))
+  const token = cliAdminToken(config)
+  const server = createMcpServer(
+    createDashboardClient(config.dashboardUrl, token ? { authorization: `Bearer ${token}` } : {}),
+  )
   await server.connect(new StdioServerTransport())
 }

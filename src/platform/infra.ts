@@ -1,7 +1,7 @@
 // Shared infrastructure of one process, opened lazily and once: every service in the process gets
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
 
-import { randomBytes } from 'node:crypto'
+import { type AdminToken, resolveAdminToken } from './admin-token.ts'
 import { createRedisConnections, type Redis } from './cache/index.ts'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
@@ -28,8 +28,10 @@ export interface Infra {
   readonly breakers: BreakerRegistry
   /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
   readonly faults: FaultRegistry
-  /** Bearer token of the admin API: BAKERY_ADMIN_TOKEN, or one random token per process. */
+  /** Bearer token of the admin API and the dashboard login (never logged). */
   readonly adminToken: string
+  /** Whether the token was generated (kept in BAKERY_ADMIN_TOKEN_FILE) rather than configured. */
+  readonly adminTokenGenerated: boolean
   /** Kafka (KAFKA_BROKERS) or the embedded stream. */
   stream(): Promise<Stream>
   /** InfluxDB (INFLUX_URL) or the embedded time-series store. */
@@ -52,19 +54,21 @@ export function createInfra(config: Config, log: Logger): Infra {
   const shared = new Map<string, () => Promise<unknown>>()
   const redis = createRedisConnections({ log: log.child({ adapter: 'redis' }) })
   closers.push(() => redis.close())
-  let adminToken = config.adminToken
+  let token: AdminToken | undefined
+  // Resolved on first use: a process whose services have no admin API never writes the file.
+  const adminToken = () => {
+    token ??= resolveAdminToken(config.adminToken, config.adminTokenFile)
+    return token
+  }
   return {
     config,
     breakers: createBreakerRegistry(),
     faults: createFaultRegistry(parseFaultPairs(config.faults)),
     get adminToken() {
-      if (adminToken === undefined) {
-        // Embedded mode has no secret store: a fresh token per process means the admin API is
-        // never open by default, and the operator who started the process reads it in the log.
-        adminToken = randomBytes(24).toString('base64url')
-        log.warn({ adminToken }, 'BAKERY_ADMIN_TOKEN is unset; generated an admin token for this process')
-      }
-      return adminToken
+      return adminToken().value
+    },
+    get adminTokenGenerated() {
+      return adminToken().generated
     },
     database: once(() =>
       openDatabase(config.databaseUrl, {

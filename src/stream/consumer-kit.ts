@@ -1,7 +1,7 @@
 // What consumer-high and consumer-low share: a group subscription on the events topic, parsing
 // that counts bad records instead of crashing, one consumer span per batch linked to the producer
 // spans, the lag gauge, and an HTTP port for probes and /metrics.
-import type { Link } from '@opentelemetry/api'
+import { context, type Link, trace } from '@opentelemetry/api'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
@@ -65,7 +65,10 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
         } else if (spec.accepts(parsed.event)) mine.push({ record, event: parsed.event })
       }
       metrics.rejected(bad, 'bad_record')
-      const written = await spec.write(records, mine)
+      // The store's queries run inside the batch span, so their spans are its children.
+      const written = await context.with(trace.setSpan(context.active(), span), () =>
+        spec.write(records, mine),
+      )
       metrics.ingested(written)
       span.setAttribute('bakery.stream.events.written', written)
     } catch (error) {

@@ -7,9 +7,10 @@ test('album catalog pages through the proxy and filters by artist', async (t) =>
   buildWeb()
   const session = await openBrowser(t)
   if (!session) return
-  const { url, urls } = await startStack(t, ['album-store', 'album-proxy'], {}, (started) =>
+  const stack = await startStack(t, ['album-store', 'album-proxy'], {}, (started) =>
     started['album-store'] ? { ALBUM_STORE_URL: started['album-store'] } : {},
   )
+  const { urls } = stack
   // 12 albums of one artist on top of whatever the store seeds: at least two pages of 10.
   for (let i = 0; i < 12; i++) {
     const res = await fetch(`${urls['album-proxy']}/albums`, {
@@ -20,7 +21,7 @@ test('album catalog pages through the proxy and filters by artist', async (t) =>
     assert.equal(res.status, 201)
   }
   const { page, screenshot } = session
-  await page.goto(`${url}/#/albums`)
+  await session.logIn(stack, '/#/albums')
   await page.getByLabel('Artist').fill('Dashboard Quartet')
   await page.getByRole('button', { name: 'Filter' }).click()
   await page.getByRole('cell', { name: 'Take 0', exact: true }).waitFor()

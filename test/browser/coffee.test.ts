@@ -8,16 +8,17 @@ test('toggling a payments fault with the admin token opens the breaker on the pa
   const session = await openBrowser(t)
   if (!session) return
   const token = 'browser-test-token'
-  const { url, urls } = await startStack(
+  const stack = await startStack(
     t,
     ['payments', 'coffee-reception', 'barista'],
     { BAKERY_ADMIN_TOKEN: token, BAKE_TIME_SCALE: '0.02' },
     (started) => (started.payments ? { BAKERY_PAYMENTS_URL: started.payments } : {}),
   )
+  const { urls } = stack
   const { page, screenshot } = session
 
   // A coffee ordered on the page reaches the ready board.
-  await page.goto(`${url}/#/coffee`)
+  await session.logIn(stack, '/#/coffee')
   await page.getByLabel('Name', { exact: true }).fill('Ann')
   await page.locator('select[name=type]').selectOption('latte')
   await page.locator('select[name=size]').selectOption('large')

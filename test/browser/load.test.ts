@@ -11,12 +11,13 @@ test('dashboard starts a load run from the page, shows its progress and a summar
   const session = await openBrowser(t)
   if (!session) return
   // The default pipeline: the journey hops run, so the baker reads from the enrichment hop.
-  const { url } = await startStack(t, ['reception', 'enrichment', 'baker', 'response-builder'], {
+  const stack = await startStack(t, ['reception', 'enrichment', 'baker', 'response-builder'], {
     BAKE_TIME_SCALE: '0.2',
   })
+  const { url } = stack
   const { page, screenshot } = session
 
-  await page.goto(url)
+  await session.logIn(stack)
   await page.getByRole('link', { name: 'Load' }).click()
   await page.getByLabel('Target').selectOption('orders')
   await page.getByLabel('Fixed rate (open loop)').check()

@@ -26,10 +26,10 @@ for (const mode of MODES) {
     buildWeb()
     const session = await openBrowser(t)
     if (!session) return
-    const { url } = await startStack(t, mode.services, mode.env)
+    const stack = await startStack(t, mode.services, mode.env)
     const { page, screenshot } = session
 
-    await page.goto(url)
+    await session.logIn(stack)
     await page.getByLabel('Customer').fill('marge')
     await page.getByLabel('Pastry').selectOption('croissant')
     await page.getByRole('button', { name: 'Order' }).click()

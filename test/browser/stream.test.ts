@@ -14,9 +14,10 @@ test('stream chart shows the low and high counts the aggregator API reports, liv
   buildWeb()
   const session = await openBrowser(t)
   if (!session) return
-  const { url, urls } = await startStack(t, ['event-api', 'consumer-high', 'consumer-low', 'aggregator'], {
+  const stack = await startStack(t, ['event-api', 'consumer-high', 'consumer-low', 'aggregator'], {
     BAKERY_STREAM_FLUSH_MS: '200',
   })
+  const { urls } = stack
   const now = Date.now()
   // Three low (5 is low) and two high events; no producer runs, so these are all the counts.
   const events = [1.5, 5, 2.25, 7.5, 9.75].map((amount, i) => ({ time: now - i, amount: String(amount) }))
@@ -38,7 +39,7 @@ test('stream chart shows the low and high counts the aggregator API reports, liv
   assert.equal(total('high'), 2)
 
   const { page, screenshot } = session
-  await page.goto(`${url}/#/stream`)
+  await session.logIn(stack, '/#/stream')
   await page.getByTestId('total-low').getByText('3', { exact: true }).waitFor()
   await page.getByTestId('total-high').getByText('2', { exact: true }).waitFor()
   await page.getByTestId('stream-live').getByText('live').waitFor()

@@ -33,6 +33,8 @@ export function buildWeb(): void {
 export interface BrowserSession {
   browser: Browser
   page: Page
+  /** Opens the dashboard's login link (as a user clicks the one printed at start), then `path`. */
+  logIn(dashboard: { url: string; loginUrl: string }, path?: string): Promise<void>
   /** Saves a full-page screenshot under test-results/ and prints its path. */
   screenshot(name: string): Promise<string>
 }
@@ -63,6 +65,10 @@ export async function openBrowser(t: TestContext): Promise<BrowserSession | unde
   return {
     browser,
     page,
+    async logIn(dashboard, path = '/') {
+      await page.goto(dashboard.loginUrl)
+      if (path !== '/') await page.goto(`${dashboard.url}${path}`)
+    },
     async screenshot(name) {
       mkdirSync('test-results', { recursive: true })
       const path = resolve('test-results', `${name}.png`)

@@ -1,5 +1,6 @@
 // Starts the dashboard in-process on port 0, with its own telemetry (span store) and config, for
 // API and browser tests. Upstream services are passed by URL, as a deployment would configure them.
+import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { createDashboard, type DashboardOptions } from '../../src/dashboard/index.ts'
 import { UPSTREAM_PORTS } from '../../src/dashboard/upstreams.ts'
@@ -16,6 +17,26 @@ export interface TestDashboard {
   service: HttpService
   telemetry: Telemetry
   url: string
+  /** The admin token (BAKERY_ADMIN_TOKEN unless the test set its own). */
+  token: string
+  /** The login link the dashboard prints at start: opening it logs a browser in. */
+  loginUrl: string
+  /** Headers of an API client: the bearer token. */
+  auth: { authorization: string }
+}
+
+/** A fresh token per dashboard, unless the test brings its own. */
+function withToken(env: Record<string, string>): Record<string, string> {
+  return { BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'), ...env }
+}
+
+function access(url: string, token: string) {
+  return {
+    url,
+    token,
+    loginUrl: `${url}/login?t=${encodeURIComponent(token)}`,
+    auth: { authorization: `Bearer ${token}` },
+  }
 }
 
 export interface TestStack extends TestDashboard {
@@ -34,6 +55,7 @@ export async function startStack(
   /** Extra env per service, from the URLs of those started before it (e.g. ALBUM_STORE_URL). */
   envFrom: (urls: Record<string, string>) => Record<string, string> = () => ({}),
 ): Promise<TestStack> {
+  env = withToken(env)
   const config = loadConfig({ HOST: '127.0.0.1', ...env })
   const log = createLogger({ level: 'silent', format: 'json' })
   const telemetry = createTelemetry(config)
@@ -71,7 +93,7 @@ export async function startStack(
   const dashboard = createDashboard(deps('dashboard'), { upstreams })
   await dashboard.start()
   started.push(dashboard)
-  return { service: dashboard, telemetry, url: dashboard.url(), urls }
+  return { service: dashboard, telemetry, urls, ...access(dashboard.url(), infra.adminToken) }
 }
 
 export async function startDashboard(
@@ -79,6 +101,7 @@ export async function startDashboard(
   env: Record<string, string> = {},
   options: DashboardOptions = {},
 ): Promise<TestDashboard> {
+  env = withToken(env)
   const config = loadConfig({ HOST: '127.0.0.1', ...env })
   const log = createLogger({ level: 'silent', format: 'json' })
   const telemetry = createTelemetry(config)
@@ -98,5 +121,5 @@ export async function startDashboard(
     await infra.close()
     await telemetry.shutdown()
   })
-  return { service, telemetry, url: service.url() }
+  return { service, telemetry, ...access(service.url(), infra.adminToken) }
 }

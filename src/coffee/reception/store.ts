@@ -63,9 +63,14 @@ function toOrder(row: OrderRow): CoffeeOrder {
   }
 }
 
+export interface Menu {
+  coffees: MenuEntry[]
+  sizes: Map<string, number>
+}
+
 export function createCoffeeStore(db: Database) {
   return {
-    async menu(): Promise<{ coffees: MenuEntry[]; sizes: Map<string, number> }> {
+    async menu(): Promise<Menu> {
       const [coffees, sizes] = await Promise.all([
         db.query<{ id: number; name: string; price: string }>(
           `SELECT id, name, price::text FROM ${S}.coffees ORDER BY id`,

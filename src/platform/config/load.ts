@@ -1,4 +1,5 @@
 import { BakeryError, ErrorCode } from '../errors.ts'
+import { crossFieldProblems } from './cross-checks.ts'
 import { FieldError } from './fields.ts'
 import { type Config, type Schema, schema } from './schema.ts'
 import { type Env, withSeedAliases } from './seed-aliases.ts'
@@ -27,6 +28,7 @@ export function loadConfig(env: Env): Config {
       problems.push(`${field.env}=${shown} ${error.message}; allowed: ${field.allowed}`)
     }
   }
+  if (problems.length === 0) problems.push(...crossFieldProblems(values))
   if (problems.length > 0) {
     throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid configuration:\n  ${problems.join('\n  ')}`, {
       details: problems,

@@ -20,7 +20,9 @@ const port = (env: string, fallback: number, doc: string) =>
 
 export const schema = {
   // --- process
-  host: text('HOST', '0.0.0.0', { doc: 'Address every HTTP service binds to' }),
+  host: text('HOST', '127.0.0.1', {
+    doc: 'Address every HTTP service binds to; loopback by default, 0.0.0.0 in containers (a non-loopback address needs a 32+ character BAKERY_ADMIN_TOKEN)',
+  }),
   logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     doc: 'Minimum log level',
   }),
@@ -156,8 +158,11 @@ export const schema = {
 
   // --- resilience, failure injection, coffee shop
   adminToken: optionalText('BAKERY_ADMIN_TOKEN', {
-    doc: 'Bearer token of the admin API (/admin/faults, /admin/breakers); unset = a random token per process, logged at start',
+    doc: 'Bearer token of the admin API and the dashboard login (32+ characters unless HOST is loopback); unset = the token in BAKERY_ADMIN_TOKEN_FILE, generated on first use',
     secret: true,
+  }),
+  adminTokenFile: text('BAKERY_ADMIN_TOKEN_FILE', '.bakery/admin-token', {
+    doc: 'Where a generated admin token is kept (mode 0600) for the CLI and the next start, when BAKERY_ADMIN_TOKEN is unset',
   }),
   faults: checked(
     keyValues('BAKERY_FAULTS', {
@@ -344,6 +349,9 @@ export const schema = {
     max: 3600000,
     doc: 'OTLP metric export interval (ms), when OTLP is on',
   }),
+  traceBackground: flag('BAKERY_TRACE_BACKGROUND', false, {
+    doc: "Also trace background work: pollers' and relays' queries, probes, scrapes, the dashboard's own calls (debugging)",
+  }),
   spanStoreSize: integer('BAKERY_SPAN_STORE_SIZE', 20000, {
     min: 0,
     max: 1000000,
@@ -353,6 +361,12 @@ export const schema = {
   // --- dashboard
   dashboardUpstreams: keyValues('BAKERY_DASHBOARD_UPSTREAMS', {
     doc: 'Service base URLs the dashboard calls, e.g. reception=http://bakery:8000 (default: 127.0.0.1 and each service port)',
+  }),
+  dashboardAllowedHosts: text('BAKERY_DASHBOARD_ALLOWED_HOSTS', 'localhost,127.0.0.1,[::1],*.localhost', {
+    doc: 'Host names the dashboard answers (comma-separated, *.domain wildcards, * = any); other Host headers get 421',
+  }),
+  dashboardReadAccess: oneOf('BAKERY_DASHBOARD_READ_ACCESS', 'auto', ['auto', 'open', 'token'], {
+    doc: 'Who may read the dashboard API: open = anyone allowed by Host, token = logged-in only, auto = open when HOST is loopback',
   }),
   traceUiUrl: optionalText('BAKERY_TRACE_UI_URL', {
     doc: 'External trace UI link, {traceId} replaced, e.g. http://localhost:16686/trace/{traceId}',

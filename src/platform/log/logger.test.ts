@@ -44,11 +44,22 @@ test('log lines are JSON carrying the service name, and trace ids inside a span'
 test('log lines never carry secrets', () => {
   const { lines, destination } = capture()
   const log = createLogging({ level: 'info', format: 'json', destination }).root
-  log.info({ password: 'hunter2', headers: { authorization: 'Bearer abc' }, user: { token: 't0k' } }, 'login')
+  log.info(
+    {
+      password: 'hunter2',
+      headers: { authorization: 'Bearer abc', cookie: 'bakery_session=c00k1e' },
+      user: { token: 't0k' },
+      adminToken: 'adm1n',
+      env: { BAKERY_ADMIN_TOKEN: 'env-t0ken' },
+    },
+    'login',
+  )
   const text = JSON.stringify(lines)
   assert.ok(!text.includes('hunter2'))
   assert.ok(!text.includes('Bearer abc'))
   assert.ok(!text.includes('t0k'))
+  assert.ok(!text.includes('c00k1e'))
+  assert.ok(!text.includes('adm1n'))
   assert.equal(lines[0]?.password, '[redacted]')
   assert.equal(lines[0]?.service, 'bakery')
 })

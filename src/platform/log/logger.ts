@@ -28,6 +28,12 @@ const REDACT_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  'headers.cookie',
+  'cookie',
+  'adminToken',
+  '*.adminToken',
+  'BAKERY_ADMIN_TOKEN',
+  '*.BAKERY_ADMIN_TOKEN',
 ]
 
 /** JSON lines (readable on a terminal); lines inside a span carry trace_id and span_id. */

@@ -19,6 +19,7 @@ export {
 export {
   type AttributeValue,
   createSpanStore,
+  type SpanKindName,
   type SpanStore,
   type StoredSpan,
   type TraceQuery,

@@ -1,13 +1,25 @@
+import { type Attributes, type Context, type Link, SpanKind, trace } from '@opentelemetry/api'
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   ParentBasedSampler,
   type Sampler,
+  SamplingDecision,
+  type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
 
-export function createSampler(name: Config['tracesSampler'], ratio: number): Sampler {
+export function createSampler(
+  name: Config['tracesSampler'],
+  ratio: number,
+  options: { traceBackground?: boolean } = {},
+): Sampler {
+  const inner = namedSampler(name, ratio)
+  return options.traceBackground ? inner : createQuietSampler(inner)
+}
+
+function namedSampler(name: Config['tracesSampler'], ratio: number): Sampler {
   switch (name) {
     case 'always_on':
       return new AlwaysOnSampler()
@@ -21,5 +33,31 @@ export function createSampler(name: Config['tracesSampler'], ratio: number): Sam
       return new ParentBasedSampler({ root: new AlwaysOffSampler() })
     case 'parentbased_traceidratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) })
+  }
+}
+
+// A trace starts where work comes in: a request (server), a message (consumer), a message sent
+// on the process's own initiative (producer), a unit of work a sweep found (internal). A CLIENT
+// span with no parent has no such cause: it is a poller's query, an outbox relay's scan, a
+// migration. Those would fill the trace viewer with one-span traces every second, so they are not
+// recorded; the spans of the work a poll finds are started under that work's own span or context
+// (an order's traceparent, a payment span) and are kept.
+const DROP: SamplingResult = { decision: SamplingDecision.NOT_RECORD }
+
+export function createQuietSampler(inner: Sampler): Sampler {
+  return {
+    shouldSample(
+      context: Context,
+      traceId: string,
+      name: string,
+      kind: SpanKind,
+      attributes: Attributes,
+      links: Link[],
+    ) {
+      const parent = trace.getSpanContext(context)
+      if (!parent && kind === SpanKind.CLIENT) return DROP
+      return inner.shouldSample(context, traceId, name, kind, attributes, links)
+    },
+    toString: () => `QuietSampler{${inner.toString()}}`,
   }
 }

@@ -31,6 +31,8 @@ export interface TraceSummary {
   traceId: string
   rootName: string
   rootService: string
+  /** Kind of the root span (a missing root: the kind of the earliest span seen). */
+  rootKind?: SpanKindName
   startTimeMs: number
   durationMs: number
   spanCount: number
@@ -93,6 +95,7 @@ export function createSpanStore(capacity: number): SpanStore {
       traceId,
       rootName: root?.name ?? '',
       rootService: root?.service ?? '',
+      rootKind: root?.kind ?? 'internal',
       startTimeMs: start,
       durationMs: end - start,
       spanCount: spans.length,

@@ -70,7 +70,9 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     processors.push(new BatchSpanProcessor(new ZipkinExporter({ url: config.zipkinEndpoint.href })))
 
   const instanceId = randomUUID()
-  const sampler = createSampler(config.tracesSampler, config.tracesSamplerArg)
+  const sampler = createSampler(config.tracesSampler, config.tracesSamplerArg, {
+    traceBackground: config.traceBackground,
+  })
   const services = new Map<string, ServiceTelemetry>()
   const meterProviders: MeterProvider[] = []
 

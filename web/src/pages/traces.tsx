@@ -3,14 +3,18 @@ import { usePoll } from '../hooks.ts'
 import { formatClock, formatDuration, shortId } from '../lib/format.ts'
 import type { Info, TraceSummary } from '../lib/types.ts'
 
-const FIELDS = ['service', 'name', 'attribute', 'minDurationMs'] as const
+const FIELDS = ['service', 'root', 'name', 'attribute', 'minDurationMs'] as const
+// Flags the form keeps in the URL: errors only, and single-span internal traces (hidden by default).
+const CHECKS = ['error', 'singleSpan'] as const
 
 export function TracesPage({ query, info }: { query: URLSearchParams; info: Info | undefined }) {
   const [form, setForm] = useState(() => Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? ''])))
-  const [errorsOnly, setErrorsOnly] = useState(query.get('error') === 'true')
+  const [checks, setChecks] = useState(() =>
+    Object.fromEntries(CHECKS.map((c) => [c, query.get(c) === 'true'])),
+  )
   const params = new URLSearchParams()
   for (const f of FIELDS) if (query.get(f)) params.set(f, query.get(f) ?? '')
-  if (query.get('error') === 'true') params.set('error', 'true')
+  for (const c of CHECKS) if (query.get(c) === 'true') params.set(c, 'true')
   const embedded = info?.traces.embedded !== false
   const result = usePoll<{ traces: TraceSummary[] }>(embedded ? `/api/traces?${params}` : undefined, 3000)
   const suggestions = usePoll<{ services: string[]; names: string[] }>(
@@ -21,7 +25,7 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
     event.preventDefault()
     const next = new URLSearchParams()
     for (const f of FIELDS) if (form[f]) next.set(f, form[f] ?? '')
-    if (errorsOnly) next.set('error', 'true')
+    for (const c of CHECKS) if (checks[c]) next.set(c, 'true')
     location.hash = `#/traces?${next}`
   }
   const field = (
@@ -45,6 +49,17 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
       />
     </label>
   )
+  const check = (name: (typeof CHECKS)[number], label: string) => (
+    <label class="check">
+      <input
+        type="checkbox"
+        name={name}
+        checked={checks[name]}
+        onChange={(e) => setChecks({ ...checks, [name]: e.currentTarget.checked })}
+      />
+      {label}
+    </label>
+  )
   return (
     <>
       <h1>Traces</h1>
@@ -60,7 +75,8 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
       )}
       <form class="card search" onSubmit={search} aria-label="Search traces">
         {field('service', 'Service', 'reception', false, 'trace-services')}
-        {field('name', 'Span name', 'receive-order', false, 'trace-names')}
+        {field('root', 'Root span', 'POST /orders', false, 'trace-names')}
+        {field('name', 'Any span', 'receive-order', false, 'trace-names')}
         <datalist id="trace-services">
           {suggestions.data?.services.map((s) => (
             <option key={s} value={s} />
@@ -73,14 +89,8 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
         </datalist>
         {field('attribute', 'Attribute', 'bakery.order_key=…')}
         {field('minDurationMs', 'Min duration (ms)', '0', true)}
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={errorsOnly}
-            onChange={(e) => setErrorsOnly(e.currentTarget.checked)}
-          />
-          Errors only
-        </label>
+        {check('error', 'Errors only')}
+        {check('singleSpan', 'Single-span internal traces')}
         <button type="submit">Search</button>
       </form>
       {result.error && (
@@ -91,7 +101,12 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
       <section class="card" aria-labelledby="results-title">
         <h2 id="results-title">
           {result.data ? `${result.data.traces.length} traces` : 'Traces'}
-          <span class="muted small"> · newest first, refreshed every 3 s</span>
+          <span class="muted small">
+            {' '}
+            · newest first by start time
+            {query.get('singleSpan') === 'true' ? '' : ', single-span internal traces hidden'}, refreshed
+            every 3 s
+          </span>
         </h2>
         <table>
           <thead>
