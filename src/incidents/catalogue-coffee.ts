@@ -21,7 +21,16 @@ export const retryStorm: Incident = {
     { kind: 'coffee', rate: [4, 6] },
     { kind: 'albums', rate: [1, 2] },
   ],
-  signals: [{ service: 'payments', span: 'POST /payments', signal: 'fanout', threshold: 2 }],
+  // The payment step of an order spans every attempt: longer than one timeout means it retried.
+  signals: [
+    {
+      service: 'coffee-reception',
+      span: 'coffee.payment',
+      signal: 'slow-spans',
+      threshold: 3500,
+      minCount: 3,
+    },
+  ],
   services: [...COFFEE, 'album-store', 'album-proxy'],
   durationS: 20,
 }

@@ -4,6 +4,7 @@ import type { Info } from './lib/types.ts'
 import { AlbumsPage } from './pages/albums.tsx'
 import { CoffeePage } from './pages/coffee.tsx'
 import { DrillsPage } from './pages/drills.tsx'
+import { IncidentsPage } from './pages/incidents.tsx'
 import { LoadPage } from './pages/load.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
@@ -26,6 +27,7 @@ function App() {
       show: info?.panels.coffee === true || info?.panels.reception === true || info?.panels.albums === true,
     },
     { href: '#/load', label: 'Load', show: info?.panels.load === true },
+    { href: '#/incidents', label: 'Incidents', show: true },
     { href: '#/traces', label: 'Traces', show: true },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
@@ -36,6 +38,7 @@ function App() {
   else if (path === '/coffee') page = <CoffeePage />
   else if (path === '/drills') page = <DrillsPage info={info} />
   else if (path === '/load') page = <LoadPage info={info} />
+  else if (path === '/incidents') page = <IncidentsPage />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />
