@@ -21,7 +21,7 @@ test('incidents page runs an incident to a graded answer: start, clock, hint, di
   const { page, screenshot } = session
   await session.logIn(stack)
   await page.getByRole('link', { name: 'Incidents' }).click()
-  await page.getByLabel('Incident', { exact: true }).selectOption('payments-half-errors')
+  await page.locator('select[name="incident"]').selectOption('payments-half-errors')
   await page.getByLabel(/^Seed/).fill('7')
   await page.getByRole('button', { name: 'Start' }).click()
 
@@ -36,7 +36,7 @@ test('incidents page runs an incident to a graded answer: start, clock, hint, di
 
   // The diagnosis: the component and reason of the ground truth, the time a few seconds ago.
   await page.getByLabel(/^Component/).fill('payments')
-  await page.getByLabel('Reason').selectOption('dependency errors')
+  await page.locator('select[name="reason"]').selectOption('dependency errors')
   await page.getByLabel(/^When it began/).fill(new Date(Date.now() - 3000).toISOString().slice(0, 19))
   await page.getByRole('button', { name: 'Submit diagnosis' }).click()
 

@@ -32,7 +32,10 @@ async function checkExports(t: TestContext, truth: GroundTruth, incidentDir: str
   defer(t, () => rm(out, { recursive: true, force: true }))
   const rca = join(out, 'rcaeval')
   await exportRun({ log, incidentDir, caseId: truth.case_id, format: 'rcaeval', out: rca })
-  assert.equal(Number((await readFile(join(rca, 'inject_time.txt'), 'utf8')).trim()), Math.floor(truth.inject_time))
+  assert.equal(
+    Number((await readFile(join(rca, 'inject_time.txt'), 'utf8')).trim()),
+    Math.floor(truth.inject_time),
+  )
   const traces = await csv(join(rca, 'traces.csv'))
   assert.deepEqual(traces[0], [...RCAEVAL_TRACE_COLUMNS])
   assert.ok(traces.length > 10, 'traces.csv holds the run spans')

@@ -21,14 +21,20 @@ test('bakery mcp serves services, traces with links, logs, metrics and incidents
     (started) => (started.payments ? { BAKERY_PAYMENTS_URL: started.payments } : {}),
   )
   // A few coffee orders, so there are traces (reception → queue → barista, linked) to look at.
-  for (let i = 0; i < 3; i++) {
+  // A busy machine may shed a request (503 under pressure): try a bounded number of times.
+  let accepted = 0
+  for (let i = 0; i < 30 && accepted < 3; i++) {
     const response = await fetch(`${stack.urls['coffee-reception']}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: `agent ${i}`, items: [{ type: 'espresso', size: 'small' }] }),
     })
-    assert.equal(response.status, 201)
+    if (response.status === 201) accepted++
+    else await new Promise((resolve) => setTimeout(resolve, 300))
   }
+  assert.equal(accepted, 3)
+  // The barista's side of each order ends a little later.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
 
   const client = new Client({ name: 'bakery-test', version: '1.0.0' })
   const transport = new StdioClientTransport({
