@@ -19,7 +19,7 @@ export const bakerPoolOfOne: Incident = {
     reason: 'connection pool exhausted',
   },
   fix: 'Give the baker a pool as large as its concurrency (DATABASE_POOL_SIZE), or bake fewer orders at once.',
-  faults: [{ target: 'baker.db', type: 'pool-cap', params: { size: 1 }, startS: [2, 4] }],
+  faults: [{ target: 'baker.db', type: 'pool-cap', params: { connections: 1 }, startS: [2, 4] }],
   decoys: [{ target: 'album-proxy.http', type: 'latency', params: { ms: [40, 80] }, startS: [1, 3] }],
   load: [
     { kind: 'orders', rate: [25, 35] },
@@ -56,30 +56,30 @@ export const poisonMessage: Incident = {
 export const onePastryFails: Incident = {
   name: 'one-pastry-fails',
   title: 'One pastry always fails',
-  symptom: 'A few orders never finish; the error rate is low and steady.',
+  symptom: 'A few orders are refused with a 500; the error rate is low and steady.',
   hints: [
-    'The failures are not random: group the failed orders by what was ordered.',
+    'The failures are not random: group the failed requests by what was ordered.',
     'Every failed order is for the same pastry.',
-    'The baker fails that pastry on every attempt; the others bake fine.',
+    'The reception fails that pastry on every attempt, before anything is queued; the others go through.',
   ],
-  rootCause: { service: 'baker', component: 'baker', level: 'service', reason: 'input-specific failure' },
-  fix: 'Fix the recipe of that pastry in the baker (or take it off the menu until then).',
+  rootCause: { service: 'reception', component: 'reception', level: 'service', reason: 'input-specific failure' },
+  fix: 'Fix how the reception handles that pastry (or take it off the menu until then).',
   faults: [
     {
-      target: 'baker',
+      target: 'reception.http',
       type: 'error',
-      params: {},
+      params: { status: 500 },
       rate: 1,
       match: { pastry: ['croissant', 'la bombe', 'escargot', 'profiterole'] },
       startS: [2, 4],
     },
   ],
-  decoys: [{ target: 'barista', type: 'latency', params: { ms: [50, 120] }, startS: [1, 3] }],
+  decoys: [{ target: 'barista.db', type: 'latency', params: { ms: [50, 120] }, startS: [1, 3] }],
   load: [
     { kind: 'orders', rate: [10, 15] },
     { kind: 'coffee', rate: [1, 2] },
   ],
-  signals: [{ service: 'baker', span: '', signal: 'error-spans', threshold: 0, minCount: 3 }],
+  signals: [{ service: 'reception', span: 'POST /orders', signal: 'error-spans', threshold: 0, minCount: 3 }],
   services: [...BAKERY, 'coffee-reception', 'barista', 'payments'],
   durationS: 15,
 }

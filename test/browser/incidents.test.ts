@@ -42,7 +42,7 @@ test('incidents page runs an incident to a graded answer: start, clock, hint, di
 
   const grade = page.getByTestId('incident-grade')
   await grade.waitFor({ timeout: 60_000 })
-  assert.match(await grade.innerText(), /Score 1\.00/)
+  assert.match(await grade.innerText(), /score 1\.00/i)
   await screenshot('incident-graded')
 
   const { run } = (await (await fetch(`${stack.url}/api/incidents/run`, { headers: stack.auth })).json()) as {
