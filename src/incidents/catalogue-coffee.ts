@@ -44,7 +44,12 @@ export const baristaTooSlow: Incident = {
     'The barista queue grows and each order waits longer on it.',
     'Every brew waits on its database writes, far longer than the brewing itself.',
   ],
-  rootCause: { service: 'barista', component: 'barista.db', level: 'dependency', reason: 'consumer too slow' },
+  rootCause: {
+    service: 'barista',
+    component: 'barista.db',
+    level: 'dependency',
+    reason: 'consumer too slow',
+  },
   fix: 'Find why the barista database got slow (locks, a saturated disk) or add baristas; shed new orders meanwhile.',
   faults: [{ target: 'barista.db', type: 'latency', params: { ms: [400, 600] }, startS: [2, 3] }],
   decoys: [{ target: 'payments.http', type: 'latency', params: { ms: [20, 50] }, startS: [1, 2] }],

@@ -62,7 +62,12 @@ export const onePastryFails: Incident = {
     'Every failed order is for the same pastry.',
     'The reception fails that pastry on every attempt, before anything is queued; the others go through.',
   ],
-  rootCause: { service: 'reception', component: 'reception', level: 'service', reason: 'input-specific failure' },
+  rootCause: {
+    service: 'reception',
+    component: 'reception',
+    level: 'service',
+    reason: 'input-specific failure',
+  },
   fix: 'Fix how the reception handles that pastry (or take it off the menu until then).',
   faults: [
     {
