@@ -9,7 +9,13 @@ const RUNS = [
   { name: 'barista-too-slow', seed: 3, durationS: 8 },
   { name: 'poison-message', seed: 5, durationS: 8 },
   { name: 'slow-album-listing', seed: 2, durationS: 8 },
-  { name: 'retry-storm', seed: 11, durationS: 10 },
+  { name: 'baker-pool-of-one', seed: 4, durationS: 10 },
+  { name: 'one-pastry-fails', seed: 1, durationS: 8 },
+  { name: 'redis-latency', seed: 6, durationS: 8 },
+  { name: 'consumer-low-lag', seed: 8, durationS: 10 },
+  { name: 'memory-leak', seed: 9, durationS: 10 },
+  { name: 'aggregator-cpu-burn', seed: 10, durationS: 8 },
+  { name: 'retry-storm', seed: 11, durationS: 12 },
   { name: 'payments-half-errors', seed: 7, durationS: 8 },
 ] as const
 
