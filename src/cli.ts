@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
+import { attachFaultControl, mountFaultApi } from './platform/fault-control.ts'
 import { createHttpService } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
@@ -73,6 +74,7 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
     bodyLimit: deps.config.bodyLimitBytes,
     readiness: service.readiness ?? [],
   })
+  mountFaultApi(health.app, deps.infra, service.name)
   return {
     name: service.name,
     async start() {
@@ -102,10 +104,11 @@ async function start(names: string[], alone: boolean): Promise<void> {
       log: logging.forService(definition.name),
       telemetry: telemetry.forService(definition.name),
       rootTelemetry: telemetry,
-      infra,
+      infra: infra.forService(definition.name),
       port: portOf(definition, config, alone),
     }
     const service = factory(deps)
+    attachFaultControl(service, deps)
     built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
   }
   await runServices(built, {

@@ -32,13 +32,19 @@ test('bakery refuses to start on a wrong value, naming the variable', () => {
   )
 })
 
-test('bakery refuses to start on malformed BAKERY_FAULTS with a config error, not a stack trace', () => {
-  const result = runCli(['start'], { BAKERY_FAULTS: 'payments.errorRate=abc' })
+test('bakery refuses to start on malformed BAKERY_FAULTS with a config error listing every bad entry', () => {
+  const result = runCli(['start'], {
+    BAKERY_FAULTS: 'payments.http:error:rate=abc;oven:latency;baker.db:latency:ms=5;baker.db:zap',
+  })
   assert.equal(result.status, 2)
+  assert.match(result.stderr, /"payments\.http:error:rate=abc": rate must be a number from 0 to 1/)
+  assert.match(result.stderr, /"oven:latency": target "oven": unknown service; valid: reception, baker/)
   assert.match(
     result.stderr,
-    /BAKERY_FAULTS="payments\.errorRate=abc" has payments\.errorRate=abc: errorRate must be a number from 0 to 1; allowed: comma-separated <target>\.<setting>=value/,
+    /"baker\.db:zap": type "zap" is not a fault of seam db; valid: latency, error, pool-cap, refused/,
   )
+  assert.doesNotMatch(result.stderr, /baker\.db:latency:ms=5"/, 'the valid entry is not listed')
+  assert.match(result.stderr, /allowed: <target>:<type>\[:<field>=<value>,\.\.\.\]/)
   assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace')
 })
 

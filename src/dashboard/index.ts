@@ -1,11 +1,13 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
 // in-process span store, an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes, and
 // the load control (/api/load) that runs the built-in load generator.
+
 import { trace } from '@opentelemetry/api'
 import { startDemoTraffic } from '../incidents/demo-traffic.ts'
 import { createGroundTruthLog } from '../incidents/ground-truth.ts'
 import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
+import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { services } from '../services.ts'
@@ -113,6 +115,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       registerAgentRoutes(app, store, incidents.metrics)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
+        send: faultyFetch(deps.infra.seam('http-client')),
       })
       endLoadStreams = registerLoadRoutes(app, load)
       registerStaticFiles(app, options.webDist ?? defaultWebDist)

@@ -55,7 +55,7 @@ export function registerUpstreamRoutes(
   app: HttpApp,
   upstreams: readonly Upstream[],
   adminToken: () => string,
-  options: { traceCalls?: boolean } = {},
+  options: { traceCalls?: boolean; send?: typeof fetch } = {},
 ): () => void {
   const byName = new Map(upstreams.map((u) => [u.name, u]))
   const streams = new Set<AbortController>()
@@ -90,7 +90,7 @@ export function registerUpstreamRoutes(
       let response: Response
       try {
         const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-        response = await fetch(target.url, {
+        response = await (options.send ?? fetch)(target.url, {
           method: request.method,
           headers,
           body: hasBody && request.body ? new Uint8Array(request.body as Buffer) : null,

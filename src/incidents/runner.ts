@@ -169,7 +169,7 @@ export function createIncidentRunner(deps: RunnerDeps): IncidentRunner {
       for (const fault of plan.faults) {
         timers.push(
           setTimeout(() => {
-            deps.faults.apply(fault).then(
+            deps.faults.apply(fault, `incident ${r.caseId}`).then(
               () => applied.add(fault),
               (error: unknown) => failures.push(`${fault.target} ${fault.type}: ${errorMessage(error)}`),
             )
@@ -200,7 +200,7 @@ export function createIncidentRunner(deps: RunnerDeps): IncidentRunner {
     } finally {
       for (const t of timers) clearTimeout(t)
       await driver?.stop()
-      for (const fault of applied) await deps.faults.remove(fault).catch(() => undefined)
+      for (const fault of applied) await deps.faults.remove(fault, 'incident').catch(() => undefined)
       for (const action of actions) await action.undo().catch(() => undefined)
     }
     await finish(r)

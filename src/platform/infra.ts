@@ -5,7 +5,15 @@ import { type AdminToken, resolveAdminToken } from './admin-token.ts'
 import { createRedisConnections, type Redis } from './cache/index.ts'
 import type { Config } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
-import { createFaultRegistry, type FaultRegistry, parseFaultPairs } from './faults/index.ts'
+import {
+  createFaultRegistry,
+  type FaultRegistry,
+  parseFaultText,
+  runProcessFaults,
+  type Seam,
+  type SeamSlot,
+} from './faults/index.ts'
+import { detachedSlot, scopeInfra } from './faults/scope.ts'
 import type { Logger } from './log/index.ts'
 import { openQueue, type Queue } from './queue/index.ts'
 import { type BreakerRegistry, createBreakerRegistry } from './resilience/index.ts'
@@ -28,6 +36,15 @@ export interface Infra {
   readonly breakers: BreakerRegistry
   /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
   readonly faults: FaultRegistry
+  /** The service this view belongs to (see `forService`); undefined for the process's own. */
+  readonly service: string | undefined
+  /**
+   * The view one service gets: the same adapters behind its fault seams (db, queue, stream,
+   * cache), and the service counted as running here (its BAKERY_FAULTS entries take effect).
+   */
+  forService(name: string): Infra
+  /** The fault slot of a seam of this view's service (outbound HTTP clients consult it). */
+  seam(seam: Seam): SeamSlot
   /** Bearer token of the admin API and the dashboard login (never logged). */
   readonly adminToken: string
   /** Whether the token was generated (kept in BAKERY_ADMIN_TOKEN_FILE) rather than configured. */
@@ -60,10 +77,23 @@ export function createInfra(config: Config, log: Logger): Infra {
     token ??= resolveAdminToken(config.adminToken, config.adminTokenFile)
     return token
   }
-  return {
+  const faults = createFaultRegistry()
+  const stopProcessFaults = runProcessFaults(faults)
+  // Each process applies the entries of the services it runs; the others belong to other processes.
+  const fromEnv = parseFaultText(config.faults, 'BAKERY_FAULTS').specs
+  const infra: Infra = {
     config,
+    service: undefined,
     breakers: createBreakerRegistry(),
-    faults: createFaultRegistry(parseFaultPairs(config.faults)),
+    faults,
+    forService(name) {
+      if (!faults.localServices.has(name)) {
+        faults.localServices.add(name)
+        for (const spec of fromEnv) if (spec.service === name) faults.set(spec)
+      }
+      return scopeInfra(infra, name)
+    },
+    seam: detachedSlot,
     get adminToken() {
       return adminToken().value
     },
@@ -92,6 +122,9 @@ export function createInfra(config: Config, log: Logger): Infra {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))
       }
+      faults.clear({}, 'shutdown')
+      stopProcessFaults()
     },
   }
+  return infra
 }

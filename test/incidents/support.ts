@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test'
 import { findIncident } from '../../src/incidents/catalogue.ts'
 import { createInProcessIncidents, type InProcessIncidents } from '../../src/incidents/in-process.ts'
 import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
@@ -61,14 +62,17 @@ export async function startServicesFor(
   for (const name of ordered) {
     const definition = findService(name)
     if (!definition) throw new Error(`no service ${name}`)
-    const service = (await definition.load())({
+    const deps = {
       config,
       log: logging.forService(name),
       telemetry: telemetry.forService(name),
       rootTelemetry: telemetry,
-      infra,
+      // Each service behind its own fault seams, as `bakery start` wires it.
+      infra: infra.forService(name),
       port: ports[name] ?? 0,
-    })
+    }
+    const service = (await definition.load())(deps)
+    attachFaultControl(service, deps)
     await service.start()
     started.push(service)
     const url = (service as Partial<HttpService>).url?.()

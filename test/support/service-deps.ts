@@ -3,6 +3,7 @@
 import type { TestContext } from 'node:test'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogging } from '../../src/platform/log/index.ts'
@@ -43,11 +44,16 @@ export function testProcess(
       log: logging.forService(name),
       telemetry: telemetry.forService(name),
       rootTelemetry: telemetry,
-      infra,
+      infra: infra.forService(name),
       port,
     }),
     async start(...services) {
       for (const service of services) {
+        attachFaultControl(service, {
+          infra: infra.forService(service.name),
+          log: logging.forService(service.name),
+          telemetry: telemetry.forService(service.name),
+        })
         await service.start()
         started.push(service)
       }

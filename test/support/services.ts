@@ -3,6 +3,7 @@
 import type { TestContext } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
@@ -48,17 +49,17 @@ export async function startServices(
     const definition = findService(name)
     if (!definition) throw new Error(`no service ${name}`)
     const factory = await definition.load()
-    services.set(
-      name,
-      factory({
-        config,
-        log: logging.forService(name),
-        telemetry: telemetry.forService(name),
-        rootTelemetry: telemetry,
-        infra,
-        port: 0,
-      }),
-    )
+    const deps = {
+      config,
+      log: logging.forService(name),
+      telemetry: telemetry.forService(name),
+      rootTelemetry: telemetry,
+      infra: infra.forService(name),
+      port: 0,
+    }
+    const service = factory(deps)
+    attachFaultControl(service, deps)
+    services.set(name, service)
   }
   await Promise.all(
     [...services].map(async ([name, service]) => {

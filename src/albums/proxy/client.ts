@@ -2,6 +2,7 @@
 // trace context injected, so a trace reads proxy server → client → store server → db.
 import { SpanKind, type Tracer } from '@opentelemetry/api'
 import { Pool } from 'undici'
+import { faultyRequest, type SeamSlot } from '../../platform/faults/index.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
 import { STORE_CONNECTIONS, StoreFailure } from './resilience.ts'
@@ -39,8 +40,16 @@ function pickHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out
 }
 
-export function createStoreClient(base: URL, tracer: Tracer, policy: ResiliencePolicy): StoreClient {
+export function createStoreClient(
+  base: URL,
+  tracer: Tracer,
+  policy: ResiliencePolicy,
+  faults?: SeamSlot,
+): StoreClient {
   const pool = new Pool(base.origin, { connections: STORE_CONNECTIONS, keepAliveTimeout: 10_000 })
+  type Options = Parameters<Pool['request']>[0]
+  const call = (options: Options) => pool.request(options)
+  const send = faults ? faultyRequest(faults, (o: Options) => new URL(o.path, base).href, call) : call
   const attributes = {
     'server.address': base.hostname,
     'server.port': Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
@@ -60,10 +69,10 @@ export function createStoreClient(base: URL, tracer: Tracer, policy: ResilienceP
         const headers: Record<string, string> = { ...request.headers }
         if (request.body !== undefined) headers['content-type'] = 'application/json'
         injectTraceContext(headers)
-        let response: Awaited<ReturnType<Pool['request']>>
+        let response: Awaited<ReturnType<typeof send>>
         let text: string
         try {
-          response = await pool.request({
+          response = await send({
             method: request.method,
             path: request.path,
             headers,

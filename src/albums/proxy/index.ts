@@ -21,7 +21,12 @@ export function storeUrlOf(config: ServiceDeps['config']): URL {
 export function createAlbumProxy(deps: ServiceDeps): HttpService {
   const { config } = deps
   const policy = albumStorePolicy(deps)
-  const client: StoreClient = createStoreClient(storeUrlOf(config), deps.telemetry.tracer, policy)
+  const client: StoreClient = createStoreClient(
+    storeUrlOf(config),
+    deps.telemetry.tracer,
+    policy,
+    deps.infra.seam('http-client'),
+  )
   return createHttpService({
     name: 'album-proxy',
     host: config.host,

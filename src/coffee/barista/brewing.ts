@@ -4,7 +4,6 @@
 import type { Meter, Tracer } from '@opentelemetry/api'
 import type { Database } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import type { FaultRegistry } from '../../platform/faults/index.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import type { Outbox } from '../../platform/outbox/index.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
@@ -17,14 +16,13 @@ export interface BrewingDeps {
   brews: BrewStore
   outbox: Outbox
   crew: Crew
-  faults: Pick<FaultRegistry, 'shouldFail' | 'delayMs'>
   tracer: Tracer
   meter: Meter
   log: Logger
 }
 
 export function createOrderBrewing(deps: BrewingDeps): (order: Created) => Promise<void> {
-  const { db, brews, outbox, crew, faults, tracer, log } = deps
+  const { db, brews, outbox, crew, tracer, log } = deps
   const brewed = deps.meter.createCounter('coffee.items.brewed', {
     description: 'Items brewed, by barista and coffee',
   })
@@ -38,12 +36,7 @@ export function createOrderBrewing(deps: BrewingDeps): (order: Created) => Promi
     const attributes = { 'coffee.item.type': item.type, 'coffee.item.size': item.size }
     await withSpan(tracer, `brew ${item.type}`, { attributes }, async (span) => {
       await brews.startBrew(order.id, index, item)
-      if (faults.shouldFail('barista')) {
-        throw new BakeryError(ErrorCode.FAULT_INJECTED, `barista spilled the ${item.type} (injected fault)`, {
-          retryable: true,
-        })
-      }
-      const result = await crew.brew(item.type, faults.delayMs('barista'))
+      const result = await crew.brew(item.type)
       span.setAttributes({ 'coffee.barista': result.barista, 'coffee.brew_ms': result.ms })
       await brews.finishBrew(order.id, index, result.barista, result.ms)
       brewed.add(1, { barista: result.barista, 'coffee.item.type': item.type })

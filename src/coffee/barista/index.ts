@@ -95,7 +95,6 @@ export function createBarista(deps: ServiceDeps): Service {
         brews: createBrewStore(db),
         outbox: box,
         crew,
-        faults: infra.faults,
         tracer,
         meter,
         log,

@@ -1,11 +1,9 @@
 // Payments (ours; the seed had a wiremock stub): authorises an order's total. Authorisations are
 // keyed by order id, so a caller may retry a POST safely: the same order is authorised once.
-// Its faults (`PUT /admin/faults`, target `payments`) let drills make it fail, slow or vanish.
+// Its faults (`PUT /admin/faults`, target `payments`) are the platform's, as on every service.
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
-import { installHttpFaults } from '../../platform/faults/index.ts'
 import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { paymentsMigrations } from './migrations.ts'
@@ -53,7 +51,6 @@ export function createPayments(deps: ServiceDeps): HttpService {
       app.register(async (scoped) => {
         db = traceDatabase(await infra.database(), telemetry.tracer)
         await migrate(db, SCHEMA, paymentsMigrations)
-        installHttpFaults(scoped as unknown as FastifyInstance, infra.faults, 'payments')
         scoped.post('/payments', { schema: { body: PaymentBody } }, async (request, reply) => {
           const { orderId, amount, currency = 'EUR' } = request.body as Static<typeof PaymentBody>
           const store = db as Database

@@ -145,7 +145,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         attributes: (message) => ({ 'coffee.order_id': message.messageId ?? '' }),
       },
     })
-    const payments = createPaymentsClient(config.paymentsUrl, policy)
+    const payments = createPaymentsClient(config.paymentsUrl, policy, infra.seam('http-client'))
     const processor = createPaymentProcessor({ db, store, outbox, payments, policy, log, tracer, meter })
     const readyConsumer = createReadyConsumer({ queue, store, log, tracer, meter })
     const refresh = () => {

@@ -3,6 +3,7 @@
 import { context } from '@opentelemetry/api'
 import { Agent, request } from 'undici'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
+import { faultyRequest, type SeamSlot } from '../../platform/faults/index.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 import { injectTraceContext } from '../../platform/telemetry/index.ts'
 
@@ -16,9 +17,17 @@ export interface PaymentsClient {
 /** A refusal (4xx) is an answer, not an outage: it neither retries nor trips the breaker. */
 class Declined extends Error {}
 
-export function createPaymentsClient(baseUrl: URL, policy: ResiliencePolicy): PaymentsClient {
+export function createPaymentsClient(
+  baseUrl: URL,
+  policy: ResiliencePolicy,
+  faults?: SeamSlot,
+): PaymentsClient {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 })
   const url = new URL('/payments', baseUrl).href
+  // The outbound HTTP fault seam sits under the policy: injected failures retry and trip the breaker.
+  type Options = NonNullable<Parameters<typeof request>[1]>
+  const post = (options: Options) => request(url, options)
+  const send = faults ? faultyRequest(faults, () => url, post) : post
   return {
     async authorise(orderId, amount) {
       try {
@@ -28,7 +37,7 @@ export function createPaymentsClient(baseUrl: URL, policy: ResiliencePolicy): Pa
               { 'content-type': 'application/json', 'idempotency-key': orderId },
               context.active(),
             ) as Record<string, string>
-            const response = await request(url, {
+            const response = await send({
               method: 'POST',
               dispatcher: agent,
               headers,

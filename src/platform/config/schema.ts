@@ -1,6 +1,6 @@
 // The one config schema. Every env var the product reads is declared here; the README table is
 // checked against this file by a test. Defaults run every service embedded (no external server).
-import { FAULT_PAIRS_ALLOWED, faultPairProblems } from '../faults/index.ts'
+import { FAULT_TEXT_SYNTAX, faultTextProblems } from '../faults/index.ts'
 import {
   brokerList,
   checked,
@@ -165,11 +165,12 @@ export const schema = {
     doc: 'Where a generated admin token is kept (mode 0600) for the CLI and the next start, when BAKERY_ADMIN_TOKEN is unset',
   }),
   faults: checked(
-    keyValues('BAKERY_FAULTS', {
-      doc: 'Faults injected from the start, <target>.<setting>=value, e.g. payments.errorRate=0.5,payments.down=true',
+    text('BAKERY_FAULTS', '', {
+      maxLength: 16384,
+      doc: 'Faults injected from the start (docs/faults.md), e.g. payments.http:error:rate=0.5;baker.db:latency:ms=200',
     }),
-    faultPairProblems,
-    FAULT_PAIRS_ALLOWED,
+    faultTextProblems,
+    FAULT_TEXT_SYNTAX,
   ),
   paymentsUrl: url('BAKERY_PAYMENTS_URL', 'http://127.0.0.1:8081', ['http:', 'https:'], {
     doc: 'Where coffee reception finds the payments service',

@@ -1,41 +1,60 @@
-// Applies a target's faults to an HTTP service: hard down cuts the connection, latency delays the
-// answer, the error rate answers 500, slow drip trickles the body out. Probe, metrics and admin
-// routes are exempt, so a drill can always switch the fault off again.
+// The inbound HTTP seam: latency (with jitter), an error status at a rate, a connection reset,
+// a slow-drip answer. Probes, metrics and admin routes are exempt, so a drill can always switch
+// the fault off again. Answers look like the service's own (no word of a fault): the symptom is
+// what a user diagnoses from.
 import { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ErrorCode } from '../errors.ts'
-import type { FaultRegistry } from './registry.ts'
+import { matchAttributes } from './match.ts'
+import { hit, type SeamSlot } from './registry.ts'
 
-const EXEMPT = /^\/(?:admin\/|healthz|readyz|metrics|-\/|status)/
+const EXEMPT = /^\/(?:admin\/|healthz|readyz|metrics|-\/|status|api\/faults)/
 
-export function installHttpFaults(app: FastifyInstance, faults: FaultRegistry, target: string): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (EXEMPT.test(request.url)) return
-    const spec = faults.get(target)
-    if (spec.down) {
+const STATUS_BODIES: Readonly<Record<number, { code: string; message: string }>> = {
+  429: { code: ErrorCode.HTTP_RATE_LIMITED, message: 'too many requests, retry later' },
+  503: { code: ErrorCode.DEPENDENCY_FAILED, message: 'service unavailable, retry later' },
+}
+
+function attributesOf(request: FastifyRequest) {
+  return matchAttributes(request.routeOptions.url ?? request.url.split('?')[0], request.body, request.query)
+}
+
+export function installHttpFaults(app: FastifyInstance, slot: SeamSlot): void {
+  // preHandler: the body is parsed, so a fault can match a pastry, customer, coffee or artist.
+  app.addHook('preHandler', async (request, reply) => {
+    if (slot.active.length === 0 || EXEMPT.test(request.url)) return
+    const attributes = attributesOf(request)
+    if (hit(slot, 'reset', attributes)) {
       reply.hijack()
       request.raw.socket.destroy()
       return
     }
-    const delay = faults.delayMs(target)
-    if (delay > 0) await sleep(delay)
-    if (faults.shouldFail(target)) {
-      return reply
-        .code(500)
-        .send({ code: ErrorCode.FAULT_INJECTED, message: `fault injected into ${target}` })
+    const latency = hit(slot, 'latency', attributes)
+    if (latency) await sleep((latency.params.ms ?? 0) + Math.random() * (latency.params.jitterMs ?? 0))
+    const error = hit(slot, 'error', attributes)
+    if (error) {
+      const status = error.params.status ?? 500
+      const body = STATUS_BODIES[status] ?? {
+        code: status >= 500 ? ErrorCode.INTERNAL : ErrorCode.HTTP_VALIDATION,
+        message: status >= 500 ? 'internal error' : 'request refused',
+      }
+      if (status === 429 || status === 503) reply.header('retry-after', '1')
+      return reply.code(status).send(body)
     }
+    if (hit(slot, 'slow-drip', attributes)) (request as { slowDrip?: boolean }).slowDrip = true
   })
   app.addHook('onSend', async (request, reply, payload) => {
-    const dripMs = faults.get(target).slowDripMs
-    if (dripMs <= 0 || EXEMPT.test(request.url) || typeof payload !== 'string') return payload
+    if (slot.active.length === 0 || !(request as { slowDrip?: boolean }).slowDrip) return payload
+    const drip = slot.active.find((f) => f.type === 'slow-drip')
+    if (!drip || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload
     reply.removeHeader('content-length')
-    return drip(Buffer.from(payload), dripMs)
+    return dripped(Buffer.from(payload), drip.params.ms ?? 0)
   })
 }
 
 /** A body sent a few bytes at a time, spread over `totalMs`. */
-function drip(body: Buffer, totalMs: number): Readable {
+function dripped(body: Buffer, totalMs: number): Readable {
   const chunks = Math.max(1, Math.min(body.length, 20))
   const size = Math.ceil(body.length / chunks)
   return Readable.from(

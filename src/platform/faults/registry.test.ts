@@ -1,82 +1,61 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { BakeryError, ErrorCode } from '../errors.ts'
-import {
-  createFaultRegistry,
-  faultPairProblems,
-  faultProblems,
-  noFault,
-  parseFaultPairs,
-} from './registry.ts'
+import { type FaultSpec, parseFault } from './index.ts'
+import { createFaultRegistry, hit } from './registry.ts'
 
-test('fault registry merges updates per target and clears a fault when its duration ends', async () => {
+function spec(body: Record<string, unknown>): FaultSpec {
+  const parsed = parseFault(body, 'test')
+  assert.equal(parsed.problems, undefined, parsed.problems?.join('; '))
+  return parsed.spec as FaultSpec
+}
+
+test('fault registry fills the seam slot while a fault acts and empties it when cleared', () => {
   const faults = createFaultRegistry()
-  faults.set('payments', { errorRate: 0.5 })
-  faults.set('payments', { latencyMs: 20 })
-  assert.deepEqual(faults.get('payments'), { ...noFault, errorRate: 0.5, latencyMs: 20 })
-  assert.deepEqual(faults.get('baker'), noFault)
-  faults.set('baker', { down: true, durationMs: 30 })
-  assert.equal(faults.get('baker').down, true)
-  assert.ok(faults.list().find((f) => f.target === 'baker')?.until)
-  await new Promise((resolve) => setTimeout(resolve, 40))
-  assert.deepEqual(faults.get('baker'), noFault)
-  assert.deepEqual(
-    faults.list().map((f) => f.target),
-    ['payments'],
-  )
-  faults.clear()
-  assert.deepEqual(faults.list(), [])
+  const slot = faults.slot('baker', 'db')
+  assert.equal(slot.active.length, 0)
+  const state = faults.set(spec({ target: 'baker.db', type: 'latency', ms: 50 }))
+  assert.equal(state.active, true)
+  assert.equal(state.id, 'baker.db:latency')
+  assert.equal(slot.active.length, 1)
+  assert.equal(hit(slot, 'latency')?.params.ms, 50)
+  assert.equal(hit(slot, 'error'), undefined)
+  assert.equal(faults.slot('reception', 'db').active.length, 0, 'another service is untouched')
+  faults.set(spec({ target: 'baker.db', type: 'latency', ms: 80 }))
+  assert.equal(faults.list().length, 1, 'the same target and type is replaced, not added')
+  assert.equal(faults.clear({ target: 'baker' }, 'test').length, 1)
+  assert.equal(slot.active.length, 0)
 })
 
-test('fault registry fails every call when the error rate is 1 and none when it is 0', () => {
+test('fault registry hits only the share of calls its rate says and only the calls its match names', () => {
   const faults = createFaultRegistry()
-  faults.set('x', { errorRate: 1, latencyMs: 10, jitterMs: 5 })
-  for (let i = 0; i < 50; i++) {
-    assert.equal(faults.shouldFail('x'), true)
-    const delay = faults.delayMs('x')
-    assert.ok(delay >= 10 && delay <= 15)
-  }
-  assert.equal(faults.shouldFail('y'), false)
-  assert.equal(faults.delayMs('y'), 0)
+  faults.set(spec({ target: 'reception.http', type: 'error', rate: 0.5, match: { pastry: 'croissant' } }))
+  const slot = faults.slot('reception', 'http')
+  let hits = 0
+  for (let i = 0; i < 2000; i++) if (hit(slot, 'error', { pastry: 'croissant' })) hits++
+  assert.ok(hits > 800 && hits < 1200, `about half the croissants (${hits} of 2000)`)
+  for (let i = 0; i < 200; i++) assert.equal(hit(slot, 'error', { pastry: 'bagel' }), undefined)
+  assert.equal(hit(slot, 'error', {}), undefined, 'a call without the attribute does not match')
 })
 
-test('fault settings from BAKERY_FAULTS are parsed by target and rejected when invalid', () => {
-  const parsed = parseFaultPairs({
-    'payments.errorRate': '0.25',
-    'payments.down': 'true',
-    'barista.latencyMs': '50',
-  })
-  assert.deepEqual(parsed.get('payments'), { errorRate: 0.25, down: true })
-  assert.deepEqual(parsed.get('barista'), { latencyMs: 50 })
-  assert.throws(() => parseFaultPairs({ errorRate: '0.5' }), /<target>\.<setting>/)
-  assert.throws(
-    () => parseFaultPairs({ 'payments.errorRate': '3' }),
-    /errorRate must be a number from 0 to 1/,
+test('fault schedule starts after its delay, ends after its duration and repeats its count', async () => {
+  const faults = createFaultRegistry()
+  const events: string[] = []
+  faults.onEvent((e) => events.push(`${e.kind}:${e.fault.type}`))
+  faults.set(
+    spec({
+      target: 'payments.http',
+      type: 'reset',
+      schedule: { startAfterMs: 30, durationMs: 30, repeatEveryMs: 80, repeatCount: 2 },
+    }),
   )
-  assert.deepEqual(faultProblems({ colour: 'red', down: 'yes' }), [
-    'colour is not a fault setting',
-    'down must be true or false',
-  ])
-})
-
-test('fault settings from BAKERY_FAULTS refuse what is not exactly a value of the setting', () => {
-  assert.deepEqual(parseFaultPairs({ 'payments.down': '0', 'baker.down': 'TRUE' }).get('payments'), {
-    down: false,
-  })
-  for (const [key, raw] of [
-    ['payments.down', 'maybe'],
-    ['payments.errorRate', ''],
-    ['payments.errorRate', 'abc'],
-    ['payments.target', 'x'],
-    ['payments.', '1'],
-  ] as const) {
-    assert.throws(
-      () => parseFaultPairs({ [key]: raw }),
-      (error: unknown) => error instanceof BakeryError && error.code === ErrorCode.CONFIG_INVALID,
-      `${key}=${raw}`,
-    )
-  }
-  assert.deepEqual(faultPairProblems({ 'a.errorRate': '0.1', 'b.colour': '1' }), [
-    'b.colour=1: colour is not a fault setting',
-  ])
+  const slot = faults.slot('payments', 'http')
+  assert.equal(slot.active.length, 0, 'not before its start')
+  assert.ok(faults.list()[0]?.nextChange, 'the next change is listed')
+  await new Promise((resolve) => setTimeout(resolve, 45))
+  assert.equal(slot.active.length, 1, 'acting in its first window')
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  assert.equal(slot.active.length, 0, 'off after its duration')
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  assert.deepEqual(events, ['set:reset', 'start:reset', 'end:reset', 'start:reset', 'end:reset'])
+  assert.deepEqual(faults.list(), [], 'gone after its last repeat')
 })

@@ -1,162 +1,179 @@
-// Failure injection, switched at run time: each target (a service such as `payments`, or a
-// worker's own failure rate such as `baker`) has a fault spec that its code consults. Drills and
-// the dashboard set them through `PUT /admin/faults`; `BAKERY_FAULTS` sets them at start.
-import { BakeryError, ErrorCode } from '../errors.ts'
+// The faults of one process, by target, with their schedules running on timers. Seams hold a slot
+// per service and seam: with no fault the slot's `active` list is empty, so a seam's check is one
+// length test (the fast path every call pays).
 
-export interface FaultSpec {
-  /** Share of calls answered with an injected error, 0..1. */
-  errorRate: number
-  /** Added latency per call, plus a uniformly random 0..jitterMs. */
-  latencyMs: number
-  jitterMs: number
-  /** Hard down: connections are cut without an answer. */
-  down: boolean
-  /** Answers trickle out over this many ms (a slow-drip dependency), 0 = off. */
-  slowDripMs: number
+import { type FaultSpec, type FaultState, type FaultType, faultId, type Seam } from './model.ts'
+import { firstStart, nextStart } from './schedule.ts'
+
+/** What a seam reads per call: the faults acting on it now. */
+export interface SeamSlot {
+  readonly service: string
+  readonly seam: Seam
+  active: readonly FaultSpec[]
 }
 
-export interface ActiveFault extends FaultSpec {
-  target: string
-  /** When the fault clears itself (ISO time), if it was set for a duration. */
-  until: string | undefined
-}
-
-export type FaultUpdate = Partial<FaultSpec> & { durationMs?: number }
+export type FaultEvent = { kind: 'start' | 'end' | 'set' | 'clear'; fault: FaultState; by: string }
 
 export interface FaultRegistry {
-  /** Merges the update into the target's spec; `durationMs` makes the whole spec expire. */
-  set(target: string, update: FaultUpdate): ActiveFault
-  /** The target's spec now (all zero when none is set or it expired). */
-  get(target: string): FaultSpec
-  clear(target?: string): void
-  list(): ActiveFault[]
-  /** True for this call with probability errorRate. */
-  shouldFail(target: string): boolean
-  /** Injected latency for this call, in ms (0 when none). */
-  delayMs(target: string): number
+  /** Adds or replaces the fault of the same target and type; it acts now or when scheduled. */
+  set(spec: FaultSpec): FaultState
+  /** Clears matching faults (all when no selector); returns those cleared. */
+  clear(selector?: { target?: string | undefined; type?: string | undefined }, by?: string): FaultState[]
+  list(): FaultState[]
+  slot(service: string, seam: Seam): SeamSlot
+  /** Start/end/set/clear events, for the log and the metric. */
+  onEvent(listener: (event: FaultEvent) => void): () => void
+  /** Services running in this process: faults for others belong to the process that runs them. */
+  readonly localServices: Set<string>
 }
 
-export const noFault: Readonly<FaultSpec> = Object.freeze({
-  errorRate: 0,
-  latencyMs: 0,
-  jitterMs: 0,
-  down: false,
-  slowDripMs: 0,
-})
+const MAX_FAULTS = 256
 
-const NUMERIC = ['errorRate', 'latencyMs', 'jitterMs', 'slowDripMs'] as const
-
-/** Checks an update from the API or the environment; returns the problems found. */
-export function faultProblems(update: Record<string, unknown>): string[] {
-  const problems: string[] = []
-  for (const [key, value] of Object.entries(update)) {
-    if (key === 'target') continue
-    if (key === 'down') {
-      if (typeof value !== 'boolean') problems.push('down must be true or false')
-    } else if ((NUMERIC as readonly string[]).includes(key) || key === 'durationMs') {
-      const max = key === 'errorRate' ? 1 : 600_000
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-        problems.push(`${key} must be a number from 0 to ${max}`)
-      }
-    } else problems.push(`${key} is not a fault setting`)
-  }
-  return problems
+interface Entry {
+  spec: FaultSpec
+  setAt: number
+  active: boolean
+  nextChange: number | undefined
+  timer: NodeJS.Timeout | undefined
 }
 
-/** What BAKERY_FAULTS allows, for config errors and the README. */
-export const FAULT_PAIRS_ALLOWED =
-  'comma-separated <target>.<setting>=value; settings: errorRate (0 to 1), latencyMs, jitterMs, slowDripMs, durationMs (0 to 600000), down (true or false)'
+export function createFaultRegistry(): FaultRegistry {
+  const entries = new Map<string, Entry>()
+  const slots = new Map<string, SeamSlot>()
+  const listeners = new Set<(event: FaultEvent) => void>()
 
-/** The problems of `<target>.<setting>=value` pairs (BAKERY_FAULTS), one per bad pair; none when valid. */
-export function faultPairProblems(pairs: Readonly<Record<string, string>>): string[] {
-  return Object.entries(pairs).flatMap(([key, raw]) => {
-    const parsed = parsePair(key, raw)
-    return 'problem' in parsed ? [`${key}=${raw}: ${parsed.problem}`] : []
-  })
-}
-
-/** `payments.errorRate=0.5,payments.down=true` (BAKERY_FAULTS) → updates by target. */
-export function parseFaultPairs(pairs: Readonly<Record<string, string>>): Map<string, FaultUpdate> {
-  const problems = faultPairProblems(pairs)
-  if (problems.length > 0) {
-    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid faults: ${problems.join('; ')}`, {
-      details: problems,
-    })
-  }
-  const updates = new Map<string, FaultUpdate>()
-  for (const [key, raw] of Object.entries(pairs)) {
-    const parsed = parsePair(key, raw)
-    if ('problem' in parsed) continue
-    updates.set(parsed.target, { ...updates.get(parsed.target), [parsed.setting]: parsed.value })
-  }
-  return updates
-}
-
-type ParsedPair = { target: string; setting: string; value: number | boolean } | { problem: string }
-
-function parsePair(key: string, raw: string): ParsedPair {
-  const dot = key.lastIndexOf('.')
-  if (dot <= 0 || dot === key.length - 1) return { problem: 'must be <target>.<setting>=value' }
-  const target = key.slice(0, dot)
-  const setting = key.slice(dot + 1)
-  if (setting === 'target') return { problem: 'target is not a fault setting' }
-  const text = raw.trim()
-  let value: unknown
-  if (setting === 'down') value = BOOLEAN[text.toLowerCase()] ?? text
-  else value = text === '' ? text : Number(text)
-  const problems = faultProblems({ [setting]: value })
-  if (problems.length > 0) return { problem: problems.join('; ') }
-  return { target, setting, value: value as number | boolean }
-}
-
-const BOOLEAN: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false }
-
-export function createFaultRegistry(initial: Map<string, FaultUpdate> = new Map()): FaultRegistry {
-  const faults = new Map<string, { spec: FaultSpec; until: number | undefined }>()
-
-  function current(target: string) {
-    const entry = faults.get(target)
-    if (entry?.until !== undefined && entry.until <= Date.now()) {
-      faults.delete(target)
-      return undefined
+  const slotOf = (service: string, seam: Seam): SeamSlot => {
+    const key = `${service}.${seam}`
+    let slot = slots.get(key)
+    if (!slot) {
+      slot = { service, seam, active: [] }
+      slots.set(key, slot)
     }
-    return entry
+    return slot
+  }
+  const refresh = (target: string) => {
+    const [service = '', seam] = target.split('.') as [string, Seam]
+    const active = [...entries.values()]
+      .filter((e) => e.active && e.spec.target === target)
+      .map((e) => e.spec)
+    slotOf(service, seam).active = active
+  }
+  const emit = (kind: FaultEvent['kind'], entry: Entry, by: string) => {
+    const event = { kind, fault: toState(entry), by }
+    for (const listener of listeners) listener(event)
   }
 
-  const registry: FaultRegistry = {
-    set(target, update) {
-      const { durationMs, ...spec } = update
-      const merged = { ...(current(target)?.spec ?? noFault), ...spec }
-      const until = durationMs !== undefined && durationMs > 0 ? Date.now() + durationMs : undefined
-      faults.set(target, { spec: merged, until })
-      return toActive(target, merged, until)
-    },
-    get: (target) => current(target)?.spec ?? noFault,
-    clear(target) {
-      if (target === undefined) faults.clear()
-      else faults.delete(target)
-    },
-    list() {
-      const out: ActiveFault[] = []
-      for (const target of [...faults.keys()]) {
-        const entry = current(target)
-        if (entry) out.push(toActive(target, entry.spec, entry.until))
+  function arm(entry: Entry, at: number, fn: () => void) {
+    entry.nextChange = at
+    entry.timer = setTimeout(fn, Math.max(0, at - Date.now()))
+    entry.timer.unref()
+  }
+  function start(entry: Entry, index: number) {
+    const startedAt = Date.now()
+    entry.active = true
+    entry.nextChange = undefined
+    refresh(entry.spec.target)
+    emit('start', entry, entry.spec.by)
+    const duration = entry.spec.schedule?.durationMs
+    if (duration !== undefined) arm(entry, startedAt + duration, () => end(entry, startedAt, index))
+  }
+  function end(entry: Entry, startedAt: number, index: number) {
+    entry.active = false
+    refresh(entry.spec.target)
+    emit('end', entry, 'schedule')
+    const next = nextStart(entry.spec.schedule, startedAt, index)
+    if (next === undefined) {
+      entries.delete(faultId(entry.spec))
+      return
+    }
+    arm(entry, next, () => start(entry, index + 1))
+  }
+  function remove(entry: Entry, by: string) {
+    clearTimeout(entry.timer)
+    entries.delete(faultId(entry.spec))
+    const wasActive = entry.active
+    entry.active = false
+    refresh(entry.spec.target)
+    if (wasActive) emit('end', entry, by)
+    emit('clear', entry, by)
+  }
+
+  return {
+    localServices: new Set(),
+    set(spec) {
+      const id = faultId(spec)
+      const previous = entries.get(id)
+      if (previous) remove(previous, spec.by)
+      else if (entries.size >= MAX_FAULTS) {
+        throw new RangeError(`at most ${MAX_FAULTS} faults at once; clear some first`)
       }
-      return out
+      const setAt = Date.now()
+      const entry: Entry = { spec, setAt, active: false, nextChange: undefined, timer: undefined }
+      entries.set(id, entry)
+      emit('set', entry, spec.by)
+      const at = firstStart(spec.schedule, setAt)
+      if (at <= setAt) start(entry, 0)
+      else arm(entry, at, () => start(entry, 0))
+      return toState(entry)
     },
-    shouldFail(target) {
-      const rate = registry.get(target).errorRate
-      return rate > 0 && Math.random() < rate
+    clear(selector = {}, by = 'unknown') {
+      const cleared: FaultState[] = []
+      for (const entry of [...entries.values()]) {
+        const { target, type } = entry.spec
+        if (
+          selector.target !== undefined &&
+          selector.target !== target &&
+          selector.target !== entry.spec.service
+        )
+          continue
+        if (selector.type !== undefined && selector.type !== type) continue
+        cleared.push(toState(entry))
+        remove(entry, by)
+      }
+      return cleared
     },
-    delayMs(target) {
-      const { latencyMs, jitterMs } = registry.get(target)
-      return latencyMs + (jitterMs > 0 ? Math.random() * jitterMs : 0)
+    list: () => [...entries.values()].map(toState),
+    slot: slotOf,
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
   }
-  for (const [target, update] of initial) registry.set(target, update)
-  return registry
 }
 
-function toActive(target: string, spec: FaultSpec, until: number | undefined): ActiveFault {
-  return { target, ...spec, until: until === undefined ? undefined : new Date(until).toISOString() }
+function toState(entry: Entry): FaultState {
+  return {
+    ...entry.spec,
+    id: faultId(entry.spec),
+    active: entry.active,
+    nextChange: entry.nextChange === undefined ? undefined : new Date(entry.nextChange).toISOString(),
+    setAt: new Date(entry.setAt).toISOString(),
+  }
+}
+
+/** The first active fault of `type` in the slot that hits this call (rate and match), if any. */
+export function hit(
+  slot: SeamSlot,
+  type: FaultType,
+  attributes?: Readonly<Record<string, string | undefined>>,
+): FaultSpec | undefined {
+  for (const fault of slot.active) {
+    if (fault.type !== type) continue
+    if (!matches(fault, attributes)) continue
+    if (fault.rate >= 1 || Math.random() < fault.rate) return fault
+  }
+  return undefined
+}
+
+function matches(
+  fault: FaultSpec,
+  attributes: Readonly<Record<string, string | undefined>> | undefined,
+): boolean {
+  for (const key in fault.match) {
+    const wanted = fault.match[key as keyof typeof fault.match]
+    const seen = attributes?.[key]
+    if (seen === undefined || (seen !== wanted && !(key === 'route' && seen.startsWith(wanted as string))))
+      return false
+  }
+  return true
 }

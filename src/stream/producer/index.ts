@@ -1,6 +1,8 @@
 // The event producer (seed: 1 event/s, POSTed every 2 s): a worker creating `{time, amount}`
 // events with amount random in [0, 10) as a JSON string, as the seed did. A failed POST keeps
 // the batch for the next round, bounded (the seed's buffer grew without limit).
+
+import { faultyFetch } from '../../platform/faults/index.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createIngestMetrics } from '../metrics.ts'
@@ -14,6 +16,7 @@ export interface SeedEvent {
 
 export function createProducer(deps: ServiceDeps): Service {
   const { config, log } = deps
+  const send = faultyFetch(deps.infra.seam('http-client'))
   const metrics = createIngestMetrics(deps.telemetry.meter, 'producer')
   let buffer: SeedEvent[] = []
   let tick: NodeJS.Timeout | undefined
@@ -46,7 +49,7 @@ export function createProducer(deps: ServiceDeps): Service {
     if (config.disable) return
     const body = config.plainText ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch)
     try {
-      const response = await fetch(config.streamApiUrl, {
+      const response = await send(config.streamApiUrl, {
         method: 'POST',
         headers: { 'content-type': config.plainText ? 'application/text' : 'application/json' },
         body,

@@ -1,4 +1,5 @@
 import { closeRedis, openRedis, type Redis } from '../../platform/cache/index.ts'
+import { faultyCache, withoutCacheFaults } from '../../platform/faults/index.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createMemoryTrackingStore } from './memory.ts'
@@ -46,12 +47,20 @@ export function processTrackingStore(
   deps: Pick<ServiceDeps, 'config' | 'infra' | 'log'>,
 ): Promise<TrackingStore> {
   const { config, infra } = deps
-  return infra.shared('tracking-store', async () =>
+  const connection = async () => {
+    const redis = await infra.redis()
+    return redis && withoutCacheFaults(redis)
+  }
+  const shared = infra.shared('tracking-store', async () =>
     openTrackingStore(config.redisUrl, {
       prefix: config.trackingPrefix,
       ttlMs: config.trackingTtlSeconds * 1000,
       log: deps.log.child({ adapter: 'tracking-store' }),
-      connection: await infra.redis(),
+      connection: await connection(),
     }),
   )
+  // One store per process, each service's calls behind its own cache fault seam.
+  return shared.then((store) => faultyCache(store, infra.seam('cache'), STORE_COMMANDS))
 }
+
+const STORE_COMMANDS = ['record', 'heartbeat', 'finalise', 'read', 'isFinalised', 'tally', 'activity', 'ping']
