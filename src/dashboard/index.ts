@@ -18,6 +18,7 @@ import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
 import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 
@@ -35,7 +36,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
-  const available = (name: string) => upstreams.find((u) => u.name === name && u.available)
+  const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
   // Incidents act on the services of this process: their faults, database, spans and metrics.
@@ -100,9 +101,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           spans: store?.size() ?? 0,
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
+          store: deps.rootTelemetry.store?.location ?? null,
         },
         panels: {
-          ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+          // Every panel's service is part of the product; the web keeps the per-panel switch.
+          ...Object.fromEntries(upstreams.map((u) => [u.name, true])),
           load: available('reception') !== undefined,
         },
       }))
@@ -111,6 +114,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
       registerTraceRoutes(app, store)
+      registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       registerIncidentRoutes(app, incidents.runner, createGroundTruthLog(incidents.groundTruthPath))
       registerAgentRoutes(app, store, incidents.metrics)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {

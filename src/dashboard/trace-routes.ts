@@ -22,6 +22,8 @@ const SearchQuery = Type.Object({
   minDurationMs: Type.Optional(Type.Number({ minimum: 0 })),
   error: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  /** A telemetry store run (see /api/telemetry/runs). */
+  run: Type.Optional(Type.Integer({ minimum: 1 })),
 })
 
 export interface LinkedFrom {
@@ -72,6 +74,7 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
     if (rest.singleSpan !== undefined) query.singleSpan = rest.singleSpan
     if (rest.minDurationMs !== undefined) query.minDurationMs = rest.minDurationMs
     if (rest.error !== undefined) query.error = rest.error
+    if (rest.run !== undefined) query.run = rest.run
     query.limit = rest.limit ?? 50
     if (attribute) {
       const eq = attribute.indexOf('=')

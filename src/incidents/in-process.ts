@@ -6,7 +6,6 @@ import type { Config } from '../platform/config/index.ts'
 import type { Infra } from '../platform/infra.ts'
 import type { Logger } from '../platform/log/index.ts'
 import type { Telemetry } from '../platform/telemetry/index.ts'
-import { journeyQueues } from '../tracking/queues.ts'
 import { registryFaultPort } from './fault-port.ts'
 import { createGroundTruthLog } from './ground-truth.ts'
 import { createMetricHistory, type MetricHistory } from './metric-history.ts'
@@ -48,22 +47,34 @@ export function createInProcessIncidents(options: InProcessOptions): InProcessIn
     intervalMs: 2000,
   })
   const groundTruthPath = join(config.incidentDir, 'ground-truth.jsonl')
-  const queues = journeyQueues(config)
   const runner = createIncidentRunner({
     faults: registryFaultPort(infra.faults),
     endpoints: {
       urlOf: (kind) => (kind === 'poison-orders' ? undefined : options.urlOf(LOAD_SERVICES[kind])),
       async poison(body) {
         const queue = await infra.queue()
-        await queue.publish({ routingKey: config.orderJourney ? queues.enriched : queues.accepted }, body, {
-          contentType: 'application/json',
-        })
+        // The baker's queue, straight through the default exchange: no reception ever saw them.
+        await queue.publish({ routingKey: config.ordersQueue }, body, { contentType: 'application/json' })
       },
     },
     database: () => infra.database(),
     store: telemetry.spanStore,
     metrics,
-    telemetry: inProcessTelemetry(telemetry.spanStore, metrics),
+    telemetry: inProcessTelemetry(
+      telemetry.spanStore,
+      metrics,
+      telemetry.store
+        ? (fromMs, toMs, limit) =>
+            (telemetry.store?.logs.search({ fromMs, toMs, limit, ascending: true }) ?? []).map((l) => ({
+              timeMs: l.timeMs,
+              service: l.service,
+              level: l.level,
+              message: l.message,
+              traceId: l.traceId ?? undefined,
+              spanId: l.spanId ?? undefined,
+            }))
+        : undefined,
+    ),
     groundTruth: createGroundTruthLog(groundTruthPath),
     incidentDir: config.incidentDir,
     log: options.log,

@@ -10,7 +10,7 @@ import type { MetricHistory, MetricPoint } from './metric-history.ts'
 export interface LogRecord {
   readonly timeMs: number
   readonly service: string
-  readonly level: 'info' | 'warn' | 'error'
+  readonly level: string
   readonly message: string
   readonly traceId: string | undefined
   readonly spanId: string | undefined
@@ -62,7 +62,20 @@ export function logsFromSpans(spans: readonly StoredSpan[]): LogRecord[] {
   return out.sort((a, b) => a.timeMs - b.timeMs)
 }
 
-export function inProcessTelemetry(store: SpanStore | undefined, metrics: MetricHistory): TelemetrySource {
+/** The log lines of a window from the telemetry store (the services' own pino lines). */
+export type LogSource = (fromMs: number, toMs: number, limit: number) => LogRecord[]
+
+const MAX_LOGS = 20_000
+
+/**
+ * Spans from the span store, metric samples from the history, and log lines from the telemetry
+ * store when the process has one (else derived from the spans).
+ */
+export function inProcessTelemetry(
+  store: SpanStore | undefined,
+  metrics: MetricHistory,
+  logs?: LogSource,
+): TelemetrySource {
   return {
     async collect(fromMs, toMs) {
       const spans: StoredSpan[] = []
@@ -74,7 +87,7 @@ export function inProcessTelemetry(store: SpanStore | undefined, metrics: Metric
       return {
         spans,
         metrics: metrics.points(fromMs, toMs).slice(-MAX_METRIC_POINTS),
-        logs: logsFromSpans(spans),
+        logs: logs ? logs(fromMs, toMs, MAX_LOGS) : logsFromSpans(spans),
       }
     },
   }

@@ -14,6 +14,7 @@ export const ErrorCode = {
   ADAPTER_UNSUPPORTED: 'BKR_ADAPTER_UNSUPPORTED',
   SHUTDOWN_TIMEOUT: 'BKR_SHUTDOWN_TIMEOUT',
   SERVICE_UNKNOWN: 'BKR_SERVICE_UNKNOWN',
+  SERVICE_NOT_STARTED: 'BKR_SERVICE_NOT_STARTED',
   HTTP_UNSUPPORTED_MEDIA_TYPE: 'BKR_HTTP_UNSUPPORTED_MEDIA_TYPE',
   DASHBOARD_UPSTREAM: 'BKR_DASHBOARD_UPSTREAM',
   QUEUE_UNAVAILABLE: 'BKR_QUEUE_UNAVAILABLE',
@@ -41,6 +42,9 @@ export const ErrorCode = {
   ALBUM_STORE_CIRCUIT_OPEN: 'BKR_ALBUM_STORE_CIRCUIT_OPEN',
   LOAD_OPTIONS_INVALID: 'BKR_LOAD_OPTIONS_INVALID',
   LOAD_BUSY: 'BKR_LOAD_BUSY',
+  TELEMETRY_STORE_UNREADABLE: 'BKR_TELEMETRY_STORE_UNREADABLE',
+  TELEMETRY_IMPORT_INVALID: 'BKR_TELEMETRY_IMPORT_INVALID',
+  TELEMETRY_RUN_UNKNOWN: 'BKR_TELEMETRY_RUN_UNKNOWN',
   HTTP_MISDIRECTED: 'BKR_HTTP_MISDIRECTED',
   HTTP_FORBIDDEN: 'BKR_HTTP_FORBIDDEN',
   INCIDENT_UNKNOWN: 'BKR_INCIDENT_UNKNOWN',
@@ -76,6 +80,14 @@ export class BakeryError extends Error {
     this.details = options.details
     this.retryAfterS = options.retryAfterS
   }
+}
+
+/** A call that needs a started service (a readiness probe, a message) before it started. */
+export function notStarted(what: string): BakeryError {
+  return new BakeryError(ErrorCode.SERVICE_NOT_STARTED, `${what} is not started`, {
+    retryable: true,
+    status: 503,
+  })
 }
 
 export function isBakeryError(value: unknown): value is BakeryError {

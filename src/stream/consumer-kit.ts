@@ -37,8 +37,10 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
   let lag: ReturnType<typeof createLagMonitor> | undefined
 
   async function handle(records: readonly StreamRecord[]): Promise<void> {
-    // A new trace per batch, linked to the producer span(s) carried in the record headers.
-    const first = records[0]?.headers
+    // A new trace per batch, linked to the producer span(s) carried in the record headers. A
+    // recorded producer span comes first: the sampler decides on the links the span starts with.
+    const first = (records.find((r) => producerSpanContext(r.headers)?.traceFlags === 1) ?? records[0])
+      ?.headers
     const span = startConsumerSpan(telemetry.tracer, `${config.kafkaTopic} process`, first, {
       attributes: {
         'messaging.system': stream?.kind === 'kafka' ? 'kafka' : 'bakery-memory',

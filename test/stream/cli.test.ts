@@ -26,6 +26,7 @@ test('bakery start runs the embedded stream pipeline when the producer feeds the
     BAKERY_CONSUMER_HIGH_PORT: '0',
     BAKERY_CONSUMER_LOW_PORT: '0',
     BAKERY_AGGREGATOR_PORT: '0',
+    BAKERY_WORKER_PORT: '0',
     BAKERY_STREAM_API_URL: `http://127.0.0.1:${apiPort}/`,
     BAKERY_STREAM_RATE: '200',
     BAKERY_STREAM_POST_INTERVAL_MS: '100',

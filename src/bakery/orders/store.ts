@@ -27,6 +27,7 @@ export interface NewOrder {
 
 export interface Claimed {
   pastry: string
+  customer: string
   orderTime: Date
   bakes: number
 }
@@ -54,7 +55,6 @@ export interface OrderStore {
   /** Moves baking orders to finished; returns the keys that moved. */
   finish(keys: readonly string[], at: Date): Promise<Set<string>>
   /** Current status, for orders a claim did not return. */
-  statusOf(orderKey: string): Promise<OrderStatus | undefined>
 }
 
 interface Row {
@@ -170,19 +170,25 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
       const { rows } = await db.query<{
         order_key: string
         pastry: string
+        customer: string
         order_time: Date | string
         bakes: number
       }>(
         `UPDATE ${orders} SET status = 'baking', baking_time = now(), bakes = bakes + 1
           WHERE order_key = ANY($1::text[]) AND status IN ('pending', 'baking')
-          RETURNING order_key, pastry, order_time, bakes`,
+          RETURNING order_key, pastry, customer, order_time, bakes`,
         [keys],
         { name: `${schema}.orders.claim` },
       )
       return new Map(
         rows.map((r) => [
           r.order_key,
-          { pastry: r.pastry, orderTime: new Date(r.order_time), bakes: Number(r.bakes) },
+          {
+            pastry: r.pastry,
+            customer: r.customer,
+            orderTime: new Date(r.order_time),
+            bakes: Number(r.bakes),
+          },
         ]),
       )
     },
@@ -196,14 +202,6 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
         { name: `${schema}.orders.finish` },
       )
       return new Set(rows.map((r) => r.order_key))
-    },
-
-    async statusOf(orderKey) {
-      const { rows } = await db.query<{ status: OrderStatus }>(
-        `SELECT status FROM ${orders} WHERE order_key = $1`,
-        [orderKey],
-      )
-      return rows[0]?.status
     },
   }
 }

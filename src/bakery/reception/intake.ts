@@ -5,6 +5,7 @@ import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
+import { ORDER_ACCEPTED, type OrderFlow } from '../orders/flow.ts'
 import type { OrderMessage } from '../orders/message.ts'
 import { newOrderKey } from '../orders/order-key.ts'
 import type { OrderStore } from '../orders/store.ts'
@@ -39,9 +40,9 @@ export function createIntake(deps: {
   store: OrderStore
   outbox: Outbox
   tracer: Tracer
-  queueName: string
+  flow: OrderFlow
 }): Intake {
-  const { store, outbox, tracer, queueName } = deps
+  const { store, outbox, tracer, flow } = deps
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
@@ -52,9 +53,11 @@ export function createIntake(deps: {
           timeEnqueued: order.orderTime.toISOString(),
           orderKey: order.orderKey,
           pastry: order.pastry,
+          customer: order.customer,
         }
         return {
-          routingKey: queueName,
+          exchange: flow.exchange,
+          routingKey: ORDER_ACCEPTED,
           body: JSON.stringify(message),
           headers: order.headers,
           contentType: 'application/json',

@@ -54,7 +54,11 @@ export const schema = {
   consumerHighPort: port('BAKERY_CONSUMER_HIGH_PORT', 9996, 'Stream consumer-high health and metrics'),
   consumerLowPort: port('BAKERY_CONSUMER_LOW_PORT', 9997, 'Stream consumer-low health and metrics'),
   dashboardPort: port('BAKERY_DASHBOARD_PORT', 3000, 'Dashboard: web UI, trace viewer, OTLP/HTTP receiver'),
-  workerPort: port('BAKERY_WORKER_PORT', 9464, 'Health and metrics of a worker started alone'),
+  workerPort: port(
+    'BAKERY_WORKER_PORT',
+    9464,
+    'Health and metrics of the workers: a worker started alone, or all workers of bakery start',
+  ),
 
   // --- infrastructure: memory:// means the embedded adapter
   databaseUrl: url('DATABASE_URL', 'memory://', ['memory:', 'pglite:', 'postgres:', 'postgresql:'], {
@@ -357,6 +361,56 @@ export const schema = {
     min: 0,
     max: 1000000,
     doc: 'Spans kept in memory for the built-in trace viewer (0 = off)',
+  }),
+
+  // --- telemetry store (the dashboard's process keeps spans, logs and metrics of every run)
+  telemetryStore: text('BAKERY_TELEMETRY_STORE', '.bakery/telemetry.sqlite', {
+    doc: 'Telemetry store of the process that runs the dashboard: a SQLite file path (relative to the working directory), or memory: (nothing kept across restarts)',
+  }),
+  telemetryRuns: integer('BAKERY_TELEMETRY_RUNS', 10, {
+    min: 1,
+    max: 1000,
+    doc: 'Runs (process starts and imports) the telemetry store keeps; older runs are deleted',
+  }),
+  telemetryBudgetMb: integer('BAKERY_TELEMETRY_BUDGET_MB', 256, {
+    min: 8,
+    max: 1048576,
+    doc: 'Size budget of the telemetry store in MiB (file plus write-ahead log); oldest data is pruned first',
+  }),
+  telemetryKeepTraces: integer('BAKERY_TELEMETRY_KEEP_TRACES', 100, {
+    min: 0,
+    max: 100000,
+    doc: 'Newest traces the size pruning always keeps',
+  }),
+  telemetrySnapshotMs: integer('BAKERY_TELEMETRY_SNAPSHOT_MS', 10000, {
+    min: 1000,
+    max: 3600000,
+    doc: "Interval of the metric snapshots (every service's instruments, with exemplars) written to the telemetry store",
+  }),
+  attributeValueLengthLimit: integer('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 4096, {
+    min: 16,
+    max: 1048576,
+    doc: 'Longest attribute value (characters) kept on spans and in the telemetry store; longer values are truncated and counted',
+  }),
+  spanAttributeCountLimit: integer('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 128, {
+    min: 1,
+    max: 10000,
+    doc: 'Attributes kept per span (and per log record in the store)',
+  }),
+  spanEventCountLimit: integer('OTEL_SPAN_EVENT_COUNT_LIMIT', 128, {
+    min: 0,
+    max: 10000,
+    doc: 'Events kept per span',
+  }),
+  spanLinkCountLimit: integer('OTEL_SPAN_LINK_COUNT_LIMIT', 128, {
+    min: 0,
+    max: 10000,
+    doc: 'Links kept per span',
+  }),
+  telemetrySpansPerTrace: integer('BAKERY_TELEMETRY_SPANS_PER_TRACE', 10000, {
+    min: 1,
+    max: 1000000,
+    doc: 'Spans the telemetry store keeps per trace id; later ones are dropped and counted',
   }),
 
   // --- dashboard

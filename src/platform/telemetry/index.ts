@@ -1,4 +1,10 @@
 export {
+  combineServiceMetrics,
+  type MetricsSource,
+  mergeResourceMetrics,
+  SERVICE_LABEL,
+} from './combined-metrics.ts'
+export {
   createExemplarMeter,
   type ExemplarHistogram,
   type ExemplarMeter,
@@ -13,6 +19,7 @@ export {
   markSpanError,
   producerSpanContext,
   startConsumerSpan,
+  unsampledTraceparent,
   withLeafSpan,
   withSpan,
 } from './propagation.ts'

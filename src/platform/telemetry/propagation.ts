@@ -1,6 +1,7 @@
 // W3C trace context in message headers, and the consumer-span pattern of the Bakery seed:
 // a consumer starts a NEW trace and links it to the producer span, so a long queue wait does
 // not stretch one trace and every message has its own trace.
+import { randomBytes } from 'node:crypto'
 import {
   type Attributes,
   type Context,
@@ -32,6 +33,14 @@ export function injectTraceContext(carrier: Carrier, ctx: Context = context.acti
 export function extractTraceContext(carrier: Carrier | undefined, ctx: Context = ROOT_CONTEXT): Context {
   if (!carrier) return ctx
   return propagator.extract(ctx, stringHeaders(carrier), defaultTextMapGetter)
+}
+
+/**
+ * A W3C traceparent whose sampled flag is 0: "do not record this". Sent with background calls
+ * (the dashboard's polls, the stream producer's posts), so parent-based samplers record nothing.
+ */
+export function unsampledTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`
 }
 
 /** The producer's span context carried by a message, if any. */

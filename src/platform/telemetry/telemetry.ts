@@ -11,7 +11,12 @@ import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/expor
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin'
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
-import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import {
+  MeterProvider,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
@@ -19,6 +24,10 @@ import { serializeOpenMetrics } from './openmetrics.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+import { withCaps } from './store/caps.ts'
+import { capsOf } from './store/config.ts'
+import { createSnapshotter, type SnapshotSource } from './store/metric-snapshots.ts'
+import type { TelemetryStore } from './store/telemetry-store.ts'
 
 export interface ServiceTelemetry {
   readonly serviceName: string
@@ -30,11 +39,17 @@ export interface ServiceTelemetry {
   metricsText(): Promise<string>
   /** Current metrics in OpenMetrics 1.0 text, with exemplars. */
   openMetricsText(): Promise<string>
+  /** Current metrics as OTel data, e.g. to serve several services' metrics on one endpoint. */
+  collectMetrics(): Promise<ResourceMetrics>
 }
 
 export interface Telemetry {
   /** The in-process trace store, when enabled. */
   readonly spanStore: SpanStore | undefined
+  /** The telemetry store (spans, logs, metric snapshots of every run), when this process has one. */
+  readonly store: TelemetryStore | undefined
+  /** Takes a metric snapshot of every service into the store now. */
+  snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
   /** The services of this process that asked for their telemetry so far. */
   serviceNames(): string[]
@@ -47,6 +62,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[]
   /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
   singleService?: boolean
+  /** The telemetry store; spans go there instead of the in-memory ring. Closed by shutdown(). */
+  store?: TelemetryStore | undefined
 }
 
 const VERSION = '0.1.0'
@@ -61,7 +78,11 @@ function installContextManager(): void {
 export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
   installContextManager()
   const tracingOn = !config.otelSdkDisabled
-  const spanStore = tracingOn && config.spanStoreSize > 0 ? createSpanStore(config.spanStoreSize) : undefined
+  const store = options.store
+  const spanStore =
+    tracingOn && config.spanStoreSize > 0
+      ? (store?.spans ?? withCaps(createSpanStore(config.spanStoreSize), capsOf(config)))
+      : undefined
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
   if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
@@ -75,6 +96,23 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   })
   const services = new Map<string, ServiceTelemetry>()
   const meterProviders: MeterProvider[] = []
+  const snapshotSources: SnapshotSource[] = []
+  const snapshotter = createSnapshotter(() => snapshotSources)
+  async function snapshotMetrics(): Promise<void> {
+    if (!store) return
+    for (const snapshot of await snapshotter()) store.addMetricSnapshot(snapshot)
+  }
+  const snapshotTimer = store
+    ? setInterval(() => {
+        snapshotMetrics().catch(() => {})
+      }, config.telemetrySnapshotMs).unref()
+    : undefined
+  const spanLimits = {
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
+    attributeCountLimit: config.spanAttributeCountLimit,
+    eventCountLimit: config.spanEventCountLimit,
+    linkCountLimit: config.spanLinkCountLimit,
+  }
 
   function resourceFor(name: string): Resource {
     const serviceName = options.singleService && config.otelServiceName ? config.otelServiceName : name
@@ -92,7 +130,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const resource = resourceFor(name)
     const serviceName = String(resource.attributes['service.name'])
     const tracer = tracingOn
-      ? new BasicTracerProvider({ resource, sampler, spanProcessors: processors }).getTracer(
+      ? new BasicTracerProvider({ resource, sampler, spanLimits, spanProcessors: processors }).getTracer(
           'bakery',
           VERSION,
         )
@@ -113,6 +151,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const meter = meterProvider.getMeter('bakery', VERSION)
     const exemplars = createExemplarMeter(meter)
     registerRuntimeMetrics(meter)
+    snapshotSources.push({ serviceName, prometheus, exemplars })
     return {
       serviceName,
       tracer,
@@ -126,11 +165,16 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
         const { resourceMetrics } = await prometheus.collect()
         return serializeOpenMetrics(resourceMetrics, exemplars.reservoir)
       },
+      async collectMetrics() {
+        return (await prometheus.collect()).resourceMetrics
+      },
     }
   }
 
   return {
     spanStore,
+    store,
+    snapshotMetrics,
     forService(name) {
       let service = services.get(name)
       if (!service) {
@@ -147,10 +191,14 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       ])
     },
     async shutdown() {
+      if (snapshotTimer) clearInterval(snapshotTimer)
+      // The last snapshot holds the final counts and the newest exemplars of this run.
+      await snapshotMetrics().catch(() => {})
       await Promise.all([
         ...processors.map((p) => p.shutdown()),
         ...meterProviders.map((m) => m.shutdown().catch(() => {})),
       ])
+      store?.close()
     },
   }
 }
