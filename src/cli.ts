@@ -26,6 +26,8 @@ Commands:
   load [options]       send load to the order API (or --target coffee|albums|events); load --help
   telemetry runs|export|import
                        the telemetry store's runs; export one as OTLP JSON, import a file
+  incident <command>   guided incidents: list, start, status, hint, stop, grade, export; incident --help
+  mcp                  Model Context Protocol server on stdio: traces, logs, metrics, incidents
   help                 this text
 
 Options:
@@ -223,6 +225,18 @@ async function main(argv: string[]): Promise<void> {
     }
     return
   }
+  if (argv[0] === 'incident') {
+    const { runIncidentCommand } = await import('./incidents/command.ts')
+    process.exitCode = await runIncidentCommand(argv.slice(1), readConfig(), {
+      out: write,
+      err: (l) => process.stderr.write(`${l}\n`),
+    })
+    return
+  }
+  if (argv[0] === 'mcp') {
+    const { runMcpServer } = await import('./mcp/server.ts')
+    return runMcpServer(readConfig())
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -243,6 +257,10 @@ async function main(argv: string[]): Promise<void> {
         .map(([k, v]) => `${k.padEnd(width)}  ${v}`)
         .join('\n'),
     )
+  }
+  // Everything in one process: light demo traffic keeps the dashboard alive unless switched off.
+  if (command === 'start' && rest.length === 0 && process.env.BAKERY_DEMO_TRAFFIC === undefined) {
+    flagEnv = { ...flagEnv, BAKERY_DEMO_TRAFFIC: 'true' }
   }
   if (command === 'start') return start(rest, false)
   if (findService(command)) return start([command], true)

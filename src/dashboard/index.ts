@@ -2,12 +2,18 @@
 // in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import { startDemoTraffic } from '../incidents/demo-traffic.ts'
+import { createGroundTruthLog } from '../incidents/ground-truth.ts'
+import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
+import { services } from '../services.ts'
 import { registerDashboardAccess } from './access.ts'
+import { registerAgentRoutes } from './agent-routes.ts'
 import { registerFaultRoutes } from './faults.ts'
+import { registerIncidentRoutes } from './incident-routes.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
@@ -20,6 +26,8 @@ import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 export interface DashboardOptions {
   /** Base URLs of services by panel name (tests pass the ports they got). */
   upstreams?: Partial<Record<string, string>>
+  /** Base URLs of services by service name, for incident load (tests pass the ports they got). */
+  serviceUrls?: Partial<Record<string, string>>
   webDist?: string
 }
 
@@ -43,6 +51,31 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
+  // Incidents act on the services of this process: their faults, database, spans and metrics.
+  const panelOf: Record<string, string> = {
+    reception: 'reception',
+    'coffee-reception': 'coffee',
+    'album-proxy': 'albums',
+  }
+  const urlOf = (service: string): string | undefined => {
+    const given = options.serviceUrls?.[service] ?? deps.config.dashboardUpstreams[service]
+    if (given) return given
+    const panel = panelOf[service]
+    if (panel) return available(panel)?.url
+    const definition = services.find((s) => s.name === service && s.kind === 'http')
+    return definition && `http://127.0.0.1:${deps.config[definition.portKey]}`
+  }
+  const incidents = createInProcessIncidents({
+    config: deps.config,
+    infra: deps.infra,
+    telemetry: deps.rootTelemetry,
+    log: deps.log,
+    urlOf,
+    services: () => deps.rootTelemetry.serviceNames().filter((name) => name !== 'dashboard'),
+  })
+  const demo = deps.config.demoTraffic
+    ? { driver: undefined as ReturnType<typeof startDemoTraffic> | undefined }
+    : undefined
   let endStreams = () => {}
   let endLoadStreams = () => {}
   const adminToken = () => deps.infra.adminToken
@@ -55,10 +88,19 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     bodyLimit: deps.config.bodyLimitBytes,
     edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
-    onStart: () => grpc.start(),
+    onStart: async () => {
+      await grpc.start()
+      if (demo)
+        demo.driver = startDemoTraffic({
+          urlOf: (kind) => (kind === 'poison-orders' ? undefined : urlOf(LOAD_SERVICES[kind])),
+          poison: async () => {},
+        })
+    },
     onStop: async () => {
       endStreams()
       endLoadStreams()
+      await demo?.driver?.stop()
+      await incidents.runner.close()
       await Promise.all([load.close(), grpc.stop()])
     },
     routes(app) {
@@ -87,6 +129,8 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
       })
       registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
       registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
+      registerIncidentRoutes(app, incidents.runner, createGroundTruthLog(incidents.groundTruthPath))
+      registerAgentRoutes(app, store, incidents.metrics)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
         send: faultyFetch(deps.infra.seam('http-client')),

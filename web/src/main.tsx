@@ -4,6 +4,7 @@ import type { Info } from './lib/types.ts'
 import { AlbumsPage } from './pages/albums.tsx'
 import { CoffeePage } from './pages/coffee.tsx'
 import { DrillsPage } from './pages/drills.tsx'
+import { IncidentsPage } from './pages/incidents.tsx'
 import { LoadPage } from './pages/load.tsx'
 import { LogsPage } from './pages/logs.tsx'
 import { OrderPage } from './pages/order.tsx'
@@ -29,6 +30,7 @@ function App() {
       show: info?.panels.coffee === true || info?.panels.reception === true || info?.panels.albums === true,
     },
     { href: '#/load', label: 'Load', show: info?.panels.load === true },
+    { href: '#/incidents', label: 'Incidents', show: true },
     { href: '#/traces', label: 'Traces', show: true },
     { href: '#/logs', label: 'Logs', show: info?.traces.store != null },
     { href: '#/signals', label: 'Signals', show: info?.traces.store != null },
@@ -46,6 +48,7 @@ function App() {
   else if (path === '/runs') page = <RunsPage />
   else if (path === '/signals' || path.startsWith('/signals/'))
     page = <SignalsPage orderKey={decodeURIComponent(path.slice(9))} />
+  else if (path === '/incidents') page = <IncidentsPage />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />

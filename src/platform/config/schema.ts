@@ -479,6 +479,17 @@ export const schema = {
   traceUiUrl: optionalText('BAKERY_TRACE_UI_URL', {
     doc: 'External trace UI link, {traceId} replaced, e.g. http://localhost:16686/trace/{traceId}',
   }),
+
+  // --- incidents
+  incidentDir: text('BAKERY_INCIDENT_DIR', '.bakery/incidents', {
+    doc: 'Where incident runs keep their ground truth (ground-truth.jsonl) and telemetry (runs/<id>/)',
+  }),
+  demoTraffic: flag('BAKERY_DEMO_TRAFFIC', false, {
+    doc: 'Light demo traffic from the dashboard (orders, coffees, events, album reads, a few per second); bakery start with every service turns it on unless this is false',
+  }),
+  dashboardUrl: url('BAKERY_DASHBOARD_URL', 'http://127.0.0.1:3000', ['http:', 'https:'], {
+    doc: 'Where bakery incident and bakery mcp find the dashboard (the incident runner and trace API)',
+  }),
 } as const
 
 export type Schema = typeof schema

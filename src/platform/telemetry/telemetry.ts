@@ -56,6 +56,8 @@ export interface Telemetry {
   /** Takes a metric snapshot of every service into the store now. */
   snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
+  /** The services of this process that asked for their telemetry so far. */
+  serviceNames(): string[]
   flush(): Promise<void>
   shutdown(): Promise<void>
 }
@@ -187,6 +189,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       }
       return service
     },
+    serviceNames: () => [...services.keys()],
     async flush() {
       await Promise.all([
         ...processors.map((p) => p.forceFlush()),
