@@ -8,7 +8,7 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
     // Tests keep telemetry in memory unless they choose a store file (no .bakery/ in the repo).
-    env: { ...process.env, BAKERY_TELEMETRY_STORE: 'memory:', ...env },
+    env: { ...process.env, BAKERY_TELEMETRY_STORE: 'memory:', BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0', ...env },
     timeout: 30_000,
   })
 }
@@ -29,7 +29,13 @@ export function startCli(
 ): StartedCli {
   const child = spawn(process.execPath, [entry, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_FORMAT: 'json', BAKERY_TELEMETRY_STORE: 'memory:', ...env },
+    env: {
+      ...process.env,
+      LOG_FORMAT: 'json',
+      BAKERY_TELEMETRY_STORE: 'memory:',
+      BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+      ...env,
+    },
   })
   const lines: Record<string, unknown>[] = []
   const found: Record<string, string> = {}

@@ -28,8 +28,14 @@ export interface TestDashboard {
 }
 
 /** A fresh token per dashboard, unless the test brings its own. */
+// A random token, and the OTLP/gRPC receiver on a free port: tests run side by side, and two
+// dashboards on the default 4317 would refuse each other.
 function withToken(env: Record<string, string>): Record<string, string> {
-  return { BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'), ...env }
+  return {
+    BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+    ...env,
+  }
 }
 
 function access(url: string, token: string) {
