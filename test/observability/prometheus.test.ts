@@ -138,7 +138,7 @@ test('prometheus scrapes a running bakery and its API returns the services serie
   const bakery = startCli(
     ['start'],
     http.map((d) => d.name),
-    { ...ports, HOST: '127.0.0.1' },
+    { ...ports, HOST: '127.0.0.1', BAKERY_DEMO_TRAFFIC: 'false' },
   )
   t.after(() => stopProcess(bakery.child))
   const urls = await bakery.urls
