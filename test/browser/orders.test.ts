@@ -36,8 +36,15 @@ for (const mode of MODES) {
     await page.waitForURL(/#\/orders\/[0-9a-f]{32}$/)
     const orderKey = page.url().split('/').at(-1) ?? ''
     await page.getByTestId('order-status').getByText('finished').waitFor({ timeout: 20_000 })
-    // The journey is read from both traces: it ends with the baker's hops.
-    await page.getByRole('link', { name: 'Taken by a baker' }).waitFor()
+    // The journey comes from the tracking pipeline: every hop, the response-builder's last.
+    if (mode.name === 'journey') {
+      const table = page.getByTestId('journey-table')
+      await table.locator('tr[data-hop="boxed"][data-state="done"]').waitFor()
+      assert.deepEqual(
+        await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-hop'))),
+        ['accepted', 'enriched', 'baked', 'boxed'],
+      )
+    } else await page.getByText(/No journey for this order/).waitFor()
     await screenshot(`orders-finished-${mode.name}`)
 
     // The consumer trace (baker) links to the producer trace (reception's publish-order).

@@ -8,6 +8,7 @@ import type { StoredSpan } from '../../../src/platform/telemetry/span-store.ts'
 
 export type { Percentiles } from '../../../src/dashboard/order-flow.ts'
 export type { AttributeValue, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
+export type { HopView, JourneyView } from '../../../src/tracking/journey.ts'
 export type { LinkedFrom }
 
 /** What JSON makes of a server record: a property that may be undefined is left out. */
