@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { buildWeb, openBrowser } from '../support/browser.ts'
 import { startStack } from '../support/dashboard.ts'
 
-// Journey mode (the default) routes orders through the tracking hops: enrichment consumes `orders`
+// Journey mode (the default) routes orders through the tracking hops: enrichment consumes `orders.enrichment`
 // and forwards the trace headers, so reception's publish-order is linked from two consumer spans,
 // the enrichment's and the baker's. Without the journey only the baker links to it.
 const MODES = [
@@ -11,7 +11,7 @@ const MODES = [
     name: 'journey',
     services: ['reception', 'enrichment', 'baker', 'response-builder'],
     env: {},
-    consumers: ['receive-order (baker)', 'receive orders (enrichment)'],
+    consumers: ['receive-order (baker)', 'receive orders.enrichment (enrichment)'],
   },
   {
     name: 'plain',

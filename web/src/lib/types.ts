@@ -3,13 +3,13 @@
 // cannot drift apart.
 
 import type { OrderFlow as ServerOrderFlow } from '../../../src/dashboard/order-flow.ts'
-import type { LinkedFrom } from '../../../src/dashboard/trace-routes.ts'
+import type { LinkedFrom, LinkTarget } from '../../../src/dashboard/trace-routes.ts'
 import type { StoredSpan } from '../../../src/platform/telemetry/span-store.ts'
 
 export type { Percentiles } from '../../../src/dashboard/order-flow.ts'
 export type { AttributeValue, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
 export type { HopView, JourneyView } from '../../../src/tracking/journey.ts'
-export type { LinkedFrom }
+export type { LinkedFrom, LinkTarget }
 
 /** What JSON makes of a server record: a property that may be undefined is left out. */
 type Json<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
@@ -22,6 +22,8 @@ export interface TraceDetail {
   traceId: string
   spans: Span[]
   linkedFrom: LinkedFrom[]
+  /** The targets of this trace's links, named (absent: an older dashboard). */
+  linksTo?: LinkTarget[]
 }
 
 /** GET /api/order-flow: `available` is false (and nothing else is sent) without a span store. */
