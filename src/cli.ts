@@ -2,12 +2,13 @@
 import { parseArgs } from 'node:util'
 import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
-import { createHttpService } from './platform/http/index.ts'
+import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
-import { createLogging } from './platform/log/index.ts'
+import { createLogging, createLogSink } from './platform/log/index.ts'
 import type { ServiceDeps } from './platform/service-kit.ts'
 import { combineServiceMetrics, createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import { logInputOf, openConfiguredStore, type TelemetryStore } from './platform/telemetry/store/index.ts'
 import { findService, type ServiceDefinition, services } from './services.ts'
 
 const HELP = `Usage: bakery <command>
@@ -20,6 +21,8 @@ Commands:
   seed-albums --count N [--batch B]
                        append N realistic albums to the album store, B rows per INSERT
   load [options]       send load to the order API (or --target coffee|albums|events); load --help
+  telemetry runs|export|import
+                       the telemetry store's runs; export one as OTLP JSON, import a file
   help                 this text
 
 Options:
@@ -69,6 +72,7 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: service.readiness ?? [],
   })
   return {
@@ -114,9 +118,14 @@ async function start(names: string[], alone: boolean): Promise<void> {
   const definitions =
     names.length === 0 ? services : names.map((n) => findService(n) ?? fail(`unknown service ${n}`))
   const config = readConfig()
-  const logging = createLogging({ level: config.logLevel, format: config.logFormat })
+  // The process that serves the dashboard keeps the telemetry store (spans, logs, metrics).
+  const withStore = definitions.some((d) => d.name === 'dashboard')
+  const sink = withStore ? createLogSink() : undefined
+  const logging = createLogging({ level: config.logLevel, format: config.logFormat, sink })
   const log = logging.root
-  const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1 })
+  const store = withStore ? openStore(config) : undefined
+  if (store && sink) sink.attach((record) => store.addLog(logInputOf(record)))
+  const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1, store })
   const infra = createInfra(config, log)
   const built: Service[] = []
   const workers: { service: Service; deps: ServiceDeps }[] = []
@@ -140,10 +149,21 @@ async function start(names: string[], alone: boolean): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     async afterStop() {
       await infra.close()
+      sink?.detach()
       await telemetry.shutdown()
       log.flush()
     },
   })
+}
+
+function openStore(config: Config): TelemetryStore {
+  try {
+    return openConfiguredStore(config)
+  } catch (error) {
+    if (error instanceof BakeryError && error.code === ErrorCode.TELEMETRY_STORE_UNREADABLE)
+      fail(error.message)
+    throw error
+  }
 }
 
 async function dbCommand(command: string, args: string[]): Promise<void> {
@@ -171,6 +191,19 @@ async function main(argv: string[]): Promise<void> {
       out: process.stdout,
       err: process.stderr,
     })
+    return
+  }
+  if (argv[0] === 'telemetry') {
+    const { runTelemetryCommand } = await import('./telemetry-commands.ts')
+    try {
+      await runTelemetryCommand(argv.slice(1), readConfig(), write)
+    } catch (error) {
+      if (error instanceof BakeryError) fail(error.message, error.status === 404 ? 1 : 2)
+      if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+        fail(error.message)
+      }
+      throw error
+    }
     return
   }
   const { positionals, values } = parseArgs({
