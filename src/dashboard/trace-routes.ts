@@ -36,6 +36,33 @@ export interface LinkedFrom {
   targetSpanId: string
 }
 
+export interface LinkTarget {
+  /** The span of another trace a span of this trace links to (e.g. the producer's publish-order). */
+  traceId: string
+  spanId: string
+  name: string
+  service: string
+}
+
+/** The spans this trace's links point at, named, so a forward link reads like a back-link. */
+export function linkTargets(store: SpanStore, spans: readonly StoredSpan[]): LinkTarget[] {
+  const traces = new Map<string, StoredSpan[]>()
+  const out: LinkTarget[] = []
+  for (const span of spans) {
+    for (const link of span.links) {
+      let target = traces.get(link.traceId)
+      if (!target) {
+        target = store.getTrace(link.traceId)
+        traces.set(link.traceId, target)
+      }
+      const found = target.find((s) => s.spanId === link.spanId)
+      if (found)
+        out.push({ traceId: link.traceId, spanId: link.spanId, name: found.name, service: found.service })
+    }
+  }
+  return out
+}
+
 function storeOff(): BakeryError {
   return new BakeryError(
     ErrorCode.HTTP_NOT_FOUND,
@@ -114,7 +141,7 @@ export function registerTraceRoutes(
           status: 404,
         })
       }
-      return { traceId, spans, linkedFrom: linkedFrom(store, traceId) }
+      return { traceId, spans, linkedFrom: linkedFrom(store, traceId), linksTo: linkTargets(store, spans) }
     },
   )
 

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { buildWeb, openBrowser } from '../support/browser.ts'
 import { startStack } from '../support/dashboard.ts'
 
-// Journey mode (the default) routes orders through the tracking hops: enrichment consumes `orders`
+// Journey mode (the default) routes orders through the tracking hops: enrichment consumes `orders.enrichment`
 // and forwards the trace headers, so reception's publish-order is linked from two consumer spans,
 // the enrichment's and the baker's. Without the journey only the baker links to it.
 const MODES = [
@@ -11,7 +11,7 @@ const MODES = [
     name: 'journey',
     services: ['reception', 'enrichment', 'baker', 'response-builder'],
     env: {},
-    consumers: ['receive-order (baker)', 'receive orders (enrichment)'],
+    consumers: ['receive-order (baker)', 'receive orders.enrichment (enrichment)'],
   },
   {
     name: 'plain',
@@ -36,8 +36,15 @@ for (const mode of MODES) {
     await page.waitForURL(/#\/orders\/[0-9a-f]{32}$/)
     const orderKey = page.url().split('/').at(-1) ?? ''
     await page.getByTestId('order-status').getByText('finished').waitFor({ timeout: 20_000 })
-    // The journey is read from both traces: it ends with the baker's hops.
-    await page.getByRole('link', { name: 'Taken by a baker' }).waitFor()
+    // The journey comes from the tracking pipeline: every hop, the response-builder's last.
+    if (mode.name === 'journey') {
+      const table = page.getByTestId('journey-table')
+      await table.locator('tr[data-hop="boxed"][data-state="done"]').waitFor()
+      assert.deepEqual(
+        await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-hop'))),
+        ['accepted', 'enriched', 'baked', 'boxed'],
+      )
+    } else await page.getByText(/No journey for this order/).waitFor()
     await screenshot(`orders-finished-${mode.name}`)
 
     // The consumer trace (baker) links to the producer trace (reception's publish-order).

@@ -54,12 +54,18 @@ test('trace viewer follows a span link from the consumer trace to the producer t
   await page.getByRole('button', { name: /baking/ }).click()
   await page.getByText('baker made mistake, redoing').waitFor()
   await page.getByRole('button', { name: /receive-order/ }).click()
+  // The forward link is named by its target span, as the back-link is.
+  assert.match(
+    await page.getByTestId('link-out').innerText(),
+    /^→ publish-order \(reception\) in trace [0-9a-f]+/,
+  )
   await page.getByTestId('link-out').click()
   await page.waitForURL(new RegExp(`#/traces/${producerTrace}\\?span=${publish.spanContext().spanId}`))
   const detail = page.getByTestId('span-detail')
   await detail.getByRole('heading', { name: /publish-order/ }).waitFor()
   assert.match(await detail.innerText(), /messaging\.destination\.name\s+orders/)
   await screenshot('trace-viewer-producer')
+  assert.match(await page.getByTestId('link-in').innerText(), /^← receive-order \(baker\) in trace /)
   await page.getByTestId('link-in').click()
   await page.waitForURL(new RegExp(`#/traces/${consumerTrace}\\?span=${receive.spanContext().spanId}`))
   await page

@@ -10,9 +10,9 @@ import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 
 const MAX_BUFFERED = 100_000
-// The producer posts every 2 s forever; one traced post per interval keeps the stream's trace
-// (post → topic → consumers) at hand without burying every other trace.
-const TRACED_POST_EVERY_MS = 30_000
+// The producer posts every 2 s forever; tracing its first post and then one per 5 minutes keeps the
+// stream's trace (post → topic → consumers) at hand without burying every other trace.
+const TRACED_POST_EVERY_MS = 300_000
 
 export interface SeedEvent {
   time: number

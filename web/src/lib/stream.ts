@@ -45,3 +45,18 @@ export function totals(points: readonly CountPoint[]): { low: number; high: numb
   }
   return { low, high }
 }
+
+/**
+ * Splits off the bucket still filling (it ends after `nowMs`): drawn with the closed ones, its
+ * partial count would look like a drop to zero at the right edge of the chart.
+ */
+export function splitOpenBucket(
+  points: readonly CountPoint[],
+  nowMs: number,
+  bucketMs: number,
+): { closed: CountPoint[]; open: CountPoint[] } {
+  const closed: CountPoint[] = []
+  const open: CountPoint[] = []
+  for (const p of points) (p.time + bucketMs > nowMs ? open : closed).push(p)
+  return { closed, open }
+}

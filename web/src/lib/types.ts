@@ -3,12 +3,12 @@
 // cannot drift apart.
 
 import type { OrderFlow as ServerOrderFlow } from '../../../src/dashboard/order-flow.ts'
-import type { LinkedFrom } from '../../../src/dashboard/trace-routes.ts'
+import type { LinkedFrom, LinkTarget } from '../../../src/dashboard/trace-routes.ts'
 import type { StoredSpan, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
 
 export type { Percentiles } from '../../../src/dashboard/order-flow.ts'
 export type { AttributeValue, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
-export type { LinkedFrom }
+export type { LinkedFrom, LinkTarget }
 
 /** What JSON makes of a server record: a property that may be undefined is left out. */
 type Json<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
@@ -21,6 +21,8 @@ export interface TraceDetail {
   traceId: string
   spans: Span[]
   linkedFrom: LinkedFrom[]
+  /** The targets of this trace's links, named (absent: an older dashboard). */
+  linksTo?: LinkTarget[]
 }
 
 /** GET /api/order-flow: `available` is false (and nothing else is sent) without a span store. */
@@ -95,4 +97,30 @@ export interface JourneyHopView {
   end?: string | null
   latencyMs?: number | null
   worker?: string | null
+}
+
+/**
+ * GET /orders/:key/journey (src/tracking/journey.ts). Declared here, not imported: that module's
+ * imports reach server code the browser's type library does not cover.
+ */
+export interface HopView {
+  hop: 'accepted' | 'enriched' | 'baked' | 'boxed'
+  state: 'pending' | 'working' | 'stalled' | 'done'
+  start: string | null
+  end: string | null
+  latencyMs: number | null
+  queuedMs: number | null
+  worker: string | null
+  heartbeats: number
+  lastHeartbeat: string | null
+  redelivered: boolean
+}
+
+export interface JourneyView {
+  orderKey: string
+  status: 'in-progress' | 'stalled' | 'finished'
+  hops: HopView[]
+  totalMs: number | null
+  start: string | null
+  end: string | null
 }

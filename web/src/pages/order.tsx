@@ -1,34 +1,37 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { usePoll } from '../hooks.ts'
-import { formatClock, formatDuration, shortId } from '../lib/format.ts'
-import { buildJourney, ORDER_STEPS, stepState } from '../lib/journey.ts'
-import type { Order, Span, TraceDetail, TraceSummary } from '../lib/types.ts'
+import { formatDuration } from '../lib/format.ts'
+import { ORDER_STEPS, stepState } from '../lib/journey.ts'
+import type { Order, TraceSummary } from '../lib/types.ts'
+import { OrderJourney } from './order-journey.tsx'
 
-/** All spans of the traces that carry this order's key (producer and consumer traces). */
-function useOrderSpans(orderKey: string, refresh: string): { traces: TraceSummary[]; spans: Span[] } {
-  const [state, setState] = useState<{ traces: TraceSummary[]; spans: Span[] }>({ traces: [], spans: [] })
+/** The traces that carry this order's key (the request's, then each consumer's), oldest first. */
+function useOrderTraces(orderKey: string, refresh: string): TraceSummary[] {
+  const [traces, setTraces] = useState<TraceSummary[]>([])
   useEffect(() => {
     let live = true
-    const load = async () => {
-      const q = new URLSearchParams({ attribute: `bakery.order_key=${orderKey}`, limit: '20' })
-      const { traces } = await api<{ traces: TraceSummary[] }>(`/api/traces?${q}`)
-      const details = await Promise.all(traces.map((t) => api<TraceDetail>(`/api/traces/${t.traceId}`)))
-      if (live) setState({ traces, spans: details.flatMap((d) => d.spans) })
-    }
-    load().catch(() => {})
+    const q = new URLSearchParams({
+      attribute: `bakery.order_key=${orderKey}`,
+      limit: '20',
+      singleSpan: 'true',
+    })
+    api<{ traces: TraceSummary[] }>(`/api/traces?${q}`)
+      .then(({ traces: found }) => {
+        if (live) setTraces([...found].sort((a, b) => a.startTimeMs - b.startTimeMs))
+      })
+      .catch(() => {})
     return () => {
       live = false
     }
   }, [orderKey, refresh])
-  return state
+  return traces
 }
 
 export function OrderPage({ orderKey }: { orderKey: string }) {
   const order = usePoll<Order>(`/api/svc/reception/orders/${encodeURIComponent(orderKey)}`, 1000)
   const status = order.data?.status ?? ''
-  const { traces, spans } = useOrderSpans(orderKey, status)
-  const journey = buildJourney(spans)
+  const traces = useOrderTraces(orderKey, status)
   return (
     <>
       <p>
@@ -96,36 +99,7 @@ export function OrderPage({ orderKey }: { orderKey: string }) {
           </section>
         </div>
       )}
-      {journey.length > 0 && (
-        <section class="card" aria-labelledby="journey-title">
-          <h2 id="journey-title">Journey</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Hop</th>
-                <th scope="col">Service</th>
-                <th scope="col">Took</th>
-                <th scope="col">Since previous</th>
-              </tr>
-            </thead>
-            <tbody>
-              {journey.map((h) => (
-                <tr key={h.spanId}>
-                  <td>{formatClock(h.atMs)}</td>
-                  <td>
-                    <a href={`#/traces/${h.traceId}?span=${h.spanId}`}>{h.label}</a>
-                  </td>
-                  <td>{h.service}</td>
-                  <td>{formatDuration(h.durationMs)}</td>
-                  <td>{h.sincePreviousMs === null ? '' : `+${formatDuration(h.sincePreviousMs)}`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p class="muted small">Trace ids: {traces.map((t) => shortId(t.traceId)).join(', ')}</p>
-        </section>
-      )}
+      <OrderJourney orderKey={orderKey} />
     </>
   )
 }

@@ -2,9 +2,11 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { api } from '../api.ts'
 import { Chart } from '../chart.tsx'
 import { formatClock } from '../lib/format.ts'
-import { type CountPoint, mergePoints, toChartData, totals } from '../lib/stream.ts'
+import { type CountPoint, mergePoints, splitOpenBucket, toChartData, totals } from '../lib/stream.ts'
 
 const WINDOW_MS = 600_000
+/** The aggregator's default bucket (GET /api without a bucket parameter). */
+const BUCKET_MS = 10_000
 // The seed web UI's colours.
 const SERIES = [
   { label: 'Low', stroke: '#ED6D85' },
@@ -55,7 +57,15 @@ export function StreamPage() {
     }
   }, [])
 
-  const data = useMemo(() => toChartData(points), [points])
+  // The bucket still filling is left out of the chart (a partial count reads as an outage) and
+  // shown beside it; `updated` changes with every SSE message, so it moves over once it closes.
+  const { closed, open } = useMemo(
+    () => splitOpenBucket(points, updated ?? Date.now(), BUCKET_MS),
+    [points, updated],
+  )
+  const data = useMemo(() => toChartData(closed), [closed])
+  const openRow = toChartData(open)
+  const openStart = open[0]?.time
   const sum = totals(points)
   return (
     <>
@@ -72,13 +82,23 @@ export function StreamPage() {
             {live}
           </span>
         </h2>
-        <Chart
-          title="Low and high event counts per 10-second bucket"
-          series={SERIES}
-          data={data}
-          yLabel="events"
-          height={280}
-        />
+        <div
+          data-testid="stream-chart"
+          data-last-bucket={data[0].length ? String(data[0][data[0].length - 1]) : ''}
+        >
+          <Chart
+            title="Low and high event counts per 10-second bucket"
+            series={SERIES}
+            data={data}
+            yLabel="events"
+            height={280}
+          />
+        </div>
+        <p class="muted small" data-testid="open-bucket">
+          {openStart === undefined
+            ? 'Closed buckets only.'
+            : `The bucket from ${formatClock(openStart)} is still filling (low ${openRow[1][0] ?? 0}, high ${openRow[2][0] ?? 0} so far); it is drawn once it closes.`}
+        </p>
       </section>
       <div class="grid three">
         <section class="card stat" aria-label="Low events in the window">
@@ -114,6 +134,13 @@ export function StreamPage() {
                 <td>{formatClock(t * 1000)}</td>
                 <td>{data[1][i] ?? ''}</td>
                 <td>{data[2][i] ?? ''}</td>
+              </tr>
+            ))}
+            {openRow[0].map((t, i) => (
+              <tr key={t} data-time={t * 1000} data-open="true">
+                <td>{formatClock(t * 1000)} (still filling)</td>
+                <td>{openRow[1][i] ?? ''}</td>
+                <td>{openRow[2][i] ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -11,6 +11,12 @@ function colorOf(service: string, services: string[]): string {
   return SERVICE_COLORS[services.indexOf(service) % SERVICE_COLORS.length] ?? '#4a5568'
 }
 
+/** "→ publish-order (reception)": a forward link named like a back-link, when its target is stored. */
+function linkName(detail: TraceDetail, spanId: string): string | undefined {
+  const target = detail.linksTo?.find((t) => t.spanId === spanId)
+  return target && `→ ${target.name} (${target.service})`
+}
+
 function SpanDetail({
   span,
   detail,
@@ -40,7 +46,8 @@ function SpanDetail({
             {span.links.map((l) => (
               <li key={`${l.traceId}${l.spanId}`}>
                 <a href={`#/traces/${l.traceId}?span=${l.spanId}`} data-testid="link-out">
-                  → linked span {shortId(l.spanId)} in trace {shortId(l.traceId)}
+                  {linkName(detail, l.spanId) ?? `→ linked span ${shortId(l.spanId)}`} in trace{' '}
+                  {shortId(l.traceId)}
                 </a>{' '}
                 <span class="muted small">(this span follows from it, e.g. the producer)</span>
               </li>
