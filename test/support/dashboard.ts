@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test'
 import { createDashboard, type DashboardOptions } from '../../src/dashboard/index.ts'
 import { UPSTREAM_PORTS } from '../../src/dashboard/upstreams.ts'
 import { loadConfig } from '../../src/platform/config/index.ts'
+import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
@@ -72,13 +73,15 @@ export async function startStack(
     log,
     telemetry: telemetry.forService(name),
     rootTelemetry: telemetry,
-    infra,
+    infra: infra.forService(name),
     port: 0,
   })
   for (const name of names) {
     const definition = findService(name)
     if (!definition) throw new Error(`no service ${name}`)
-    const service = (await definition.load())(deps(name))
+    const serviceDeps = deps(name)
+    const service = (await definition.load())(serviceDeps)
+    attachFaultControl(service, serviceDeps)
     await service.start()
     started.push(service)
     const url = (service as Partial<HttpService>).url?.()
