@@ -49,6 +49,8 @@ async function startEmbedded(n: number): Promise<Server> {
     'OTEL_EXPORTER_OTLP_ENDPOINT',
   ])
     env[name] = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? '' : 'memory://'
+  // The benchmark's own load only: no demo traffic beside it.
+  env.BAKERY_DEMO_TRAFFIC = 'false'
   return startServer({
     name: `embedded-${n}`,
     args: [join(values['app-dir'], 'src', 'cli.ts'), 'start'],

@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util'
 import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
 import { attachFaultControl, mountFaultApi } from './platform/fault-control.ts'
-import { createHttpService } from './platform/http/index.ts'
+import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
-import { createLogging } from './platform/log/index.ts'
+import { createLogging, createLogSink } from './platform/log/index.ts'
 import type { ServiceDeps } from './platform/service-kit.ts'
-import { createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import { combineServiceMetrics, createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import { logInputOf, openConfiguredStore, type TelemetryStore } from './platform/telemetry/store/index.ts'
 import { findService, type ServiceDefinition, services } from './services.ts'
 
 const HELP = `Usage: bakery <command>
@@ -23,6 +24,10 @@ Commands:
   fault list|set|clear|schedule|verify
                        break services on purpose (docs/faults.md); fault --help
   load [options]       send load to the order API (or --target coffee|albums|events); load --help
+  telemetry runs|export|import
+                       the telemetry store's runs; export one as OTLP JSON, import a file
+  incident <command>   guided incidents: list, start, status, hint, stop, grade, export; incident --help
+  mcp                  Model Context Protocol server on stdio: traces, logs, metrics, incidents
   help                 this text
 
 Options:
@@ -72,6 +77,7 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: service.readiness ?? [],
   })
   mountFaultApi(health.app, deps.infra, service.name)
@@ -88,15 +94,47 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
   }
 }
 
+/**
+ * Workers started together have no port of their own: one endpoint on the workers' port answers
+ * probes for all of them and serves all their instruments (a service_name label tells them apart).
+ */
+function workersPort(
+  workers: { service: Service; deps: ServiceDeps }[],
+  telemetry: Telemetry,
+  log: ServiceDeps['log'],
+): Service {
+  const first = workers[0]?.deps as ServiceDeps
+  const own = telemetry.forService('workers')
+  const combined = combineServiceMetrics(
+    'workers',
+    workers.map((w) => w.deps.telemetry),
+  )
+  return createHttpService({
+    name: 'workers',
+    host: first.config.host,
+    port: Number(first.config.workerPort),
+    log,
+    telemetry: { ...own, ...combined },
+    bodyLimit: first.config.bodyLimitBytes,
+    readiness: workers.flatMap((w) => w.service.readiness ?? []),
+  })
+}
+
 async function start(names: string[], alone: boolean): Promise<void> {
   const definitions =
     names.length === 0 ? services : names.map((n) => findService(n) ?? fail(`unknown service ${n}`))
   const config = readConfig()
-  const logging = createLogging({ level: config.logLevel, format: config.logFormat })
+  // The process that serves the dashboard keeps the telemetry store (spans, logs, metrics).
+  const withStore = definitions.some((d) => d.name === 'dashboard')
+  const sink = withStore ? createLogSink() : undefined
+  const logging = createLogging({ level: config.logLevel, format: config.logFormat, sink })
   const log = logging.root
-  const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1 })
+  const store = withStore ? openStore(config) : undefined
+  if (store && sink) sink.attach((record) => store.addLog(logInputOf(record)))
+  const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1, store })
   const infra = createInfra(config, log)
   const built: Service[] = []
+  const workers: { service: Service; deps: ServiceDeps }[] = []
   for (const definition of definitions) {
     const factory = await definition.load()
     const deps: ServiceDeps = {
@@ -110,16 +148,29 @@ async function start(names: string[], alone: boolean): Promise<void> {
     const service = factory(deps)
     attachFaultControl(service, deps)
     built.push(alone && definition.kind === 'worker' ? withHealthPort(service, deps) : service)
+    if (!alone && definition.kind === 'worker') workers.push({ service, deps })
   }
+  if (workers.length > 0) built.push(workersPort(workers, telemetry, logging.forService('workers')))
   await runServices(built, {
     log,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     async afterStop() {
       await infra.close()
+      sink?.detach()
       await telemetry.shutdown()
       log.flush()
     },
   })
+}
+
+function openStore(config: Config): TelemetryStore {
+  try {
+    return openConfiguredStore(config)
+  } catch (error) {
+    if (error instanceof BakeryError && error.code === ErrorCode.TELEMETRY_STORE_UNREADABLE)
+      fail(error.message)
+    throw error
+  }
 }
 
 async function dbCommand(command: string, args: string[]): Promise<void> {
@@ -161,6 +212,31 @@ async function main(argv: string[]): Promise<void> {
     })
     return
   }
+  if (argv[0] === 'telemetry') {
+    const { runTelemetryCommand } = await import('./telemetry-commands.ts')
+    try {
+      await runTelemetryCommand(argv.slice(1), readConfig(), write)
+    } catch (error) {
+      if (error instanceof BakeryError) fail(error.message, error.status === 404 ? 1 : 2)
+      if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+        fail(error.message)
+      }
+      throw error
+    }
+    return
+  }
+  if (argv[0] === 'incident') {
+    const { runIncidentCommand } = await import('./incidents/command.ts')
+    process.exitCode = await runIncidentCommand(argv.slice(1), readConfig(), {
+      out: write,
+      err: (l) => process.stderr.write(`${l}\n`),
+    })
+    return
+  }
+  if (argv[0] === 'mcp') {
+    const { runMcpServer } = await import('./mcp/server.ts')
+    return runMcpServer(readConfig())
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -181,6 +257,10 @@ async function main(argv: string[]): Promise<void> {
         .map(([k, v]) => `${k.padEnd(width)}  ${v}`)
         .join('\n'),
     )
+  }
+  // Everything in one process: light demo traffic keeps the dashboard alive unless switched off.
+  if (command === 'start' && rest.length === 0 && process.env.BAKERY_DEMO_TRAFFIC === undefined) {
+    flagEnv = { ...flagEnv, BAKERY_DEMO_TRAFFIC: 'true' }
   }
   if (command === 'start') return start(rest, false)
   if (findService(command)) return start([command], true)

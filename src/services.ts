@@ -1,4 +1,6 @@
-// The catalogue of services. Each is loaded lazily, so `bakery <service>` imports only its own code.
+// The catalogue of services, and the composition root: the one place that wires one system into
+// another (the order journey's hooks into the bakery's reception and baker). Each service is
+// loaded lazily, so `bakery <service>` imports only its own code.
 import type { Config } from './platform/config/index.ts'
 import type { Service } from './platform/lifecycle/index.ts'
 import type { ServiceDeps } from './platform/service-kit.ts'
@@ -20,22 +22,31 @@ export const services: readonly ServiceDefinition[] = [
     kind: 'http',
     portKey: 'receptionPort',
     description: 'Bakery order API (POST /orders, GET /orders/:key)',
-    load: async () => (await import('./bakery/reception/index.ts')).createReception,
+    load: async () => {
+      const { createReception } = await import('./bakery/reception/index.ts')
+      const { receptionHooks } = await import('./tracking/hooks.ts')
+      return (deps) => createReception(deps, receptionHooks(deps))
+    },
   },
   {
     name: 'baker',
     system: 'bakery',
     kind: 'worker',
     portKey: 'workerPort',
-    description: 'Bakery worker: bakes the orders from the orders queue',
-    load: async () => (await import('./bakery/baker/index.ts')).createBaker,
+    description: 'Bakery worker: bakes the orders that reach the orders queue',
+    load: async () => {
+      const { createBaker } = await import('./bakery/baker/index.ts')
+      const { bakerHooks } = await import('./tracking/hooks.ts')
+      return (deps) => createBaker(deps, bakerHooks(deps))
+    },
   },
   {
     name: 'enrichment',
     system: 'tracking',
     kind: 'worker',
     portKey: 'workerPort',
-    description: 'Order journey hop: adds customer history and bake profile to accepted orders',
+    description:
+      'Order journey hop: puts itself between reception and baker, adds customer history and bake profile',
     load: async () => (await import('./tracking/enrichment/index.ts')).createEnrichment,
   },
   {

@@ -13,6 +13,7 @@ async function startPipeline(t: TestContext, env: Record<string, string>): Promi
   const cli = startCli(['start', 'reception', 'baker'], ['reception'], {
     HOST: '127.0.0.1',
     BAKERY_RECEPTION_PORT: '0',
+    BAKERY_WORKER_PORT: '0',
     BAKE_TIME_SCALE: '0',
     // reception + baker alone: the tracking journey (on by default) would route orders via its hops
     BAKERY_ORDER_JOURNEY: 'false',

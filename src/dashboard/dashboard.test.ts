@@ -170,6 +170,7 @@ test('dashboard reports the external trace UI and turns the embedded viewer off 
     spans: 0,
     capacity: 0,
     externalUrl: 'http://jaeger:16686/trace/{traceId}',
+    store: null,
   })
   assert.equal((await fetch(`${url}/api/traces`)).status, 404)
 })

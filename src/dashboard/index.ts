@@ -1,36 +1,81 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
-// in-process span store, an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes, and
-// the load control (/api/load) that runs the built-in load generator.
-
+// in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
+// BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import { startDemoTraffic } from '../incidents/demo-traffic.ts'
+import { createGroundTruthLog } from '../incidents/ground-truth.ts'
+import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
+import { services } from '../services.ts'
 import { registerDashboardAccess } from './access.ts'
+import { registerAgentRoutes } from './agent-routes.ts'
 import { registerFaultRoutes } from './faults.ts'
+import { registerIncidentRoutes } from './incident-routes.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
+import { createOtlpGrpcReceiver } from './otlp-grpc.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
+import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
 import { registerUpstreamRoutes, resolveUpstreams } from './upstreams.ts'
 
 export interface DashboardOptions {
   /** Base URLs of services by panel name (tests pass the ports they got). */
   upstreams?: Partial<Record<string, string>>
+  /** Base URLs of services by service name, for incident load (tests pass the ports they got). */
+  serviceUrls?: Partial<Record<string, string>>
   webDist?: string
 }
 
-export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): HttpService {
+export interface DashboardService extends HttpService {
+  /** The OTLP/gRPC receiver's bound port (after start). */
+  otlpGrpcPort(): number
+}
+
+export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): DashboardService {
   const store = deps.rootTelemetry.spanStore
+  const grpc = createOtlpGrpcReceiver({
+    host: deps.config.host,
+    port: deps.config.dashboardOtlpGrpcPort,
+    store,
+    log: deps.log,
+  })
   const upstreams = resolveUpstreams(deps.config, options.upstreams)
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
   const telemetry = { ...deps.telemetry, tracer: trace.getTracer('bakery-dashboard-untraced') }
-  const available = (name: string) => upstreams.find((u) => u.name === name && u.available)
+  const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
+  // Incidents act on the services of this process: their faults, database, spans and metrics.
+  const panelOf: Record<string, string> = {
+    reception: 'reception',
+    'coffee-reception': 'coffee',
+    'album-proxy': 'albums',
+  }
+  const urlOf = (service: string): string | undefined => {
+    const given = options.serviceUrls?.[service] ?? deps.config.dashboardUpstreams[service]
+    if (given) return given
+    const panel = panelOf[service]
+    if (panel) return available(panel)?.url
+    const definition = services.find((s) => s.name === service && s.kind === 'http')
+    return definition && `http://127.0.0.1:${deps.config[definition.portKey]}`
+  }
+  const incidents = createInProcessIncidents({
+    config: deps.config,
+    infra: deps.infra,
+    telemetry: deps.rootTelemetry,
+    log: deps.log,
+    urlOf,
+    services: () => deps.rootTelemetry.serviceNames().filter((name) => name !== 'dashboard'),
+  })
+  const demo = deps.config.demoTraffic
+    ? { driver: undefined as ReturnType<typeof startDemoTraffic> | undefined }
+    : undefined
   let endStreams = () => {}
   let endLoadStreams = () => {}
   const adminToken = () => deps.infra.adminToken
@@ -41,11 +86,22 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
+    onStart: async () => {
+      await grpc.start()
+      if (demo)
+        demo.driver = startDemoTraffic({
+          urlOf: (kind) => (kind === 'poison-orders' ? undefined : urlOf(LOAD_SERVICES[kind])),
+          poison: async () => {},
+        })
+    },
     onStop: async () => {
       endStreams()
       endLoadStreams()
-      await load.close()
+      await demo?.driver?.stop()
+      await incidents.runner.close()
+      await Promise.all([load.close(), grpc.stop()])
     },
     routes(app) {
       registerDashboardAccess(app, {
@@ -59,9 +115,11 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
           spans: store?.size() ?? 0,
           capacity: store?.capacity ?? 0,
           externalUrl: deps.config.traceUiUrl ?? null,
+          store: deps.rootTelemetry.store?.location ?? null,
         },
         panels: {
-          ...Object.fromEntries(upstreams.map((u) => [u.name, u.available])),
+          // Every panel's service is part of the product; the web keeps the per-panel switch.
+          ...Object.fromEntries(upstreams.map((u) => [u.name, true])),
           load: available('reception') !== undefined,
         },
       }))
@@ -69,7 +127,10 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         if (!store) return { available: false }
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
-      registerTraceRoutes(app, store)
+      registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
+      registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
+      registerIncidentRoutes(app, incidents.runner, createGroundTruthLog(incidents.groundTruthPath))
+      registerAgentRoutes(app, store, incidents.metrics)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
         send: faultyFetch(deps.infra.seam('http-client')),
@@ -81,6 +142,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   })
   return {
     ...service,
+    otlpGrpcPort: () => grpc.port(),
     async start() {
       await service.start()
       announceLogin(loginUrl(service.url(), deps.infra))

@@ -1,12 +1,11 @@
 // The services behind the dashboard's panels. The browser talks only to the dashboard, which
 // forwards `/api/svc/<name>/…` to the service: one origin, no CORS, and separate deployments
 // just set BAKERY_DASHBOARD_UPSTREAMS.
-import { randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
-import { services } from '../services.ts'
+import { unsampledTraceparent } from '../platform/telemetry/index.ts'
 import { normalisedPath } from './access.ts'
 
 export const UPSTREAM_PORTS = {
@@ -21,8 +20,6 @@ export type UpstreamName = keyof typeof UPSTREAM_PORTS
 export interface Upstream {
   name: UpstreamName
   url: string
-  /** A service for it is registered in this build; a panel without one stays hidden. */
-  available: boolean
 }
 
 export function resolveUpstreams(
@@ -32,7 +29,7 @@ export function resolveUpstreams(
   return (Object.keys(UPSTREAM_PORTS) as UpstreamName[]).map((name) => {
     const portKey = UPSTREAM_PORTS[name]
     const url = overrides[name] ?? config.dashboardUpstreams[name] ?? `http://127.0.0.1:${config[portKey]}`
-    return { name, url: url.replace(/\/+$/, ''), available: services.some((s) => s.portKey === portKey) }
+    return { name, url: url.replace(/\/+$/, '') }
   })
 }
 
@@ -40,15 +37,6 @@ export function resolveUpstreams(
 // only on admin paths, after its access check has let the request through.
 const FORWARDED_REQUEST = ['content-type', 'accept', 'idempotency-key', 'last-event-id']
 const FORWARDED_RESPONSE = ['content-type', 'location', 'retry-after', 'cache-control', 'link', 'etag']
-
-/**
- * A W3C traceparent whose sampled flag is 0: "do not record this request". The dashboard polls
- * the services every second; with parent-based sampling (the default) the service records none of
- * those calls, so they never bury the traces the dashboard exists to show.
- */
-export function unsampledTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`
-}
 
 /** Registers `/api/svc/<name>/*`; the returned function ends live (SSE) streams, for shutdown. */
 export function registerUpstreamRoutes(
@@ -65,7 +53,7 @@ export function registerUpstreamRoutes(
     proxy.all('/api/svc/:upstream/*', async (request, reply) => {
       const { upstream: name } = request.params as { upstream: string }
       const upstream = byName.get(name as UpstreamName)
-      if (!upstream?.available) {
+      if (!upstream) {
         throw new BakeryError(ErrorCode.HTTP_NOT_FOUND, `no service "${name}" in this build`, { status: 404 })
       }
       const target = upstreamUrl(upstream, request.url)
@@ -75,7 +63,10 @@ export function registerUpstreamRoutes(
         if (typeof v === 'string') headers[h] = v
       }
       if (target.adminPath) headers.authorization = `Bearer ${adminToken()}`
-      if (!options.traceCalls) headers.traceparent = unsampledTraceparent()
+      // The panels poll every second: with parent-based sampling (the default) an unsampled parent
+      // keeps those reads out of the traces. What a user does (POST, PUT, DELETE) is traced.
+      const polling = request.method === 'GET' || request.method === 'HEAD'
+      if (polling && !options.traceCalls) headers.traceparent = unsampledTraceparent()
       const live = headers.accept === 'text/event-stream'
       const controller = new AbortController()
       // A live stream ends when the browser goes away; a plain call is bounded in time.

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import type { LoadOptions } from './options.ts'
+import { probeOrderProgress, watchOrderProgress } from './progress-watch.ts'
 import { formatProgress, formatSummary } from './report.ts'
 import { type LoadProgress, startLoad } from './run.ts'
 import { parseDuration } from './schedule.ts'
@@ -30,10 +31,16 @@ coffee orders until ready (or declined), albums are read by walking the catalogu
   --drain-timeout D     how long to wait for accepted orders to finish (default 60s)
   --poll-concurrency N  parallel GETs while following orders (default 32)
   --timeout D           per-request timeout (default 15s)
+  --stall D             orders: how long orders may stay pending with none baking or
+                        finishing before the run stops and says why (default 5s; 0 = no check)
   --progress P          auto (default) | bar | lines | off
   --json                print the summary as one JSON object
 
-Exit code 0 when something was accepted and no followed order was lost or wrong; 1 otherwise.
+Orders: a probe order must leave \`pending\` before the load starts; if orders stall during it,
+the run stops and names the queue nobody consumes.
+
+Exit code 0 when something was accepted and no followed order was lost or wrong; 1 otherwise
+(also when orders do not progress).
 Ctrl-C once ends the load and still follows orders; twice ends everything.`
 
 const PORT_OF = {
@@ -89,6 +96,7 @@ export function parseLoadArgs(argv: string[], config: Pick<Config, (typeof PORT_
       'drain-timeout': { type: 'string' },
       'poll-concurrency': { type: 'string' },
       timeout: { type: 'string' },
+      stall: { type: 'string', default: '5s' },
       progress: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -119,6 +127,7 @@ export function parseLoadArgs(argv: string[], config: Pick<Config, (typeof PORT_
   }
   return {
     options,
+    stallMs: duration('stall', values.stall) ?? 5_000,
     json: values.json,
     help: values.help,
     progress: values.progress as 'auto' | 'bar' | 'lines' | 'off',
@@ -141,6 +150,17 @@ export async function runLoadCommand(argv: string[], config: Config, io: LoadIo)
   if (parsed.help) {
     io.out.write(`${LOAD_HELP}\n`)
     return 0
+  }
+  const watch =
+    parsed.options.target === 'orders' && parsed.stallMs > 0
+      ? { url: parsed.options.url, queue: config.ordersQueue, stallMs: parsed.stallMs }
+      : undefined
+  if (watch) {
+    const stalled = await probeOrderProgress(watch).catch(() => undefined)
+    if (stalled) {
+      io.err.write(`bakery load: before the load, ${stalled}\n`)
+      return 1
+    }
   }
   let run: ReturnType<typeof startLoad>
   try {
@@ -166,12 +186,21 @@ export async function runLoadCommand(argv: string[], config: Config, io: LoadIo)
     else run.abort()
   }
   process.on('SIGINT', onSignal)
+  const watching = new AbortController()
+  let stalled: string | undefined
+  if (watch)
+    void watchOrderProgress({ ...watch, signal: watching.signal }, (message) => {
+      stalled = message
+      run.abort()
+    })
   try {
     const summary = await run.done
     if (style === 'bar') io.err.write('\n')
     io.out.write(`${parsed.json ? JSON.stringify(summary) : formatSummary(summary)}\n`)
-    return summary.ok ? 0 : 1
+    if (stalled) io.err.write(`bakery load: stopped: ${stalled}\n`)
+    return summary.ok && !stalled ? 0 : 1
   } finally {
+    watching.abort()
     process.off('SIGINT', onSignal)
   }
 }

@@ -117,7 +117,14 @@ export function createInfra(config: Config, log: Logger): Infra {
       return get() as Promise<T>
     },
     stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
-    timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
+    timeSeries: once(() =>
+      openTimeSeries(config.influxUrl, {
+        database: config.influxDatabase,
+        api: config.influxApi,
+        org: config.influxOrg,
+        token: config.influxToken,
+      }),
+    ),
     async close() {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))

@@ -15,6 +15,8 @@ export function createIngestMetrics(meter: Meter, service: string) {
     description: 'Events refused as invalid',
     unit: '{event}',
   })
+  // Starts at 0 (the reason of the consumers' refusals), so rate() sees it before the first bad event.
+  rejected.add(0, { service, reason: 'bad_record' })
   // Events per whole second over the last RATE_WINDOW_S seconds, for a rate without PromQL.
   const perSecond = new Map<number, number>()
   meter

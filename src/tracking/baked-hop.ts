@@ -1,49 +1,35 @@
-// The baker as the "baked" hop of the order journey. The baker stays the orders flow's worker;
-// this wraps its handler: with the journey on it consumes `orders.enriched`, records the hop
-// (start, heartbeats while baking, end) and hands the order on to the response-builder.
+// The baker as the "baked" hop of the order journey, through the baker's hooks (wired in
+// services.ts). An order that came through the journey (its message carries journey fields) is
+// tracked while it bakes (start, heartbeats, end) and handed on to the response-builder with the
+// finished order; an order that did not (no hop was on the path) is baked as it is.
 import { hostname } from 'node:os'
-import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
-import type { Delivery, Queue } from '../platform/queue/index.ts'
+import type { BakerHooks } from '../bakery/orders/contract.ts'
+import { notStarted } from '../platform/errors.ts'
+import type { Queue } from '../platform/queue/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { injectTraceContext } from '../platform/telemetry/index.ts'
 import { createHopTracker, type HopTracker } from './hop.ts'
-import { parseHopMessage } from './messages.ts'
+import { type HopMessage, journeyProblem } from './messages.ts'
 import { registerActivityGauges } from './metrics.ts'
-import { journeyQueues } from './queues.ts'
+import { declareBakedQueue, journeyQueues } from './queues.ts'
 import { processTrackingStore, type TrackingStore } from './store/index.ts'
 
-export interface BakedHop {
-  /** The queue the baker consumes: `orders.enriched` with the journey on, else `orders`. */
-  readonly input: string
-  readonly readiness: readonly ReadinessCheck[]
-  start(queue: Queue): Promise<void>
-  wrap<M>(
-    handle: (message: M, delivery: Delivery) => Promise<void>,
-  ): (message: M, delivery: Delivery) => Promise<void>
-}
-
-export function createBakedHop(deps: ServiceDeps): BakedHop {
-  const queues = journeyQueues(deps.config)
-  const on = deps.config.orderJourney
+export function createBakedHop(deps: ServiceDeps): BakerHooks {
+  const queues = journeyQueues(deps.config.ordersQueue)
   let hop: { store: TrackingStore; queue: Queue; tracker: HopTracker } | undefined
   return {
-    input: on ? queues.enriched : queues.accepted,
-    readiness: on
-      ? [
-          {
-            name: 'tracking-store',
-            async check() {
-              if (!hop) throw new Error('not started')
-              await hop.store.ping()
-            },
-          },
-        ]
-      : [],
+    readiness: [
+      {
+        name: 'tracking-store',
+        async check() {
+          if (!hop) throw notStarted('baked hop')
+          await hop.store.ping()
+        },
+      },
+    ],
     async start(queue) {
-      if (!on) return
       const store = await processTrackingStore(deps)
-      await queue.declare({ name: queues.enriched })
-      await queue.declare({ name: queues.baked })
+      await declareBakedQueue(queue, queues)
       const tracker = createHopTracker({
         hop: 'baked',
         store,
@@ -55,35 +41,32 @@ export function createBakedHop(deps: ServiceDeps): BakedHop {
       })
       registerActivityGauges(deps.telemetry.meter, store, deps.config.stallAfterMs, deps.log)
       hop = { store, queue, tracker }
-      deps.log.info(
-        { input: queues.enriched },
-        'order journey on: orders reach the baker through enrichment (BAKERY_ORDER_JOURNEY=false bakes straight from the orders queue)',
-      )
     },
-    wrap(handle) {
-      if (!on) return handle
-      return async (message, delivery) => {
-        const parsed = parseHopMessage(delivery.body)
-        if (!hop || !parsed.ok) return handle(message, delivery)
-        const { queue, tracker } = hop
-        const hopMessage = parsed.message
-        const run = await tracker.run(
-          {
-            key: hopMessage.orderKey,
-            carried: hopMessage.journey ?? {},
-            redelivered: delivery.redelivered,
-            detached: true,
-          },
-          () => handle(message, delivery),
-        )
-        // A redelivered, already finished order is handed on again: boxing it twice is harmless.
-        const next = { ...hopMessage, journey: run.fields }
-        await queue.publish({ routingKey: queues.baked }, Buffer.from(JSON.stringify(next)), {
-          headers: injectTraceContext({}) as Record<string, string>,
-          contentType: 'application/json',
-          messageId: hopMessage.orderKey,
-        })
+    async bake(message, delivery, bake) {
+      // Only orders that travelled the journey are its to track.
+      if (!hop || message.journey === undefined || journeyProblem(message) !== undefined) {
+        await bake()
+        return
       }
+      const { queue, tracker } = hop
+      const hopMessage = message as HopMessage
+      const run = await tracker.run(
+        {
+          key: hopMessage.orderKey,
+          carried: hopMessage.journey ?? {},
+          redelivered: delivery.redelivered,
+          detached: true,
+        },
+        bake,
+      )
+      if (!run.result) return
+      // A redelivered, already finished order is handed on again: boxing it twice is harmless.
+      const next: HopMessage = { ...hopMessage, journey: run.fields, order: run.result }
+      await queue.publish({ routingKey: queues.baked.name }, Buffer.from(JSON.stringify(next)), {
+        headers: injectTraceContext({}) as Record<string, string>,
+        contentType: 'application/json',
+        messageId: hopMessage.orderKey,
+      })
     },
   }
 }

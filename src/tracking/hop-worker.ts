@@ -4,7 +4,7 @@
 import { hostname } from 'node:os'
 import { context, trace } from '@opentelemetry/api'
 import type { ReadinessCheck, Service } from '../platform/lifecycle/index.ts'
-import type { Delivery, Queue } from '../platform/queue/index.ts'
+import type { Delivery, PublishTarget, Queue, QueueSpec } from '../platform/queue/index.ts'
 import {
   type ConsumerRunner,
   createConsumerRunner,
@@ -28,9 +28,10 @@ export interface HopWorkerOptions {
   name: string
   hop: Hop
   deps: ServiceDeps
-  input: string
-  /** Queue the message goes to next; none for the last hop. */
-  output?: string
+  /** The hop's own queue (and its bindings), declared by the hop. */
+  input: QueueSpec
+  /** Where the message goes next; none for the last hop. */
+  output?: PublishTarget
   /** Hand the incoming trace headers on unchanged, so the next consumer links to the same producer. */
   forwardTraceHeaders?: boolean
   /** Opens what the work needs, before consuming. */
@@ -50,11 +51,11 @@ export function createHopWorker(options: HopWorkerOptions): Service {
   async function handle(message: HopMessage, delivery: Delivery): Promise<void> {
     if (!hop) throw new Error(`${options.name} is not started`)
     const { queue, tracker } = hop
-    const span = startConsumerSpan(deps.telemetry.tracer, `receive ${options.input}`, delivery.headers, {
+    const span = startConsumerSpan(deps.telemetry.tracer, `receive ${options.input.name}`, delivery.headers, {
       attributes: {
         'messaging.system': queue.kind === 'amqp' ? 'rabbitmq' : 'memory',
         'messaging.operation.type': 'receive',
-        'messaging.destination.name': options.input,
+        'messaging.destination.name': options.input.name,
         'messaging.message.redelivered': delivery.redelivered,
         'bakery.order_key': message.orderKey,
       },
@@ -70,7 +71,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         )
         if (!options.output) return
         const next: HopMessage = { ...run.result, journey: run.fields }
-        await queue.publish({ routingKey: options.output }, Buffer.from(JSON.stringify(next)), {
+        await queue.publish(options.output, Buffer.from(JSON.stringify(next)), {
           headers: options.forwardTraceHeaders
             ? { ...delivery.headers }
             : (injectTraceContext({}) as Record<string, string>),
@@ -104,12 +105,12 @@ export function createHopWorker(options: HopWorkerOptions): Service {
     {
       name: 'consumer',
       async check() {
-        if (!consuming) throw new Error(`not consuming ${options.input}`)
+        if (!consuming) throw new Error(`not consuming ${options.input.name}`)
       },
     },
   ]
 
-  // With the journey off the baker takes the orders queue itself: a hop must not compete for it.
+  // With the journey off no hop binds: accepted orders go straight to the baker.
   const enabled = deps.config.orderJourney
   return {
     name: options.name,
@@ -132,11 +133,10 @@ export function createHopWorker(options: HopWorkerOptions): Service {
       })
       registerActivityGauges(deps.telemetry.meter, store, deps.config.stallAfterMs, log)
       await options.init?.()
-      await queue.declare({ name: options.input })
-      if (options.output) await queue.declare({ name: options.output })
+      await queue.declare(options.input)
       const runner = createConsumerRunner<HopMessage>({
         queue,
-        name: options.input,
+        name: options.input.name,
         prefetch: deps.config.hopPrefetch,
         log,
         retry: defaultRetryPolicy,
@@ -150,7 +150,10 @@ export function createHopWorker(options: HopWorkerOptions): Service {
       hop = { store, queue, tracker, runner }
       await runner.start()
       consuming = true
-      log.info({ input: options.input, output: options.output, worker: tracker.workerId }, 'hop consuming')
+      log.info(
+        { input: options.input.name, output: options.output, worker: tracker.workerId },
+        'hop consuming',
+      )
     },
     async stop() {
       consuming = false

@@ -1,37 +1,39 @@
-// Messages between tracking hops. They carry the journey so far (the record's fields), so the
-// next hop's write restores a record that Redis lost, and the producer's fields stay intact:
-// a hop adds to the message and never drops what an earlier hop (or the orders flow) put there.
+// Messages between tracking hops: the bakery's order message (parsed by its one parser) plus the
+// journey so far (the record's fields), so the next hop's write restores a record that Redis lost.
+// A hop adds to the message and never drops what an earlier hop (or the orders flow) put there.
+import { type OrderMessage, type OrderView, parseOrderMessage } from '../bakery/orders/contract.ts'
+import { BakeryError } from '../platform/errors.ts'
 import type { Fields } from './store/index.ts'
 
-export interface HopMessage {
-  orderKey: string
+export interface HopMessage extends OrderMessage {
   journey?: Fields
-  [field: string]: unknown
+  /** What enrichment added. */
+  enrichment?: unknown
+  /** The order as the baker finished it (the baked hop adds it). */
+  order?: OrderView
 }
 
 export type ParsedHopMessage = { ok: true; message: HopMessage } | { ok: false; reason: string }
 
-const ORDER_KEY = /^[0-9a-f]{32}$/
-
 export function parseHopMessage(body: Buffer): ParsedHopMessage {
-  let value: unknown
+  let message: OrderMessage
   try {
-    value = JSON.parse(body.toString('utf8'))
-  } catch {
-    return { ok: false, reason: 'body is not JSON' }
+    message = parseOrderMessage(body)
+  } catch (error) {
+    return { ok: false, reason: error instanceof BakeryError ? error.message : String(error) }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { ok: false, reason: 'body is not a JSON object' }
-  const message = value as Record<string, unknown>
-  if (typeof message.orderKey !== 'string' || !ORDER_KEY.test(message.orderKey))
-    return { ok: false, reason: 'orderKey is missing or not 32 lowercase hex characters' }
+  const reason = journeyProblem(message)
+  return reason ? { ok: false, reason } : { ok: true, message: message as HopMessage }
+}
+
+/** What is wrong with the message's journey fields, if anything (they are optional). */
+export function journeyProblem(message: OrderMessage): string | undefined {
   const journey = message.journey
-  if (journey !== undefined) {
-    if (typeof journey !== 'object' || journey === null || Array.isArray(journey))
-      return { ok: false, reason: 'journey is not an object' }
-    for (const v of Object.values(journey)) {
-      if (typeof v !== 'string') return { ok: false, reason: 'journey values must be strings' }
-    }
+  if (journey === undefined) return undefined
+  if (typeof journey !== 'object' || journey === null || Array.isArray(journey))
+    return 'journey is not an object'
+  for (const v of Object.values(journey)) {
+    if (typeof v !== 'string') return 'journey values must be strings'
   }
-  return { ok: true, message: message as HopMessage }
+  return undefined
 }

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { createReception } from '../../src/bakery/reception/index.ts'
+import type { ServiceDeps } from '../../src/platform/service-kit.ts'
+import { receptionHooks } from '../../src/tracking/hooks.ts'
 import { breakerOf, breakerStateMetric } from '../support/breakers.ts'
 import { defer } from '../support/defer.ts'
 import { closedPort, switchableDatabase } from '../support/outage.ts'
@@ -88,7 +90,7 @@ test('reception tracking-store breaker: the journey works on real Redis, and fai
   // The journey on: only then does the reception record the accepted hop in the tracking store.
   const env = { BAKERY_ORDER_JOURNEY: 'true', BAKERY_ADMIN_TOKEN: TOKEN, BAKERY_TRACKING_PREFIX: prefix }
   const up = testProcess(t, { ...env, REDIS_URL: redis })
-  const [live] = await up.start(createReception(up.deps('reception')))
+  const [live] = await up.start(withJourney(up.deps('reception')))
   const liveUrl = live?.url() as string
   const order = await post(liveUrl)
   assert.equal(order.status, 202)
@@ -103,7 +105,7 @@ test('reception tracking-store breaker: the journey works on real Redis, and fai
     REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
     BAKERY_TRACKING_TIMEOUT_MS: '200',
   })
-  const [reception] = await away.start(createReception(away.deps('reception')))
+  const [reception] = await away.start(withJourney(away.deps('reception')))
   const base = reception?.url() as string
   // Orders are still taken: each waits for the accepted hop at most the timeout, then not at all.
   const orders = await Promise.all(Array.from({ length: 5 }, () => post(base)))
@@ -121,3 +123,8 @@ test('reception tracking-store breaker: the journey works on real Redis, and fai
   assert.ok(Number(journey.headers.get('retry-after')) >= 1)
   assert.equal(((await journey.json()) as { code: string }).code, 'BKR_DEPENDENCY_CIRCUIT_OPEN')
 })
+
+/** The reception with the journey's hooks, as services.ts wires it. */
+function withJourney(deps: ServiceDeps) {
+  return createReception(deps, receptionHooks(deps))
+}

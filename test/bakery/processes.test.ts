@@ -14,6 +14,7 @@ test('bakery start (embedded) serves the seed API and bakes orders, then stops c
   const cli = startCli(['start', 'reception', 'baker'], ['reception'], {
     BAKERY_ORDER_JOURNEY: 'false', // the bare orders flow; test/tracking covers the journey
     BAKERY_RECEPTION_PORT: '0',
+    BAKERY_WORKER_PORT: '0',
     HOST: '127.0.0.1',
     BAKE_TIME_SCALE: '0.1',
   })

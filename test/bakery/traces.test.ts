@@ -49,7 +49,7 @@ for (const mode of modes) {
       assert.equal(publish.parentSpanContext?.spanId, server.spanContext().spanId)
       assert.equal(publish.attributes['bakery.order_key'], key)
       assert.equal(publish.attributes['queue.publish.success'], true)
-      assert.equal(publish.attributes['messaging.destination.name'], bakery.config.ordersQueue)
+      assert.equal(publish.attributes['messaging.destination.name'], `${bakery.config.ordersQueue}.flow`)
       assert.equal(publish.attributes['messaging.operation.type'], 'send')
       assert.equal(publish.attributes['messaging.system'], mode === 'real' ? 'rabbitmq' : 'bakery_memory')
       assert.equal(publish.resource.attributes['service.name'], 'reception')

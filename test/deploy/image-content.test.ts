@@ -40,7 +40,12 @@ test('image content runs every service with production dependencies only', async
   )
   const http = catalogue.filter((d) => d.kind === 'http').map((d) => d.name)
   // `start` loads every service's module, workers included.
-  const all: StartedCli = startCli(['start'], http, { ...ports, HOST: '127.0.0.1' }, `${app}/src/cli.ts`)
+  const all: StartedCli = startCli(
+    ['start'],
+    http,
+    { ...ports, HOST: '127.0.0.1', BAKERY_DEMO_TRAFFIC: 'false' },
+    `${app}/src/cli.ts`,
+  )
   t.after(() => stopProcess(all.child))
   const urls = await all.urls
   for (const name of http) {

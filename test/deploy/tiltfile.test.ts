@@ -188,7 +188,7 @@ test('Tiltfile load-run button is manual and its script runs bakery load, every 
   const pipeline = startCli(
     ['start', 'reception', 'enrichment', 'baker', 'response-builder'],
     ['reception'],
-    { BAKERY_RECEPTION_PORT: '0', HOST: '127.0.0.1', BAKE_TIME_SCALE: '0' },
+    { BAKERY_RECEPTION_PORT: '0', BAKERY_WORKER_PORT: '0', HOST: '127.0.0.1', BAKE_TIME_SCALE: '0' },
   )
   t.after(() => stopProcess(pipeline.child))
   const { reception: url } = await pipeline.urls

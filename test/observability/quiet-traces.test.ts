@@ -2,10 +2,13 @@
 // database spans are children of the batch span, and BAKERY_TRACE_BACKGROUND shows it all again.
 import assert from 'node:assert/strict'
 import { describe, type TestContext, test } from 'node:test'
+import { setTimeout } from 'node:timers/promises'
+import { createLogger } from '../../src/platform/log/index.ts'
 import type { StoredSpan } from '../../src/platform/telemetry/index.ts'
 import { createAggregator } from '../../src/stream/aggregator/index.ts'
 import { createConsumerHigh } from '../../src/stream/consumer-high/index.ts'
 import { createEventApi } from '../../src/stream/event-api/index.ts'
+import { createProducer } from '../../src/stream/producer/index.ts'
 import { startStack } from '../support/dashboard.ts'
 import { type Mode, streamEnv, until } from '../support/stream.ts'
 
@@ -101,4 +104,36 @@ test('the dashboard calls to services are not traced; a user call of the same ro
 test('BAKERY_TRACE_BACKGROUND=true traces the dashboard calls to services too', async (t) => {
   const traces = await receptionGets(t, { BAKERY_TRACE_BACKGROUND: 'true' })
   assert.equal(traces.length, 2)
+})
+
+test('the stream producer traces one post per interval and the consumers record only batches of traced posts', async (t) => {
+  const env = await streamEnv(t, 'embedded', {
+    BAKERY_STREAM_POST_INTERVAL_MS: '100',
+    BAKERY_STREAM_RATE: '50',
+  })
+  assert.ok(env)
+  const api = await env.start('event-api', createEventApi)
+  await env.start('consumer-high', createConsumerHigh)
+  const producer = createProducer({
+    config: { ...env.config, streamApiUrl: new URL(`${api.url()}/`) },
+    log: createLogger({ level: 'silent', format: 'json' }),
+    telemetry: env.telemetry.forService('producer'),
+    rootTelemetry: env.telemetry,
+    infra: env.infra,
+    port: 0,
+  })
+  await producer.start()
+  t.after(() => producer.stop())
+  const store = env.telemetry.spanStore
+  assert.ok(store)
+  const batches = () => allSpans(env).filter((s) => s.service === 'consumer-high' && s.kind === 'consumer')
+  await until('a consumer batch of the traced post', async () => batches().length > 0)
+  await setTimeout(1_000) // about ten more posts
+  const posts = store.search({ service: 'event-api', name: 'POST /', limit: 50 })
+  assert.equal(posts.length, 1, 'one traced post in the interval')
+  for (const batch of batches())
+    assert.ok(
+      batch.links.some((l) => l.traceId === posts[0]?.traceId),
+      'a recorded batch holds the traced post',
+    )
 })

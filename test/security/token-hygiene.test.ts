@@ -18,6 +18,7 @@ test('bakery start prints a login link with the generated token, keeps it 0600 a
       BAKERY_ADMIN_TOKEN: '',
       BAKERY_ADMIN_TOKEN_FILE: tokenFile,
       BAKERY_DASHBOARD_PORT: '0',
+      BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
       BAKERY_PAYMENTS_PORT: '0',
       LOG_LEVEL: 'trace',
       LOG_FORMAT: 'json',

@@ -5,8 +5,6 @@ import type { TestContext } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { connect } from 'amqplib'
 import { type Dispatcher, fetch as undiciFetch } from 'undici'
-import { createBaker } from '../../src/bakery/baker/index.ts'
-import { createReception } from '../../src/bakery/reception/index.ts'
 import { type Config, loadConfig } from '../../src/platform/config/index.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
@@ -14,6 +12,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogger, type Logging } from '../../src/platform/log/index.ts'
 import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
+import { findService } from '../../src/services.ts'
 import { requireServer } from './servers.ts'
 
 export type Mode = 'embedded' | 'real'
@@ -84,7 +83,10 @@ export async function startBakery(
     infra,
     port: 0,
   })
-  const reception = createReception(deps('reception'))
+  // Wired as `bakery start` wires them (services.ts), hooks included.
+  const createReception = await loadFactory('reception')
+  const createBaker = await loadFactory('baker')
+  const reception = createReception(deps('reception')) as HttpService
   const bakers: Service[] = []
   const addBaker = async () => {
     const baker = createBaker(deps('baker'))
@@ -102,6 +104,8 @@ export async function startBakery(
       const channel = await conn.createChannel()
       await channel.deleteQueue(config.ordersQueue)
       await channel.deleteQueue(`${config.ordersQueue}.dead`)
+      await channel.deleteExchange(`${config.ordersQueue}.flow`)
+      await channel.deleteExchange(`${config.ordersQueue}.flow.unrouted`)
       await conn.close()
     }
     await infra.close()
@@ -124,6 +128,12 @@ export async function startBakery(
       return result.rows as never
     },
   }
+}
+
+async function loadFactory(name: string): Promise<(deps: ServiceDeps) => Service> {
+  const definition = findService(name)
+  if (!definition) throw new Error(`no service ${name}`)
+  return definition.load()
 }
 
 export async function postOrder(

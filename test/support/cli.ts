@@ -7,7 +7,8 @@ export const cliPath = new URL('../../src/cli.ts', import.meta.url).pathname
 export function runCli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    // Tests keep telemetry in memory unless they choose a store file (no .bakery/ in the repo).
+    env: { ...process.env, BAKERY_TELEMETRY_STORE: 'memory:', BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0', ...env },
     timeout: 30_000,
   })
 }
@@ -28,7 +29,13 @@ export function startCli(
 ): StartedCli {
   const child = spawn(process.execPath, [entry, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_FORMAT: 'json', ...env },
+    env: {
+      ...process.env,
+      LOG_FORMAT: 'json',
+      BAKERY_TELEMETRY_STORE: 'memory:',
+      BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+      ...env,
+    },
   })
   const lines: Record<string, unknown>[] = []
   const found: Record<string, string> = {}

@@ -12,6 +12,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
 import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
+import { openConfiguredStore } from '../../src/platform/telemetry/store/index.ts'
 import { findService, services } from '../../src/services.ts'
 
 export interface TestDashboard {
@@ -27,8 +28,14 @@ export interface TestDashboard {
 }
 
 /** A fresh token per dashboard, unless the test brings its own. */
+// A random token, and the OTLP/gRPC receiver on a free port: tests run side by side, and two
+// dashboards on the default 4317 would refuse each other.
 function withToken(env: Record<string, string>): Record<string, string> {
-  return { BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'), ...env }
+  return {
+    BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+    ...env,
+  }
 }
 
 function access(url: string, token: string) {
@@ -73,6 +80,7 @@ export async function startStack(
     log,
     telemetry: telemetry.forService(name),
     rootTelemetry: telemetry,
+    // Each service behind its own fault seams, with its fault API, as `bakery start` wires it.
     infra: infra.forService(name),
     port: 0,
   })
@@ -107,7 +115,9 @@ export async function startDashboard(
   env = withToken(env)
   const config = loadConfig({ HOST: '127.0.0.1', ...env })
   const log = createLogger({ level: 'silent', format: 'json' })
-  const telemetry = createTelemetry(config)
+  // A test that names a telemetry store (memory: or a file) gets one, as `bakery start` would.
+  const store = env.BAKERY_TELEMETRY_STORE ? openConfiguredStore(config) : undefined
+  const telemetry = createTelemetry(config, { store })
   const infra = createInfra(config, log)
   const deps: ServiceDeps = {
     config,

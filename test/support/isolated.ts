@@ -55,10 +55,12 @@ export function dropQueuesLater(t: TestContext, amqpUrl: string, queue: string):
     if (!conn) return
     try {
       const channel = await conn.createChannel()
-      for (const name of [queue, `${queue}.enriched`, `${queue}.baked`]) {
+      for (const name of [queue, `${queue}.enrichment`, `${queue}.baked`]) {
         await channel.deleteQueue(name)
         await channel.deleteQueue(`${name}.dead`)
       }
+      await channel.deleteExchange(`${queue}.flow`)
+      await channel.deleteExchange(`${queue}.flow.unrouted`)
     } catch {
       // Best effort: the broker may be away (a drill); the queues are uniquely named.
     } finally {

@@ -9,6 +9,7 @@ import { postOrder } from './setup.ts'
 test('bakery start runs the order journey and Prefer: wait answers the finished order', async (t) => {
   const cli = startCli(['start', 'reception', 'enrichment', 'baker', 'response-builder'], ['reception'], {
     BAKERY_RECEPTION_PORT: '0',
+    BAKERY_WORKER_PORT: '0',
     HOST: '127.0.0.1',
     BAKE_TIME_SCALE: '0.1',
   })

@@ -4,9 +4,13 @@ import type { Info } from './lib/types.ts'
 import { AlbumsPage } from './pages/albums.tsx'
 import { CoffeePage } from './pages/coffee.tsx'
 import { DrillsPage } from './pages/drills.tsx'
+import { IncidentsPage } from './pages/incidents.tsx'
 import { LoadPage } from './pages/load.tsx'
+import { LogsPage } from './pages/logs.tsx'
 import { OrderPage } from './pages/order.tsx'
 import { OrdersPage } from './pages/orders.tsx'
+import { RunsPage } from './pages/runs.tsx'
+import { SignalsPage } from './pages/signals.tsx'
 import { StreamPage } from './pages/stream.tsx'
 import { TracePage } from './pages/trace.tsx'
 import { TracesPage } from './pages/traces.tsx'
@@ -26,7 +30,11 @@ function App() {
       show: info?.panels.coffee === true || info?.panels.reception === true || info?.panels.albums === true,
     },
     { href: '#/load', label: 'Load', show: info?.panels.load === true },
+    { href: '#/incidents', label: 'Incidents', show: true },
     { href: '#/traces', label: 'Traces', show: true },
+    { href: '#/logs', label: 'Logs', show: info?.traces.store != null },
+    { href: '#/signals', label: 'Signals', show: info?.traces.store != null },
+    { href: '#/runs', label: 'Runs', show: info?.traces.store != null },
   ].filter((l) => l.show)
   const section = `/${path.split('/')[1] ?? ''}`
   let page = <OrdersPage />
@@ -36,6 +44,11 @@ function App() {
   else if (path === '/coffee') page = <CoffeePage />
   else if (path === '/drills') page = <DrillsPage info={info} />
   else if (path === '/load') page = <LoadPage info={info} />
+  else if (path === '/logs') page = <LogsPage query={query} />
+  else if (path === '/runs') page = <RunsPage />
+  else if (path === '/signals' || path.startsWith('/signals/'))
+    page = <SignalsPage orderKey={decodeURIComponent(path.slice(9))} />
+  else if (path === '/incidents') page = <IncidentsPage />
   else if (path === '/traces') page = <TracesPage query={query} info={info} />
   else if (path.startsWith('/traces/'))
     page = <TracePage traceId={path.slice(8)} spanId={query.get('span')} info={info} />

@@ -1,12 +1,13 @@
 // The album store (seed 2, :9080): the catalog in PostgreSQL/PGlite behind the seed's REST API.
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
-import { createHttpService, type HttpApp, type HttpService } from '../../platform/http/index.ts'
+import { createHttpService, type HttpApp, type HttpService, httpEdge } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
 import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
 import { registerProtection } from './protection.ts'
 import { type AlbumRepository, createAlbumRepository } from './repository.ts'
 import { registerStoreRoutes } from './routes.ts'
+import { recordSeedSpanAttributes } from './seed-span-attributes.ts'
 
 export interface AlbumStoreOptions {
   /** Postgres schema; tests use a random one so they can share a server. */
@@ -27,6 +28,7 @@ export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions =
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
       app.register(async (root: HttpApp) => {
@@ -37,6 +39,7 @@ export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions =
         await root.register(async (scope: HttpApp) => {
           useAlbumConventions(scope)
           useLenientJson(scope)
+          recordSeedSpanAttributes(scope)
           await registerProtection(scope, deps.config)
           registerStoreRoutes(scope, repo)
         })

@@ -1,4 +1,7 @@
-// The `orders` message: the seed's body (traceContext, timeEnqueued, orderKey) plus the pastry.
+// The order message: the original body (traceContext, timeEnqueued, orderKey) plus the pastry and
+// the customer. Stages on the way to the baker add fields of their own (a journey, an
+// enrichment); the one parser keeps them, so nobody parses a message twice or drops what an
+// earlier stage added.
 import { malformed } from '../../platform/queue/index.ts'
 
 export interface OrderMessage {
@@ -6,6 +9,9 @@ export interface OrderMessage {
   timeEnqueued: string
   traceContext: { traceparent?: string }
   pastry?: string
+  customer?: string
+  /** Fields added by stages between the reception and the baker. */
+  [field: string]: unknown
 }
 
 export const ORDER_KEY = /^[0-9a-f]{32}$/
@@ -17,12 +23,16 @@ export function parseOrderMessage(body: Buffer): OrderMessage {
   } catch {
     throw malformed('body is not JSON')
   }
-  if (typeof value !== 'object' || value === null) throw malformed('body is not an object')
-  const { orderKey, timeEnqueued, traceContext, pastry } = value as Record<string, unknown>
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed('body is not a JSON object')
+  }
+  const fields = value as Record<string, unknown>
+  const { orderKey, timeEnqueued, traceContext, pastry, customer } = fields
   if (typeof orderKey !== 'string' || !ORDER_KEY.test(orderKey)) {
     throw malformed('orderKey is not 32 lowercase hex digits')
   }
   const message: OrderMessage = {
+    ...fields,
     orderKey,
     timeEnqueued: typeof timeEnqueued === 'string' ? timeEnqueued : '',
     traceContext:
@@ -30,6 +40,7 @@ export function parseOrderMessage(body: Buffer): OrderMessage {
         ? { ...(traceContext as { traceparent?: string }) }
         : {},
   }
-  if (typeof pastry === 'string') message.pastry = pastry
+  if (typeof pastry !== 'string') delete message.pastry
+  if (typeof customer !== 'string') delete message.customer
   return message
 }

@@ -7,35 +7,43 @@ import { databaseReadPolicy, guardedRead, migrate, traceDatabase } from '../../p
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
+  createIdempotencyGuard,
   type HttpService,
+  httpEdge,
+  idempotencyKeyReused,
+  payloadFingerprint,
   registerAdminRoutes,
   tagRequestOrder,
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
-import { createEntrypoint } from '../../tracking/entrypoint/index.ts'
+import { declareOrderFlow, orderFlow } from '../orders/flow.ts'
+import type { ReceptionHooks } from '../orders/hooks.ts'
 import { bakeryMigrations } from '../orders/migrations.ts'
-import { createOrderStore, type OrderRecord, type OrderStore } from '../orders/store.ts'
+import { createOrderStore, type OrderStore } from '../orders/store.ts'
+import { orderView } from '../orders/view.ts'
 import { createIntake, type Intake } from './intake.ts'
 import { checkOrderKey, parseIdempotencyKey, parseListQuery, parseOrderBody } from './validate.ts'
 
 /** Orders are tiny; a larger body is refused with 413 before it is read. */
 const ORDER_BODY_LIMIT = 16 * 1024
 
-function orderView(order: OrderRecord) {
-  const view: Record<string, string> = {
-    pastry: order.pastry,
-    customer: order.customer,
-    orderTime: order.orderTime.toISOString(),
-    status: order.status,
-  }
-  if (order.finishedTime) view.finishedTime = order.finishedTime.toISOString()
-  return view
+/** No hooks: the bare orders flow. */
+const NO_HOOKS: ReceptionHooks = {
+  breakers: [],
+  routes() {},
+  async start() {},
+  async stop() {},
+  async accepted() {
+    return undefined
+  },
 }
 
-export function createReception(deps: ServiceDeps): HttpService {
+/** `hooks`: what follows orders from outside the bakery (the order journey), wired in services.ts. */
+export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HOOKS): HttpService {
   const { ordersQueue, ordersSchema } = deps.config
+  const flow = orderFlow(ordersQueue)
   const { tracer, meter } = deps.telemetry
   const accepted = meter.createCounter('bakery.orders.accepted', {
     description: 'Orders accepted (202), idempotent replays excluded',
@@ -47,9 +55,8 @@ export function createReception(deps: ServiceDeps): HttpService {
   const dbReads = databaseReadPolicy(deps.infra.breakers, { log: deps.log, meter })
   let store: OrderStore | undefined
   let intake: Intake | undefined
-  // The entrypoint of the order journey (tracking pipeline): GET /orders/:key/journey, Prefer: wait.
-  const entrypoint = createEntrypoint(deps)
   let outbox: Outbox | undefined
+  const idempotency = createIdempotencyGuard()
 
   function ready(): { store: OrderStore; intake: Intake } {
     if (!store || !intake) {
@@ -68,16 +75,17 @@ export function createReception(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
       registerAdminRoutes(app, {
         token: deps.infra.adminToken,
-        breakers: [dbReads, ...entrypoint.breakers],
+        breakers: [dbReads, ...hooks.breakers],
         faults: deps.infra.faults,
         defaultTarget: 'reception',
       })
-      entrypoint.routes(app)
+      hooks.routes(app)
       app.get('/', async () => ({ message: 'reception is attended' }))
 
       app.register(async (scope) => {
@@ -91,13 +99,24 @@ export function createReception(deps: ServiceDeps): HttpService {
         scope.post('/orders', { bodyLimit: ORDER_BODY_LIMIT }, async (request, reply) => {
           const order = parseOrderBody(request.body as Buffer | undefined)
           const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
-          const result = await ready().intake.accept({ ...order, idempotencyKey })
+          const idempotencyFingerprint = idempotencyKey === undefined ? undefined : payloadFingerprint(order)
+          const result = await idempotency.run(idempotencyKey, idempotencyFingerprint ?? '', () =>
+            ready().intake.accept({ ...order, idempotencyKey, idempotencyFingerprint }),
+          )
+          if (result.reused && idempotencyKey !== undefined) throw idempotencyKeyReused(idempotencyKey)
           tagRequestOrder(request, result.orderKey)
           if (result.created) {
             accepted.add(1, { 'bakery.pastry': order.pastry })
             // One line per order: inside the request span, so it carries trace_id and span_id.
             request.log.info({ order_key: result.orderKey, pastry: order.pastry }, 'order accepted')
           } else request.log.info({ order_key: result.orderKey }, 'order replayed (same idempotency key)')
+          const answer = await hooks.accepted({
+            orderKey: result.orderKey,
+            request,
+            prefer: request.headers.prefer,
+          })
+          if (answer) reply.headers(answer.headers)
+          if (answer?.body) return reply.code(200).send(answer.body)
           return reply.code(202).send({ orderKey: result.orderKey })
         })
       })
@@ -151,7 +170,7 @@ export function createReception(deps: ServiceDeps): HttpService {
     const db = traceDatabase(rawDb, tracer)
     const queue = await deps.infra.queue()
     await migrate(db, ordersSchema, bakeryMigrations)
-    await queue.declare({ name: ordersQueue })
+    await declareOrderFlow(queue, flow)
     store = createOrderStore(db, ordersSchema)
     outbox = createOutbox({
       // Untraced: its deletes and relay polls belong to no request and would flood the trace store.
@@ -169,17 +188,17 @@ export function createReception(deps: ServiceDeps): HttpService {
       onPublished: (path, count) => published.add(count, { path }),
     })
     outbox.start()
-    intake = createIntake({ store, outbox, tracer, queueName: ordersQueue })
+    intake = createIntake({ store, outbox, tracer, flow })
   }
 
   return {
     ...http,
     async start() {
-      await Promise.all([init(), entrypoint.start()])
+      await Promise.all([init(), hooks.start()])
       await http.start()
     },
     async stop() {
-      await entrypoint.stop()
+      await hooks.stop()
       await http.stop()
       await intake?.idle()
       await outbox?.stop()

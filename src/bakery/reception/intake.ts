@@ -3,8 +3,10 @@
 // The 202 goes out after commit; the publish follows (outbox fast path) and never fails the request.
 import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
+import { isDatabaseUnavailable } from '../../platform/db/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
+import { ORDER_ACCEPTED, type OrderFlow } from '../orders/flow.ts'
 import type { OrderMessage } from '../orders/message.ts'
 import { newOrderKey } from '../orders/order-key.ts'
 import type { OrderStore } from '../orders/store.ts'
@@ -13,6 +15,7 @@ export interface OrderRequest {
   customer: string
   pastry: string
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
 }
 
 interface Pending {
@@ -21,17 +24,20 @@ interface Pending {
   pastry: string
   orderTime: Date
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
   headers: Record<string, string>
 }
 
 interface Outcome {
   orderKey: string
   created: boolean
+  /** The key's first order had another payload. */
+  reused: boolean
   entry: OutboxEntry | undefined
 }
 
 export interface Intake {
-  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean }>
+  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean; reused: boolean }>
   idle(): Promise<void>
 }
 
@@ -39,12 +45,14 @@ export function createIntake(deps: {
   store: OrderStore
   outbox: Outbox
   tracer: Tracer
-  queueName: string
+  flow: OrderFlow
 }): Intake {
-  const { store, outbox, tracer, queueName } = deps
+  const { store, outbox, tracer, flow } = deps
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
+    // One order the database refuses must not fail the others of its commit; an outage would.
+    retryAlone: (error) => !isDatabaseUnavailable(error),
     async run(batch) {
       const messages = batch.map((order) => {
         const message: OrderMessage = {
@@ -52,9 +60,11 @@ export function createIntake(deps: {
           timeEnqueued: order.orderTime.toISOString(),
           orderKey: order.orderKey,
           pastry: order.pastry,
+          customer: order.customer,
         }
         return {
-          routingKey: queueName,
+          exchange: flow.exchange,
+          routingKey: ORDER_ACCEPTED,
           body: JSON.stringify(message),
           headers: order.headers,
           contentType: 'application/json',
@@ -65,6 +75,7 @@ export function createIntake(deps: {
       return results.map((r, i) => ({
         orderKey: r.orderKey,
         created: r.created,
+        reused: r.reused === true,
         entry:
           r.outboxId === undefined
             ? undefined
@@ -103,7 +114,7 @@ export function createIntake(deps: {
         },
       )
       if (outcome.entry) void outbox.dispatch(outcome.entry)
-      return { orderKey: outcome.orderKey, created: outcome.created }
+      return { orderKey: outcome.orderKey, created: outcome.created, reused: outcome.reused }
     },
     idle: () => batcher.idle(),
   }

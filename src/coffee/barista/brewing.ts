@@ -36,7 +36,7 @@ export function createOrderBrewing(deps: BrewingDeps): (order: Created) => Promi
     const attributes = { 'coffee.item.type': item.type, 'coffee.item.size': item.size }
     await withSpan(tracer, `brew ${item.type}`, { attributes }, async (span) => {
       await brews.startBrew(order.id, index, item)
-      const result = await crew.brew(item.type)
+      const result = await crew.brew(item.type, item.brewMs)
       span.setAttributes({ 'coffee.barista': result.barista, 'coffee.brew_ms': result.ms })
       await brews.finishBrew(order.id, index, result.barista, result.ms)
       brewed.add(1, { barista: result.barista, 'coffee.item.type': item.type })

@@ -23,6 +23,8 @@ export function createBarista(deps: ServiceDeps): Service {
   const dead = meter.createCounter('coffee.orders.dead_lettered', {
     description: 'Order messages sent to orders_barista.dead',
   })
+  // Starts at 0, so rate() and alert rules see the series before the first dead letter.
+  dead.add(0)
   meter
     .createObservableGauge('coffee.barista.load', { description: 'Items waiting or brewing per barista' })
     .addCallback((result) => {

@@ -8,12 +8,25 @@ import {
   flag,
   integer,
   keyValues,
+  listOf,
   oneOf,
   optionalText,
   optionalUrl,
   text,
   url,
 } from './fields.ts'
+
+/** OTEL_PROPAGATORS values Bakery implements (the spec's names). */
+export const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const
+
+/** The stream services BAKERY_DISABLE can switch off one by one. */
+export const STREAM_SERVICES = [
+  'producer',
+  'event-api',
+  'consumer-high',
+  'consumer-low',
+  'aggregator',
+] as const
 
 const port = (env: string, fallback: number, doc: string) =>
   integer(env, fallback, { min: 0, max: 65535, doc })
@@ -39,6 +52,14 @@ export const schema = {
     max: 104857600,
     doc: 'Largest HTTP request body accepted (413 above)',
   }),
+  trustProxy: text('BAKERY_TRUST_PROXY', 'false', {
+    doc: "Whether to believe X-Forwarded-For/-Proto (client address for rate limits and logs): false, true, a hop count, or the proxies' addresses/CIDRs, comma-separated",
+  }),
+  rateLimitWrites: integer('BAKERY_RATE_LIMIT_WRITES', 5000, {
+    min: 0,
+    max: 1000000,
+    doc: 'Writes (POST/PUT/PATCH/DELETE) one client address may send to a service per second, 429 beyond; 0 = no limit (benchmarks)',
+  }),
   port: optionalText('PORT', {
     doc: 'Port of the one service started alone (overrides its own port variable; ignored with several)',
   }),
@@ -54,7 +75,12 @@ export const schema = {
   consumerHighPort: port('BAKERY_CONSUMER_HIGH_PORT', 9996, 'Stream consumer-high health and metrics'),
   consumerLowPort: port('BAKERY_CONSUMER_LOW_PORT', 9997, 'Stream consumer-low health and metrics'),
   dashboardPort: port('BAKERY_DASHBOARD_PORT', 3000, 'Dashboard: web UI, trace viewer, OTLP/HTTP receiver'),
-  workerPort: port('BAKERY_WORKER_PORT', 9464, 'Health and metrics of a worker started alone'),
+  dashboardOtlpGrpcPort: port('BAKERY_DASHBOARD_OTLP_GRPC_PORT', 4317, 'Dashboard: OTLP/gRPC trace receiver'),
+  workerPort: port(
+    'BAKERY_WORKER_PORT',
+    9464,
+    'Health and metrics of the workers: a worker started alone, or all workers of bakery start',
+  ),
 
   // --- infrastructure: memory:// means the embedded adapter
   databaseUrl: url('DATABASE_URL', 'memory://', ['memory:', 'pglite:', 'postgres:', 'postgresql:'], {
@@ -201,6 +227,16 @@ export const schema = {
     doc: 'Event-loop lag above which coffee reception sheds load with 503 + Retry-After, 0 = off',
   }),
 
+  influxApi: oneOf('BAKERY_INFLUX_API', 'v1', ['v1', 'v2'], {
+    doc: 'InfluxDB API: v1 = /write + InfluxQL (1.x, and 2.x/3.x v1 compatibility); v2 = InfluxDB 2 /api/v2 with INFLUX_ORG and a token',
+  }),
+  influxToken: optionalText('INFLUX_TOKEN', {
+    doc: 'InfluxDB 2.x/3.x API token (sent as Authorization: Token), instead of one in INFLUX_URL. Seed INFLUXDB_TOKEN also works',
+    secret: true,
+  }),
+  influxOrg: optionalText('INFLUX_ORG', {
+    doc: 'InfluxDB 2 organisation (BAKERY_INFLUX_API=v2). Seed INFLUXDB_ORG also works',
+  }),
   influxDatabase: text('INFLUX_DATABASE', 'bakery', {
     doc: 'InfluxDB database (1.x) or the bucket (2.x/3.x v1 compatibility). Seed INFLUXDB_BUCKET also works',
     maxLength: 128,
@@ -209,6 +245,9 @@ export const schema = {
   // --- stream pipeline (SPEC section 3; seed names where the seed had one)
   disable: flag('DISABLE', false, {
     doc: 'Stream services do nothing (producer drops, API and aggregator answer without work); also the -x flag',
+  }),
+  disabledServices: listOf('BAKERY_DISABLE', '', STREAM_SERVICES, {
+    doc: 'Stream services that do nothing, as DISABLE does for all of them (e.g. producer,consumer-low)',
   }),
   kafkaTopic: text('KAFKA_TOPIC', 'events', { doc: 'Topic of the stream events', maxLength: 200 }),
   streamPartitions: integer('BAKERY_STREAM_PARTITIONS', 3, {
@@ -228,6 +267,16 @@ export const schema = {
     min: -1e9,
     max: 1e9,
     doc: 'Threshold: amount > WATERMARK goes to consumer-high, the rest (5 included) to consumer-low',
+  }),
+  aggregatorMaxSubscribers: integer('BAKERY_AGGREGATOR_MAX_SUBSCRIBERS', 200, {
+    min: 1,
+    max: 100000,
+    doc: 'Live streams (GET /api/stream) the aggregator serves at once; 503 with Retry-After beyond. Subscribers of one bucket size share one query per bucket',
+  }),
+  maxPreferWaits: integer('BAKERY_MAX_PREFER_WAITS', 1000, {
+    min: 1,
+    max: 100000,
+    doc: 'POST /orders requests with Prefer: wait one reception holds at once; 503 with Retry-After beyond',
   }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
@@ -315,10 +364,18 @@ export const schema = {
     doc: 'Extra resource attributes, k=v,k2=v2',
   }),
   otlpEndpoint: optionalUrl('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], {
-    doc: 'OTLP/HTTP base URL (…/v1/traces, …/v1/metrics); unset = in-process span store',
+    doc: 'OTLP base URL (HTTP: …/v1/traces, …/v1/metrics; grpc: port 4317 when it names none); unset = in-process span store',
   }),
-  otlpProtocol: oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf', ['http/protobuf', 'http/json'], {
-    doc: 'OTLP encoding',
+  otlpProtocol: oneOf(
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'http/protobuf',
+    ['http/protobuf', 'http/json', 'grpc'],
+    {
+      doc: 'OTLP transport and encoding',
+    },
+  ),
+  propagators: listOf('OTEL_PROPAGATORS', 'tracecontext,baggage', PROPAGATORS, {
+    doc: 'Context propagation formats on HTTP and message headers (b3 = single header, b3multi = X-B3-*)',
   }),
   otlpHeaders: keyValues('OTEL_EXPORTER_OTLP_HEADERS', {
     doc: 'Headers sent with OTLP exports',
@@ -359,6 +416,56 @@ export const schema = {
     doc: 'Spans kept in memory for the built-in trace viewer (0 = off)',
   }),
 
+  // --- telemetry store (the dashboard's process keeps spans, logs and metrics of every run)
+  telemetryStore: text('BAKERY_TELEMETRY_STORE', '.bakery/telemetry.sqlite', {
+    doc: 'Telemetry store of the process that runs the dashboard: a SQLite file path (relative to the working directory), or memory: (nothing kept across restarts)',
+  }),
+  telemetryRuns: integer('BAKERY_TELEMETRY_RUNS', 10, {
+    min: 1,
+    max: 1000,
+    doc: 'Runs (process starts and imports) the telemetry store keeps; older runs are deleted',
+  }),
+  telemetryBudgetMb: integer('BAKERY_TELEMETRY_BUDGET_MB', 256, {
+    min: 8,
+    max: 1048576,
+    doc: 'Size budget of the telemetry store in MiB (file plus write-ahead log); oldest data is pruned first',
+  }),
+  telemetryKeepTraces: integer('BAKERY_TELEMETRY_KEEP_TRACES', 100, {
+    min: 0,
+    max: 100000,
+    doc: 'Newest traces the size pruning always keeps',
+  }),
+  telemetrySnapshotMs: integer('BAKERY_TELEMETRY_SNAPSHOT_MS', 10000, {
+    min: 1000,
+    max: 3600000,
+    doc: "Interval of the metric snapshots (every service's instruments, with exemplars) written to the telemetry store",
+  }),
+  attributeValueLengthLimit: integer('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 4096, {
+    min: 16,
+    max: 1048576,
+    doc: 'Longest attribute value (characters) kept on spans and in the telemetry store; longer values are truncated and counted',
+  }),
+  spanAttributeCountLimit: integer('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 128, {
+    min: 1,
+    max: 10000,
+    doc: 'Attributes kept per span (and per log record in the store)',
+  }),
+  spanEventCountLimit: integer('OTEL_SPAN_EVENT_COUNT_LIMIT', 128, {
+    min: 0,
+    max: 10000,
+    doc: 'Events kept per span',
+  }),
+  spanLinkCountLimit: integer('OTEL_SPAN_LINK_COUNT_LIMIT', 128, {
+    min: 0,
+    max: 10000,
+    doc: 'Links kept per span',
+  }),
+  telemetrySpansPerTrace: integer('BAKERY_TELEMETRY_SPANS_PER_TRACE', 10000, {
+    min: 1,
+    max: 1000000,
+    doc: 'Spans the telemetry store keeps per trace id; later ones are dropped and counted',
+  }),
+
   // --- dashboard
   dashboardUpstreams: keyValues('BAKERY_DASHBOARD_UPSTREAMS', {
     doc: 'Service base URLs the dashboard calls, e.g. reception=http://bakery:8000 (default: 127.0.0.1 and each service port)',
@@ -371,6 +478,17 @@ export const schema = {
   }),
   traceUiUrl: optionalText('BAKERY_TRACE_UI_URL', {
     doc: 'External trace UI link, {traceId} replaced, e.g. http://localhost:16686/trace/{traceId}',
+  }),
+
+  // --- incidents
+  incidentDir: text('BAKERY_INCIDENT_DIR', '.bakery/incidents', {
+    doc: 'Where incident runs keep their ground truth (ground-truth.jsonl) and telemetry (runs/<id>/)',
+  }),
+  demoTraffic: flag('BAKERY_DEMO_TRAFFIC', false, {
+    doc: 'Light demo traffic from the dashboard (orders, coffees, events, album reads, a few per second); bakery start with every service turns it on unless this is false',
+  }),
+  dashboardUrl: url('BAKERY_DASHBOARD_URL', 'http://127.0.0.1:3000', ['http:', 'https:'], {
+    doc: 'Where bakery incident and bakery mcp find the dashboard (the incident runner and trace API)',
   }),
 } as const
 

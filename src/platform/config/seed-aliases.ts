@@ -18,10 +18,11 @@ function postgresUrl(env: Env): string {
 }
 
 /**
- * StreamProc's consumer-low wrote to InfluxDB 2 with INFLUXDB_HOST/TOKEN/ORG/BUCKET. Bakery speaks
- * the 1.x API, which InfluxDB 2.x/3.x serve for v1 compatibility: the token goes in the URL as a
- * password without a user name (sent as `Authorization: Token`), the bucket is the database. The
- * organisation is not needed there (the token implies it), so INFLUXDB_ORG has nothing to set.
+ * StreamProc's consumer-low wrote to InfluxDB 2 with INFLUXDB_HOST/TOKEN/ORG/BUCKET. The token
+ * goes in the URL as a password without a user name (sent as `Authorization: Token`), the bucket is
+ * the database, the org is INFLUX_ORG. By default Bakery speaks the 1.x API, which InfluxDB 2.x/3.x
+ * serve for v1 compatibility (the token implies the org); BAKERY_INFLUX_API=v2 uses InfluxDB 2's
+ * own /api/v2 with the org, as the seed did.
  */
 function influxUrl(env: Env): string {
   const host = env.INFLUXDB_HOST as string
@@ -53,5 +54,6 @@ export function withSeedAliases(env: Env): Env {
   if (!env.DATABASE_URL && env.POSTGRES_HOST) out.DATABASE_URL = postgresUrl(env)
   if (!env.INFLUX_URL && env.INFLUXDB_HOST) out.INFLUX_URL = influxUrl(env)
   if (!env.INFLUX_DATABASE && env.INFLUXDB_BUCKET) out.INFLUX_DATABASE = env.INFLUXDB_BUCKET
+  if (!env.INFLUX_ORG && env.INFLUXDB_ORG) out.INFLUX_ORG = env.INFLUXDB_ORG
   return out
 }

@@ -1,1 +1,9 @@
-export { createLogger, createLogging, type Logger, type LoggerOptions, type Logging } from './logger.ts'
+export {
+  createLogger,
+  createLogging,
+  createLogSink,
+  type Logger,
+  type LoggerOptions,
+  type Logging,
+  type LogSink,
+} from './logger.ts'

@@ -8,6 +8,35 @@ export interface LoggerOptions {
   format: 'auto' | 'json' | 'pretty'
   /** For tests: where JSON lines go. Defaults to stdout. */
   destination?: DestinationStream
+  /** A second destination for every record (the telemetry store), besides stdout. */
+  sink?: LogSink | undefined
+}
+
+/** Receives every log line as written (one JSON object per line); attach a consumer later. */
+export interface LogSink {
+  write(line: string): void
+  attach(consumer: (record: Record<string, unknown>) => void): void
+  detach(): void
+}
+
+export function createLogSink(): LogSink {
+  let consumer: ((record: Record<string, unknown>) => void) | undefined
+  return {
+    write(line) {
+      if (!consumer) return
+      try {
+        consumer(JSON.parse(line) as Record<string, unknown>)
+      } catch {
+        // A line the store cannot take is still on stdout; the store never breaks logging.
+      }
+    },
+    attach(next) {
+      consumer = next
+    },
+    detach() {
+      consumer = undefined
+    },
+  }
 }
 
 export interface Logging {
@@ -40,7 +69,7 @@ const REDACT_PATHS = [
 export function createLogging(options: LoggerOptions): Logging {
   const pretty = options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true)
   // One destination shared by every service's logger (one pretty-printing worker, not one each).
-  const destination =
+  const output =
     options.destination ??
     (pretty
       ? pino.transport({
@@ -48,6 +77,13 @@ export function createLogging(options: LoggerOptions): Logging {
           options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
         })
       : pino.destination({ sync: false }))
+  const level = options.level as pino.Level
+  const destination = options.sink
+    ? pino.multistream([
+        { level, stream: output },
+        { level, stream: options.sink },
+      ])
+    : output
   const make = (service: string) => {
     const config: PinoOptions = {
       level: options.level,

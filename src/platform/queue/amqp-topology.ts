@@ -12,7 +12,12 @@ export async function assertSpec(channel: Channel, spec: QueueSpec): Promise<voi
     ...(deadLetter ? { deadLetterExchange: '', deadLetterRoutingKey: deadLetterName(spec.name) } : {}),
   })
   for (const binding of spec.bindings ?? []) {
-    await channel.assertExchange(binding.exchange, 'topic', { durable: true })
+    const alternate = binding.alternateExchange
+    if (alternate) await channel.assertExchange(alternate, 'topic', { durable: true })
+    await channel.assertExchange(binding.exchange, 'topic', {
+      durable: true,
+      ...(alternate ? { alternateExchange: alternate } : {}),
+    })
     await channel.bindQueue(spec.name, binding.exchange, binding.pattern)
   }
 }

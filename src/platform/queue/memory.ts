@@ -38,6 +38,8 @@ interface Route {
 export function createMemoryQueue(): Queue {
   const queues = new Map<string, QueueState>()
   const exchanges = new Map<string, Route[]>()
+  /** Exchange → its alternate exchange, for messages none of its bindings routes. */
+  const alternates = new Map<string, string>()
   let closed = false
   let scheduled = false
 
@@ -131,6 +133,17 @@ export function createMemoryQueue(): Queue {
     void run.finally(() => consumer.running.delete(run))
   }
 
+  /** Queues bound to the exchange for this key; none → the alternate exchange's, as RabbitMQ does. */
+  function routeTopic(exchange: string, routingKey: string, hops = 0): string[] {
+    const queues = new Set(
+      (exchanges.get(exchange) ?? []).filter((r) => r.matches(routingKey)).map((r) => r.queue),
+    )
+    const alternate = alternates.get(exchange)
+    // Bounded: a chain of alternates longer than a few exchanges is a loop, as RabbitMQ treats it.
+    if (queues.size === 0 && alternate && hops < 8) return routeTopic(alternate, routingKey, hops + 1)
+    return [...queues]
+  }
+
   return {
     kind: 'memory',
     async declare(spec: QueueSpec) {
@@ -139,6 +152,7 @@ export function createMemoryQueue(): Queue {
       ensure(spec.name, deadLetter)
       if (deadLetter) ensure(deadLetterName(spec.name), false)
       for (const binding of spec.bindings ?? []) {
+        if (binding.alternateExchange) alternates.set(binding.exchange, binding.alternateExchange)
         const routes = exchanges.get(binding.exchange) ?? []
         if (!routes.some((r) => r.queue === spec.name && r.pattern === binding.pattern)) {
           routes.push({ queue: spec.name, pattern: binding.pattern, matches: topicMatcher(binding.pattern) })
@@ -151,13 +165,7 @@ export function createMemoryQueue(): Queue {
       const targets =
         target.exchange === undefined || target.exchange === ''
           ? [target.routingKey]
-          : [
-              ...new Set(
-                (exchanges.get(target.exchange) ?? [])
-                  .filter((r) => r.matches(target.routingKey))
-                  .map((r) => r.queue),
-              ),
-            ]
+          : routeTopic(target.exchange, target.routingKey)
       for (const name of targets) {
         // Like the default exchange of RabbitMQ, a message to an undeclared queue is dropped.
         const state = queues.get(name)

@@ -6,6 +6,12 @@ export interface Binding {
   exchange: string
   /** A topic pattern, e.g. `orders.created` or `orders.*`. */
   pattern: string
+  /**
+   * The exchange's alternate exchange: a message no binding of `exchange` routes goes there
+   * instead of being dropped. Every declaration of one exchange names the same alternate
+   * (RabbitMQ refuses to redeclare an exchange with other arguments).
+   */
+  alternateExchange?: string
 }
 
 export interface QueueSpec {

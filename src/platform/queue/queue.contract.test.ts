@@ -244,6 +244,48 @@ for (const adapter of adapters) {
       assert.deepEqual(h.seen.map((d) => d.routingKey).sort(), ['order', 'order.created', 'order.paid.card'])
     })
 
+    test('queue sends what no binding routes to the alternate exchange, and stops once a binding claims it', async (t) => {
+      const opened = await adapter.open(t)
+      if (!opened) return
+      const { queue, names } = opened
+      const exchange = names('flow')
+      const unrouted = names('unrouted')
+      const fallback = names('fallback')
+      const hop = names('hop')
+      await queue.declare({
+        name: fallback,
+        bindings: [{ exchange: unrouted, pattern: '#' }],
+      })
+      await queue.declare({
+        name: fallback,
+        bindings: [{ exchange, pattern: 'none', alternateExchange: unrouted }],
+      })
+      await queue.publish({ exchange, routingKey: 'order.accepted' }, Buffer.from('first'))
+      await eventually(async () => (await queue.depth(fallback)) === 1)
+      // A hop binds the key: from now on the message goes to the hop only.
+      await queue.declare({
+        name: hop,
+        bindings: [{ exchange, pattern: 'order.accepted', alternateExchange: unrouted }],
+      })
+      await queue.publish({ exchange, routingKey: 'order.accepted' }, Buffer.from('second'))
+      await queue.publish({ exchange, routingKey: 'order.enriched' }, Buffer.from('third'))
+      await eventually(async () => (await queue.depth(hop)) === 1 && (await queue.depth(fallback)) === 2)
+      const seen = collector()
+      await queue.consume(
+        fallback,
+        async (d) => {
+          await seen.handler(d)
+          await d.ack()
+        },
+        { prefetch: 10 },
+      )
+      await seen.until(2)
+      assert.deepEqual(
+        seen.seen.map((d) => d.body.toString()),
+        ['first', 'third'],
+      )
+    })
+
     test('queue moves a dead-lettered message to <name>.dead with the reason', async (t) => {
       const opened = await adapter.open(t)
       if (!opened) return

@@ -62,6 +62,8 @@ export function createBreakerRegistry(): BreakerRegistry {
       description: 'Circuit breaker state changes, by breaker and new state',
     })
     policy.onStateChange((to) => transitions.add(1, { 'circuit_breaker.name': policy.name, state: to }))
+    // Starts at 0, so increase() and alert rules see the breaker before its first change.
+    transitions.add(0, { 'circuit_breaker.name': policy.name, state: 'open' })
   }
 
   return {

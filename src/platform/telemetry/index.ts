@@ -1,4 +1,10 @@
 export {
+  combineServiceMetrics,
+  type MetricsSource,
+  mergeResourceMetrics,
+  SERVICE_LABEL,
+} from './combined-metrics.ts'
+export {
   createExemplarMeter,
   type ExemplarHistogram,
   type ExemplarMeter,
@@ -11,8 +17,11 @@ export {
   extractTraceContext,
   injectTraceContext,
   markSpanError,
+  type PropagatorName,
   producerSpanContext,
   startConsumerSpan,
+  unsampledTraceparent,
+  usePropagators,
   withLeafSpan,
   withSpan,
 } from './propagation.ts'

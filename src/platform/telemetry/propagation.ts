@@ -1,6 +1,7 @@
 // W3C trace context in message headers, and the consumer-span pattern of the Bakery seed:
 // a consumer starts a NEW trace and links it to the producer span, so a long queue wait does
 // not stretch one trace and every message has its own trace.
+import { randomBytes } from 'node:crypto'
 import {
   type Attributes,
   type Context,
@@ -8,20 +9,49 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  propagation,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
+  type TextMapPropagator,
   type Tracer,
   trace,
 } from '@opentelemetry/api'
-import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3'
 
 export type Carrier = Record<string, unknown>
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none'
 
-const propagator = new W3CTraceContextPropagator()
+let propagator: TextMapPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+})
+
+function propagatorOf(name: Exclude<PropagatorName, 'none'>): TextMapPropagator {
+  switch (name) {
+    case 'tracecontext':
+      return new W3CTraceContextPropagator()
+    case 'baggage':
+      return new W3CBaggagePropagator()
+    case 'b3':
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER })
+    case 'b3multi':
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })
+  }
+}
+
+/**
+ * OTEL_PROPAGATORS for the whole process (HTTP, AMQP, Kafka and Redis headers): the formats
+ * injected and read, in order; `none` alone propagates nothing.
+ */
+export function usePropagators(names: readonly PropagatorName[]): void {
+  const chosen = names.filter((n): n is Exclude<PropagatorName, 'none'> => n !== 'none').map(propagatorOf)
+  propagator = new CompositePropagator({ propagators: chosen })
+  propagation.setGlobalPropagator(propagator)
+}
 
 /** Writes `traceparent` (and `tracestate`) of the given context into a header map. */
 export function injectTraceContext(carrier: Carrier, ctx: Context = context.active()): Carrier {
@@ -32,6 +62,14 @@ export function injectTraceContext(carrier: Carrier, ctx: Context = context.acti
 export function extractTraceContext(carrier: Carrier | undefined, ctx: Context = ROOT_CONTEXT): Context {
   if (!carrier) return ctx
   return propagator.extract(ctx, stringHeaders(carrier), defaultTextMapGetter)
+}
+
+/**
+ * A W3C traceparent whose sampled flag is 0: "do not record this". Sent with background calls
+ * (the dashboard's polls, the stream producer's posts), so parent-based samplers record nothing.
+ */
+export function unsampledTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`
 }
 
 /** The producer's span context carried by a message, if any. */

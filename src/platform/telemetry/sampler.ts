@@ -1,4 +1,4 @@
-import { type Attributes, type Context, type Link, SpanKind, trace } from '@opentelemetry/api'
+import { type Attributes, type Context, type Link, SpanKind, TraceFlags, trace } from '@opentelemetry/api'
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -44,6 +44,8 @@ function namedSampler(name: Config['tracesSampler'], ratio: number): Sampler {
 // (an order's traceparent, a payment span) and are kept.
 const DROP: SamplingResult = { decision: SamplingDecision.NOT_RECORD }
 
+const unsampled = (link: Link) => (link.context.traceFlags & TraceFlags.SAMPLED) === 0
+
 export function createQuietSampler(inner: Sampler): Sampler {
   return {
     shouldSample(
@@ -56,6 +58,9 @@ export function createQuietSampler(inner: Sampler): Sampler {
     ) {
       const parent = trace.getSpanContext(context)
       if (!parent && kind === SpanKind.CLIENT) return DROP
+      // A consumer's new trace follows its messages: when every producer it links to went
+      // unrecorded (a background send), recording the consumer alone would be a loose end.
+      if (!parent && kind === SpanKind.CONSUMER && links.length > 0 && links.every(unsampled)) return DROP
       return inner.shouldSample(context, traceId, name, kind, attributes, links)
     },
     toString: () => `QuietSampler{${inner.toString()}}`,

@@ -25,6 +25,8 @@ export interface StoredSpan {
   attributes: Record<string, AttributeValue>
   events: { name: string; timeMs: number; attributes: Record<string, AttributeValue> }[]
   links: { traceId: string; spanId: string; attributes: Record<string, AttributeValue> }[]
+  /** The resource (service.name and the rest) that produced the span, when known. */
+  resource?: Record<string, AttributeValue>
 }
 
 export interface TraceSummary {
@@ -41,6 +43,8 @@ export interface TraceSummary {
 }
 
 export interface TraceQuery {
+  /** Only spans of this telemetry store run (see the store's runs). */
+  run?: number
   service?: string
   name?: string
   attribute?: { key: string; value: string }
@@ -208,6 +212,7 @@ export function toStoredSpan(span: ReadableSpan): StoredSpan {
             spanId: l.context.spanId,
             attributes: (l.attributes ?? {}) as Record<string, AttributeValue>,
           })),
+    resource: span.resource.attributes as Record<string, AttributeValue>,
   }
 }
 

@@ -2,23 +2,37 @@
 // processors; each gets its own tracer and meter providers so spans and metrics carry its own
 // service.name even when everything runs in one process.
 import { randomUUID } from 'node:crypto'
+import { Metadata } from '@grpc/grpc-js'
 import { context, type Meter, type Tracer, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { OTLPMetricExporter as OtlpGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc'
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
 import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto'
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
+import { OTLPTraceExporter as OtlpGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc'
 import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin'
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources'
-import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics'
+import {
+  MeterProvider,
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
 import { serializeOpenMetrics } from './openmetrics.ts'
+import { withPrometheusNames } from './prometheus-names.ts'
+import { usePropagators } from './propagation.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
+import { withCaps } from './store/caps.ts'
+import { capsOf } from './store/config.ts'
+import { createSnapshotter, type SnapshotSource } from './store/metric-snapshots.ts'
+import type { TelemetryStore } from './store/telemetry-store.ts'
 
 export interface ServiceTelemetry {
   readonly serviceName: string
@@ -30,12 +44,20 @@ export interface ServiceTelemetry {
   metricsText(): Promise<string>
   /** Current metrics in OpenMetrics 1.0 text, with exemplars. */
   openMetricsText(): Promise<string>
+  /** Current metrics as OTel data, e.g. to serve several services' metrics on one endpoint. */
+  collectMetrics(): Promise<ResourceMetrics>
 }
 
 export interface Telemetry {
   /** The in-process trace store, when enabled. */
   readonly spanStore: SpanStore | undefined
+  /** The telemetry store (spans, logs, metric snapshots of every run), when this process has one. */
+  readonly store: TelemetryStore | undefined
+  /** Takes a metric snapshot of every service into the store now. */
+  snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
+  /** The services of this process that asked for their telemetry so far. */
+  serviceNames(): string[]
   flush(): Promise<void>
   shutdown(): Promise<void>
 }
@@ -45,6 +67,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[]
   /** When exactly one service runs, OTEL_SERVICE_NAME may rename it. */
   singleService?: boolean
+  /** The telemetry store; spans go there instead of the in-memory ring. Closed by shutdown(). */
+  store?: TelemetryStore | undefined
 }
 
 const VERSION = '0.1.0'
@@ -58,8 +82,13 @@ function installContextManager(): void {
 
 export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
   installContextManager()
+  usePropagators(config.propagators)
   const tracingOn = !config.otelSdkDisabled
-  const spanStore = tracingOn && config.spanStoreSize > 0 ? createSpanStore(config.spanStoreSize) : undefined
+  const store = options.store
+  const spanStore =
+    tracingOn && config.spanStoreSize > 0
+      ? (store?.spans ?? withCaps(createSpanStore(config.spanStoreSize), capsOf(config)))
+      : undefined
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])]
   if (spanStore) processors.push(createSpanStoreProcessor(spanStore))
   if (tracingOn && config.otlpEndpoint) processors.push(new BatchSpanProcessor(otlpTraceExporter(config)))
@@ -73,6 +102,23 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   })
   const services = new Map<string, ServiceTelemetry>()
   const meterProviders: MeterProvider[] = []
+  const snapshotSources: SnapshotSource[] = []
+  const snapshotter = createSnapshotter(() => snapshotSources)
+  async function snapshotMetrics(): Promise<void> {
+    if (!store) return
+    for (const snapshot of await snapshotter()) store.addMetricSnapshot(snapshot)
+  }
+  const snapshotTimer = store
+    ? setInterval(() => {
+        snapshotMetrics().catch(() => {})
+      }, config.telemetrySnapshotMs).unref()
+    : undefined
+  const spanLimits = {
+    attributeValueLengthLimit: config.attributeValueLengthLimit,
+    attributeCountLimit: config.spanAttributeCountLimit,
+    eventCountLimit: config.spanEventCountLimit,
+    linkCountLimit: config.spanLinkCountLimit,
+  }
 
   function resourceFor(name: string): Resource {
     const serviceName = options.singleService && config.otelServiceName ? config.otelServiceName : name
@@ -90,7 +136,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const resource = resourceFor(name)
     const serviceName = String(resource.attributes['service.name'])
     const tracer = tracingOn
-      ? new BasicTracerProvider({ resource, sampler, spanProcessors: processors }).getTracer(
+      ? new BasicTracerProvider({ resource, sampler, spanLimits, spanProcessors: processors }).getTracer(
           'bakery',
           VERSION,
         )
@@ -111,6 +157,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
     const meter = meterProvider.getMeter('bakery', VERSION)
     const exemplars = createExemplarMeter(meter)
     registerRuntimeMetrics(meter)
+    snapshotSources.push({ serviceName, prometheus, exemplars })
     return {
       serviceName,
       tracer,
@@ -118,17 +165,22 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       exemplars,
       async metricsText() {
         const { resourceMetrics } = await prometheus.collect()
-        return serializer.serialize(resourceMetrics)
+        return serializer.serialize(withPrometheusNames(resourceMetrics))
       },
       async openMetricsText() {
         const { resourceMetrics } = await prometheus.collect()
         return serializeOpenMetrics(resourceMetrics, exemplars.reservoir)
+      },
+      async collectMetrics() {
+        return (await prometheus.collect()).resourceMetrics
       },
     }
   }
 
   return {
     spanStore,
+    store,
+    snapshotMetrics,
     forService(name) {
       let service = services.get(name)
       if (!service) {
@@ -137,6 +189,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       }
       return service
     },
+    serviceNames: () => [...services.keys()],
     async flush() {
       await Promise.all([
         ...processors.map((p) => p.forceFlush()),
@@ -144,10 +197,14 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       ])
     },
     async shutdown() {
+      if (snapshotTimer) clearInterval(snapshotTimer)
+      // The last snapshot holds the final counts and the newest exemplars of this run.
+      await snapshotMetrics().catch(() => {})
       await Promise.all([
         ...processors.map((p) => p.shutdown()),
         ...meterProviders.map((m) => m.shutdown().catch(() => {})),
       ])
+      store?.close()
     },
   }
 }
@@ -157,7 +214,26 @@ function otlpUrl(config: Config, signal: 'traces' | 'metrics'): string {
   return `${base}/v1/${signal}`
 }
 
+/** OTLP/gRPC takes the endpoint itself (no signal path); the spec's port is 4317. */
+export function otlpGrpcUrl(endpoint: URL | undefined): string {
+  const url = new URL(endpoint?.href ?? 'http://localhost:4317')
+  if (url.port === '') url.port = '4317'
+  return `${url.protocol}//${url.host}`
+}
+
+function grpcMetadata(headers: Record<string, string>): Metadata {
+  const metadata = new Metadata()
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value)
+  return metadata
+}
+
 function otlpTraceExporter(config: Config) {
+  if (config.otlpProtocol === 'grpc') {
+    return new OtlpGrpcTraceExporter({
+      url: otlpGrpcUrl(config.otlpEndpoint),
+      metadata: grpcMetadata(config.otlpHeaders),
+    })
+  }
   const options = { url: otlpUrl(config, 'traces'), headers: config.otlpHeaders }
   return config.otlpProtocol === 'http/json'
     ? new OtlpJsonTraceExporter(options)
@@ -165,6 +241,12 @@ function otlpTraceExporter(config: Config) {
 }
 
 function otlpMetricExporter(config: Config) {
+  if (config.otlpProtocol === 'grpc') {
+    return new OtlpGrpcMetricExporter({
+      url: otlpGrpcUrl(config.otlpEndpoint),
+      metadata: grpcMetadata(config.otlpHeaders),
+    })
+  }
   const options = { url: otlpUrl(config, 'metrics'), headers: config.otlpHeaders }
   return config.otlpProtocol === 'http/json'
     ? new OtlpJsonMetricExporter(options)

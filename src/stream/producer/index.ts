@@ -5,9 +5,14 @@
 import { faultyFetch } from '../../platform/faults/index.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
+import { unsampledTraceparent } from '../../platform/telemetry/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 
 const MAX_BUFFERED = 100_000
+// The producer posts every 2 s forever; one traced post per interval keeps the stream's trace
+// (post → topic → consumers) at hand without burying every other trace.
+const TRACED_POST_EVERY_MS = 30_000
 
 export interface SeedEvent {
   time: number
@@ -23,6 +28,7 @@ export function createProducer(deps: ServiceDeps): Service {
   let post: NodeJS.Timeout | undefined
   let inFlight: Promise<void> = Promise.resolve()
   let due = 0
+  let lastTraced = Number.NEGATIVE_INFINITY
   const TICK_MS = Math.max(1, Math.min(1000, Math.floor(1000 / config.streamRate)))
 
   function generate(): void {
@@ -45,13 +51,17 @@ export function createProducer(deps: ServiceDeps): Service {
     if (buffer.length === 0) return
     const batch = buffer
     buffer = []
-    // DISABLE: the producer drops its batches (seed).
-    if (config.disable) return
     const body = config.plainText ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch)
+    const headers: Record<string, string> = {
+      'content-type': config.plainText ? 'application/text' : 'application/json',
+    }
+    const now = Date.now()
+    if (config.traceBackground || now - lastTraced >= TRACED_POST_EVERY_MS) lastTraced = now
+    else headers.traceparent = unsampledTraceparent()
     try {
       const response = await send(config.streamApiUrl, {
         method: 'POST',
-        headers: { 'content-type': config.plainText ? 'application/text' : 'application/json' },
+        headers,
         body,
         signal: AbortSignal.timeout(10_000),
       })
@@ -67,6 +77,11 @@ export function createProducer(deps: ServiceDeps): Service {
   return {
     name: 'producer',
     async start() {
+      // Disabled: idle. The seed generated and dropped its batches; making nothing drops nothing.
+      if (isDisabled(config, 'producer')) {
+        log.info({}, 'producer disabled: producing nothing')
+        return
+      }
       tick = setInterval(generate, TICK_MS)
       post = setInterval(() => {
         inFlight = inFlight.then(flush)

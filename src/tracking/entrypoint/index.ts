@@ -1,16 +1,14 @@
-// The entrypoint role of the order journey, inside the bakery reception: it records the
-// "accepted" hop of every order the reception accepts, serves GET /orders/:key/journey, and
-// lets POST /orders wait for the finished order (RFC 7240 `Prefer: wait=N`). It hooks into the
-// reception's routes instead of changing them, so the orders flow stays as it is.
-// Its calls to a Redis store go through the `tracking-store` breaker (timeout
+// The entrypoint of the order journey, through the bakery reception's hooks (wired in
+// services.ts): it records the "accepted" hop of every order the reception accepts, serves
+// GET /orders/:key/journey, and lets POST /orders wait for the finished order (RFC 7240
+// `Prefer: wait=N`). Its calls to a Redis store go through the `tracking-store` breaker (timeout
 // BAKERY_TRACKING_TIMEOUT_MS): while Redis is away, POST /orders skips the accepted hop at once
 // instead of waiting, and the journey answers 503 + Retry-After. Waits are not guarded: their
 // reads wait out a restart in the connection's offline queue, and a re-check follows a reconnect.
 import { hostname } from 'node:os'
 import { Type } from 'typebox'
+import type { AcceptedAnswer, ReceptionHooks } from '../../bakery/orders/contract.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import type { HttpApp } from '../../platform/http/index.ts'
-import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopTracker, type HopTracker } from '../hop.ts'
 import { field, journeyView, nowMs } from '../journey.ts'
@@ -19,29 +17,14 @@ import { processTrackingStore, type TrackingStore } from '../store/index.ts'
 import { type CompletionWaiter, createCompletionWaiter } from '../waiter.ts'
 import { preferredWait } from './prefer.ts'
 
-export interface Entrypoint {
-  /** Adds the journey route and the hooks on POST /orders to the reception's app. */
-  routes(app: HttpApp): void
-  /** Opens the tracking store and starts subscribing for completions. */
-  start(): Promise<void>
-  /** Answers every waiting request (202) so the HTTP server can drain. */
-  stop(): Promise<void>
-  /** Its circuit breakers, for the reception's `GET /admin/breakers`. */
-  readonly breakers: readonly ResiliencePolicy[]
-}
-
 const ORDER_KEY = '^[0-9a-f]{32}$'
 
-export function createEntrypoint(deps: ServiceDeps): Entrypoint {
+export function createEntrypoint(deps: ServiceDeps): ReceptionHooks {
   const { config, log } = deps
   let store: TrackingStore | undefined
   let tracker: HopTracker | undefined
   let waiter: CompletionWaiter | undefined
   const arrivals = new WeakMap<object, number>()
-  const handedOff = new WeakMap<object, number>()
-  // Without the journey no hop follows the accepted one: recording it would cost every order a
-  // span, two store writes and three hooks for a journey that never goes on.
-  if (!config.orderJourney) return createJourneyOff()
 
   const policy = deps.infra.breakers.policy(
     {
@@ -95,49 +78,76 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
     async stop() {
       waiter?.close()
     },
-    routes(app) {
-      app.addHook('onRequest', (request, _reply, done) => {
-        if (request.method === 'POST') arrivals.set(request, nowMs())
-        done()
-      })
-      // The hop ends when the reception's handler has stored the order (the outbox hands it on),
-      // not when the answer is written: the next hop may already be running by then.
-      app.addHook('preSerialization', async (request, _reply, payload) => {
-        if (arrivals.has(request)) handedOff.set(request, nowMs())
-        return payload
-      })
-      app.addHook('onSend', async (request, reply, payload) => {
-        if (request.method !== 'POST' || request.routeOptions.url !== '/orders' || reply.statusCode !== 202)
-          return payload
-        const key = orderKeyOf(payload)
-        if (!key) return payload
-        try {
-          await recordAccepted(key, arrivals.get(request) ?? nowMs(), handedOff.get(request))
-        } catch (error) {
-          // The order is stored and queued: tracking trouble must not fail it. An open breaker
-          // says so once (when it opened), not once per order.
-          const open = error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_CIRCUIT_OPEN
-          if (open) log.debug({ order_key: key }, 'accepted hop not recorded: tracking-store breaker open')
-          else log.warn({ err: error, order_key: key }, 'accepted hop not recorded')
-        }
-        const wait = config.orderJourney ? preferredWait(request.headers.prefer) : undefined
-        if (wait === undefined || !waiter || !store) return payload
-        reply.header('preference-applied', `wait=${wait}`)
-        reply.header('vary', 'prefer')
-        try {
-          const fields = await waiter.wait(key, wait * 1000)
-          if (!fields) return payload
-          const finished = parseResponse(fields[field.response])
-          reply.code(200)
-          return JSON.stringify({
+    async accepted({ orderKey: key, request, prefer }): Promise<AcceptedAnswer | undefined> {
+      // The hop ends now, when the reception has stored the order (the outbox hands it on), not
+      // when the answer is written: the next hop may already be running by then.
+      const handedOff = nowMs()
+      try {
+        await recordAccepted(key, arrivals.get(request) ?? handedOff, handedOff)
+      } catch (error) {
+        // The order is stored and queued: tracking trouble must not fail it. An open breaker
+        // says so once (when it opened), not once per order.
+        const open = error instanceof BakeryError && error.code === ErrorCode.DEPENDENCY_CIRCUIT_OPEN
+        if (open) log.debug({ order_key: key }, 'accepted hop not recorded: tracking-store breaker open')
+        else log.warn({ err: error, order_key: key }, 'accepted hop not recorded')
+      }
+      const wait = preferredWait(prefer)
+      if (wait === undefined || !waiter || !store) return undefined
+      const headers = { 'preference-applied': `wait=${wait}`, vary: 'prefer' }
+      try {
+        const fields = await waiter.wait(key, wait * 1000)
+        if (!fields) return { headers }
+        const finished = parseResponse(fields[field.response])
+        return {
+          headers,
+          body: {
             ...finished,
             orderKey: key,
             journey: journeyView(key, fields, Date.now(), config.stallAfterMs),
-          })
-        } catch (error) {
-          log.warn({ err: error, order_key: key }, 'wait for the finished order failed; answering 202')
-          return payload
+          },
         }
+      } catch (error) {
+        log.warn({ err: error, order_key: key }, 'wait for the finished order failed; answering 202')
+        return { headers }
+      }
+    },
+    routes(app) {
+      // Each waiting request holds a socket and a subscription slot: beyond the cap a client is
+      // told to come back (503 + Retry-After) before its order is taken, not after.
+      let waitSlots = 0
+      const holdsSlot = new WeakSet<object>()
+      app.addHook('onRequest', (request, _reply, done) => {
+        if (request.method === 'POST') arrivals.set(request, nowMs())
+        if (
+          request.method === 'POST' &&
+          config.orderJourney &&
+          preferredWait(request.headers.prefer) !== undefined
+        ) {
+          if (waitSlots >= config.maxPreferWaits) {
+            done(
+              new BakeryError(
+                ErrorCode.HTTP_OVERLOADED,
+                `${config.maxPreferWaits} requests are already waiting (Prefer: wait); retry, or send without Prefer: wait`,
+                { status: 503, retryAfterS: 1 },
+              ),
+            )
+            return
+          }
+          waitSlots++
+          holdsSlot.add(request)
+        }
+        done()
+      })
+      const release = (request: object) => {
+        if (holdsSlot.delete(request)) waitSlots--
+      }
+      app.addHook('onResponse', (request, _reply, done) => {
+        release(request)
+        done()
+      })
+      app.addHook('onRequestAbort', (request, done) => {
+        release(request)
+        done()
       })
       app.get(
         '/orders/:key/journey',
@@ -157,11 +167,15 @@ export function createEntrypoint(deps: ServiceDeps): Entrypoint {
   }
 }
 
-function createJourneyOff(): Entrypoint {
+/** With the journey off, GET /orders/:key/journey says so instead of showing half of one. */
+export function createJourneyOff(): ReceptionHooks {
   return {
     breakers: [],
     async start() {},
     async stop() {},
+    async accepted() {
+      return undefined
+    },
     routes(app) {
       app.get(
         '/orders/:key/journey',
@@ -184,13 +198,6 @@ function unavailable(error: unknown): never {
     retryable: true,
     status: 502,
   })
-}
-
-function orderKeyOf(payload: unknown): string | undefined {
-  const text =
-    typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : ''
-  const match = /"orderKey"\s*:\s*"([0-9a-f]{32})"/.exec(text)
-  return match?.[1]
 }
 
 function parseResponse(raw: string | undefined): Record<string, unknown> {

@@ -1,10 +1,9 @@
-// Response-builder hop: the last hop. It builds the final response document (the finished order
-// with its enrichment) and finalises the record, which wakes the requests waiting for it.
-import { bakeryMigrations } from '../../bakery/orders/migrations.ts'
-import { createOrderStore, type OrderStore } from '../../bakery/orders/store.ts'
-import { migrate, traceDatabase } from '../../platform/db/index.ts'
-import { BakeryError, ErrorCode } from '../../platform/errors.ts'
+// Response-builder hop: the last hop. It builds the final response document from the message
+// (the order as the baker finished it, with its enrichment) and finalises the record, which
+// wakes the requests waiting for it.
+
 import type { Service } from '../../platform/lifecycle/index.ts'
+import { malformed } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { createHopWorker } from '../hop-worker.ts'
 import { field } from '../journey.ts'
@@ -12,33 +11,17 @@ import { journeyHistogram } from '../metrics.ts'
 import { journeyQueues } from '../queues.ts'
 
 export function createResponseBuilder(deps: ServiceDeps): Service {
-  const queues = journeyQueues(deps.config)
+  const queues = journeyQueues(deps.config.ordersQueue)
   const total = journeyHistogram(deps.telemetry.meter)
-  let orders: OrderStore | undefined
   return createHopWorker({
     name: 'response-builder',
     hop: 'boxed',
     deps,
     input: queues.baked,
-    async init() {
-      const db = traceDatabase(await deps.infra.database(), deps.telemetry.tracer)
-      await migrate(db, deps.config.ordersSchema, bakeryMigrations)
-      orders = createOrderStore(db, deps.config.ordersSchema)
-    },
     async work(message) {
-      const order = await orders?.get(message.orderKey)
-      if (!order) {
-        throw new BakeryError(ErrorCode.ORDER_UNKNOWN, `no order ${message.orderKey}`, { retryable: false })
-      }
-      // The seed's order view (GET /orders/:key), plus what enrichment added.
-      const response: Record<string, unknown> = {
-        orderKey: order.orderKey,
-        pastry: order.pastry,
-        customer: order.customer,
-        orderTime: order.orderTime.toISOString(),
-        status: order.status,
-      }
-      if (order.finishedTime) response.finishedTime = order.finishedTime.toISOString()
+      if (!message.order) throw malformed(`order ${message.orderKey} carries no finished order`)
+      // The order view (GET /orders/:key), plus what enrichment added.
+      const response: Record<string, unknown> = { orderKey: message.orderKey, ...message.order }
       if (message.enrichment) response.enrichment = message.enrichment
       return { ...message, response }
     },

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
 import { usePoll } from '../hooks.ts'
 import { formatClock, formatDuration, formatValue, shortId } from '../lib/format.ts'
-import type { Info, Span, TraceDetail } from '../lib/types.ts'
+import type { Info, LogLine, Span, TraceDetail } from '../lib/types.ts'
 import { buildWaterfall } from '../lib/waterfall.ts'
+import { LogTable } from './log-table.tsx'
 
 const SERVICE_COLORS = ['#8c5a1e', '#2b6cb0', '#2f7d4a', '#9b2c8f', '#b7791f', '#4a5568', '#c05621']
 
@@ -10,7 +11,16 @@ function colorOf(service: string, services: string[]): string {
   return SERVICE_COLORS[services.indexOf(service) % SERVICE_COLORS.length] ?? '#4a5568'
 }
 
-function SpanDetail({ span, detail }: { span: Span; detail: TraceDetail }) {
+function SpanDetail({
+  span,
+  detail,
+  logs,
+}: {
+  span: Span
+  detail: TraceDetail
+  logs: LogLine[] | undefined
+}) {
+  const spanLogs = logs?.filter((l) => l.spanId === span.spanId)
   const incoming = detail.linkedFrom.filter((l) => l.targetSpanId === span.spanId)
   return (
     <section class="card" aria-labelledby="span-title" data-testid="span-detail">
@@ -57,6 +67,12 @@ function SpanDetail({ span, detail }: { span: Span; detail: TraceDetail }) {
           ))}
         </tbody>
       </table>
+      {spanLogs && (
+        <>
+          <h3>Log lines</h3>
+          <LogTable logs={spanLogs} showTrace={false} />
+        </>
+      )}
       {span.events.length > 0 && (
         <>
           <h3>Events</h3>
@@ -87,6 +103,11 @@ export function TracePage({
   info: Info | undefined
 }) {
   const { data, error } = usePoll<TraceDetail>(`/api/traces/${traceId}`, 0)
+  // The trace's log lines (oldest first), when the dashboard keeps a telemetry store.
+  const logs = usePoll<{ logs: LogLine[] }>(
+    info?.traces.store ? `/api/logs?traceId=${traceId}&limit=1000` : undefined,
+    0,
+  ).data?.logs
   const [selected, setSelected] = useState<string | null>(spanId)
   useEffect(() => setSelected(spanId), [spanId])
   const external = info?.traces.externalUrl?.replace('{traceId}', traceId)
@@ -168,7 +189,7 @@ export function TracePage({
           ))}
         </ol>
       </section>
-      {current && <SpanDetail span={current} detail={data} />}
+      {current && <SpanDetail span={current} detail={data} logs={logs} />}
     </>
   )
 }

@@ -15,6 +15,8 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
   const params = new URLSearchParams()
   for (const f of FIELDS) if (query.get(f)) params.set(f, query.get(f) ?? '')
   for (const c of CHECKS) if (query.get(c) === 'true') params.set(c, 'true')
+  // A run of the telemetry store, opened from the Runs page.
+  if (query.get('run')) params.set('run', query.get('run') ?? '')
   const embedded = info?.traces.embedded !== false
   const result = usePoll<{ traces: TraceSummary[] }>(embedded ? `/api/traces?${params}` : undefined, 3000)
   const suggestions = usePoll<{ services: string[]; names: string[] }>(

@@ -1,0 +1,28 @@
+// The album store seed's span attributes on each request's server span: the request body, the
+// response body and code. Bodies are cut to SEED_BODY_MAX characters so a large album list
+// cannot bloat a span (the seed copied them whole).
+import { trace } from '@opentelemetry/api'
+import type { HttpApp } from '../../platform/http/index.ts'
+
+export const SEED_BODY_MAX = 1024
+
+export function capped(text: string): string {
+  return text.length <= SEED_BODY_MAX ? text : `${text.slice(0, SEED_BODY_MAX)}…`
+}
+
+export function recordSeedSpanAttributes(scope: HttpApp): void {
+  scope.addHook('preHandler', async (request) => {
+    if (request.body === undefined) return
+    const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body)
+    trace.getActiveSpan()?.setAttribute('album-store.request.body', capped(body ?? ''))
+  })
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    const span = trace.getActiveSpan()
+    if (!span) return payload
+    span.setAttribute('album-store.response.code', reply.statusCode)
+    if (typeof payload === 'string') span.setAttribute('album-store.response.body', capped(payload))
+    else if (Buffer.isBuffer(payload))
+      span.setAttribute('album-store.response.body', capped(payload.toString('utf8')))
+    return payload
+  })
+}

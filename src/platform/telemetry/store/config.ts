@@ -1,0 +1,12 @@
+import type { Config } from '../../config/index.ts'
+import type { ItemCaps } from './caps.ts'
+
+export function capsOf(config: Config): ItemCaps {
+  return {
+    attributeValueLength: config.attributeValueLengthLimit,
+    attributesPerSpan: config.spanAttributeCountLimit,
+    eventsPerSpan: config.spanEventCountLimit,
+    linksPerSpan: config.spanLinkCountLimit,
+    spansPerTrace: config.telemetrySpansPerTrace,
+  }
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../../config/index.ts'
+import { capsOf } from './config.ts'
+import { openTelemetryStore, type TelemetryStore } from './telemetry-store.ts'
+
+export type { CapCounters, ItemCaps } from './caps.ts'
+export { resetHint } from './database.ts'
+export type { LogQuery } from './log-queries.ts'
+export { logInputOf } from './log-records.ts'
+export { exportRun } from './otlp-export.ts'
+export { importRun } from './otlp-import.ts'
+export {
+  type Attributes,
+  LOG_LEVELS,
+  type LogInput,
+  type LogLevelName,
+  type LogRecord,
+  ORDER_KEY_ATTRIBUTES,
+} from './rows.ts'
+export {
+  type ExemplarRecord,
+  limitStoreBytes,
+  MEMORY_LOCATION,
+  openTelemetryStore,
+  type RunInfo,
+  type TelemetryStore,
+  type TelemetryStoreOptions,
+  type TelemetryStoreStats,
+} from './telemetry-store.ts'
+
+/** The store as the config describes it; `live: false` for tools that must not start a run. */
+export function openConfiguredStore(config: Config, live = true): TelemetryStore {
+  return openTelemetryStore({
+    location: config.telemetryStore,
+    runs: config.telemetryRuns,
+    budgetBytes: config.telemetryBudgetMb * 1024 * 1024,
+    keepTraces: config.telemetryKeepTraces,
+    recentSpans: config.spanStoreSize,
+    live,
+    caps: capsOf(config),
+  })
+}
