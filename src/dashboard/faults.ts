@@ -3,6 +3,7 @@
 // whichever service happens to answer), with the admin token the dashboard holds. Access to
 // these routes is the dashboard's own (login cookie or bearer token for state changes).
 
+import type { FastifyRequest } from 'fastify'
 import { configuredAddresses, createRemote } from '../fault-cli/remote.ts'
 import { lastVerifyReport } from '../fault-cli/verify/report.ts'
 import type { Config } from '../platform/config/index.ts'
@@ -39,9 +40,27 @@ export function registerFaultRoutes(
 ): void {
   // The upstreams first (they honour BAKERY_DASHBOARD_UPSTREAMS), then every configured address.
   const urls = [...new Set([...upstreams.map((u) => u.url), ...configuredAddresses(config).values()])]
-  const remote = () => createRemote(config, adminToken(), urls)
-  const forward = async (url: string, method: string, path: string, body?: unknown) => {
-    const answer = await remote().call(url, method, path, body)
+  // The caller's bearer token when it sends one (as the CLI and the Drills page do), else the
+  // dashboard's own for a logged-in session: a wrong token is refused by the services (401).
+  const tokenOf = (request: FastifyRequest) => {
+    const header = request.headers.authorization
+    return header?.startsWith('Bearer ') ? header.slice(7) : adminToken()
+  }
+  const remote = (request: FastifyRequest) => createRemote(config, tokenOf(request), urls)
+  const processes = (request: FastifyRequest) =>
+    remote(request)
+      .processes()
+      .catch((error: Error) => {
+        throw new BakeryError(ErrorCode.HTTP_UNAUTHORIZED, error.message, { status: 401 })
+      })
+  const forward = async (
+    request: FastifyRequest,
+    url: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => {
+    const answer = await remote(request).call(url, method, path, body)
     if (answer.status >= 400) {
       const message = (answer.body as { message?: string })?.message ?? `answered ${answer.status}`
       throw new BakeryError(
@@ -54,8 +73,8 @@ export function registerFaultRoutes(
     }
     return answer.body
   }
-  app.get('/api/faults', async () => ({
-    processes: (await remote().processes()).map((p) => ({ services: p.services, faults: p.faults })),
+  app.get('/api/faults', async (request) => ({
+    processes: (await processes(request)).map((p) => ({ services: p.services, faults: p.faults })),
     catalogue: catalogue(),
     lastVerify: lastVerifyReport(),
   }))
@@ -67,24 +86,28 @@ export function registerFaultRoutes(
         details: parsed.problems,
       })
     }
-    const owner = await remote()
+    await processes(request)
+    const owner = await remote(request)
       .owner(parsed.spec.service)
       .catch((error: Error) => {
         throw new BakeryError(ErrorCode.DASHBOARD_UPSTREAM, error.message, { status: 502 })
       })
-    return forward(owner, 'PUT', '/admin/faults', { by: 'dashboard', ...(request.body as object) })
+    return forward(request, owner, 'PUT', '/admin/faults', { by: 'dashboard', ...(request.body as object) })
   })
   app.delete('/api/faults', async (request) => {
     const { target, type } = request.query as { target?: string; type?: string }
     const query = new URLSearchParams({ by: 'dashboard' })
     if (typeof target === 'string' && target !== '') query.set('target', target)
     if (typeof type === 'string' && type !== '') query.set('type', type)
-    const processes = await remote().processes()
     const service = typeof target === 'string' ? target.split('.')[0] : undefined
-    const owners = processes.filter((p) => service === undefined || p.services.includes(service))
+    const owners = (await processes(request)).filter(
+      (p) => service === undefined || p.services.includes(service),
+    )
     let cleared = 0
     for (const p of owners) {
-      const answer = (await forward(p.url, 'DELETE', `/admin/faults?${query}`)) as { cleared?: unknown[] }
+      const answer = (await forward(request, p.url, 'DELETE', `/admin/faults?${query}`)) as {
+        cleared?: unknown[]
+      }
       cleared += answer.cleared?.length ?? 0
     }
     return { cleared }

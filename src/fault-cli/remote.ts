@@ -52,15 +52,14 @@ export function createRemote(config: Config, token: string | undefined, urls?: r
     return { status: response.status, body: parsed }
   }
 
-  async function probe(url: string): Promise<ProcessFaults | undefined> {
+  async function probe(url: string): Promise<ProcessFaults | 'refused' | undefined> {
     try {
       const { status, body } = await call(url, 'GET', '/admin/faults')
-      if (status === 401) throw new Error(`${url} refused the admin token (set BAKERY_ADMIN_TOKEN)`)
+      if (status === 401) return 'refused'
       if (status !== 200) return undefined
       const answer = body as { services?: string[]; faults?: FaultState[] }
       return { url, services: answer.services ?? [], faults: answer.faults ?? [] }
-    } catch (error) {
-      if (error instanceof Error && error.message.includes('admin token')) throw error
+    } catch {
       return undefined
     }
   }
@@ -68,7 +67,12 @@ export function createRemote(config: Config, token: string | undefined, urls?: r
   const remote: Remote = {
     processes() {
       cached ??= (async () => {
-        const found = (await Promise.all(candidates.map(probe))).filter((p) => p !== undefined)
+        const answers = await Promise.all(candidates.map(probe))
+        const found = answers.filter((p): p is ProcessFaults => typeof p === 'object')
+        // Another stack on a configured port may refuse this token: only all-refused is an error.
+        if (found.length === 0 && answers.includes('refused')) {
+          throw new Error('the admin token was refused (set BAKERY_ADMIN_TOKEN)')
+        }
         // One process answers on several addresses: keep it once (same services).
         const seen = new Set<string>()
         return found.filter((p) => {
