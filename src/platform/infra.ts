@@ -86,12 +86,24 @@ export function createInfra(config: Config, log: Logger): Infra {
       }
       return get() as Promise<T>
     },
-    stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
-    timeSeries: once(() => openTimeSeries(config.influxUrl, { database: config.influxDatabase })),
+    stream: once(() =>
+      openStream(config.kafkaBrokers, { clientId: 'bakery', retention: embeddedRetention(config) }),
+    ),
+    timeSeries: once(() =>
+      openTimeSeries(config.influxUrl, {
+        database: config.influxDatabase,
+        retention: embeddedRetention(config),
+      }),
+    ),
     async close() {
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, 'closing an adapter failed'))
       }
     },
   }
+}
+
+/** Bounds of the embedded stream (per partition) and time-series store, in bytes and age. */
+function embeddedRetention(config: Config) {
+  return { maxBytes: config.embeddedRetentionBytes, maxAgeMs: config.embeddedRetentionMs }
 }
