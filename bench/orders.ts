@@ -12,7 +12,8 @@
 // slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
 // bench/results/. --cpu-prof writes V8 CPU profiles of the servers to bench/results/profiles/.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
@@ -55,7 +56,9 @@ const { values } = parseArgs({
   },
 })
 // split = traced, with reception and baker in two processes (as the seed ran them).
-const VARIANTS = ['reference', 'traced', 'untraced', 'split', 'journey'] as const
+// memstore / diskstore = traced, with the dashboard in the process and its telemetry store in
+// memory or in a SQLite file (spans, logs and metric snapshots written in batches).
+const VARIANTS = ['reference', 'traced', 'untraced', 'split', 'journey', 'memstore', 'diskstore'] as const
 type Variant = (typeof VARIANTS)[number]
 const variants = values.variants
   .split(',')
@@ -121,6 +124,13 @@ async function startVariant(
         .filter(Boolean)
         .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     ),
+    ...(variant === 'memstore' || variant === 'diskstore'
+      ? {
+          BAKERY_DASHBOARD_PORT: String(await freePort()),
+          BAKERY_TELEMETRY_STORE:
+            variant === 'memstore' ? 'memory:' : join(tmpdir(), `bakery-bench-${id}.sqlite`),
+        }
+      : {}),
     ...(variant === 'untraced'
       ? { OTEL_SDK_DISABLED: 'true' }
       : { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SDK_DISABLED: 'false' }),
@@ -133,7 +143,9 @@ async function startVariant(
         ? [cli, 'reception']
         : variant === 'journey'
           ? [cli, 'start', 'reception', 'enrichment', 'baker', 'response-builder']
-          : [cli, 'start', 'reception', 'baker'],
+          : variant === 'memstore' || variant === 'diskstore'
+            ? [cli, 'start', 'reception', 'baker', 'dashboard']
+            : [cli, 'start', 'reception', 'baker'],
     nodeFlags,
     env,
     url,
@@ -156,6 +168,9 @@ async function startVariant(
     server,
     others,
     async cleanup() {
+      const store = (env as { BAKERY_TELEMETRY_STORE?: string }).BAKERY_TELEMETRY_STORE
+      if (store?.endsWith('.sqlite'))
+        for (const f of ['', '-wal', '-shm']) rmSync(`${store}${f}`, { force: true })
       const db = new pg.Client({ connectionString: databaseUrl })
       await db.connect()
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
@@ -391,6 +406,7 @@ const pairs: [Variant, Variant][] = [
   ['split', 'traced'],
   ['journey', 'reference'],
   ['journey', 'traced'],
+  ['diskstore', 'memstore'],
 ]
 const ratioRows = pairs
   .filter(([b, a]) => variants.includes(b) && variants.includes(a))

@@ -7,6 +7,7 @@ import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import type { Stream, StreamRecord, Subscription } from '../platform/stream/index.ts'
 import { markSpanError, producerSpanContext, startConsumerSpan } from '../platform/telemetry/index.ts'
+import { isDisabled } from './disabled.ts'
 import { consumerGroup, parseEvent, type StreamEvent } from './event.ts'
 import { createIngestMetrics, createLagMonitor } from './metrics.ts'
 
@@ -95,7 +96,7 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
     },
     async onStart() {
       // DISABLE: the consumer stays idle (seed), answering probes only.
-      if (config.disable) return
+      if (isDisabled(config, spec.name)) return
       stream = await deps.infra.stream()
       await spec.prepare()
       await stream

@@ -11,6 +11,7 @@ import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
 import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
+import { openConfiguredStore } from '../../src/platform/telemetry/store/index.ts'
 import { findService, services } from '../../src/services.ts'
 
 export interface TestDashboard {
@@ -104,7 +105,9 @@ export async function startDashboard(
   env = withToken(env)
   const config = loadConfig({ HOST: '127.0.0.1', ...env })
   const log = createLogger({ level: 'silent', format: 'json' })
-  const telemetry = createTelemetry(config)
+  // A test that names a telemetry store (memory: or a file) gets one, as `bakery start` would.
+  const store = env.BAKERY_TELEMETRY_STORE ? openConfiguredStore(config) : undefined
+  const telemetry = createTelemetry(config, { store })
   const infra = createInfra(config, log)
   const deps: ServiceDeps = {
     config,

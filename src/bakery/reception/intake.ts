@@ -15,6 +15,7 @@ export interface OrderRequest {
   customer: string
   pastry: string
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
 }
 
 interface Pending {
@@ -23,17 +24,20 @@ interface Pending {
   pastry: string
   orderTime: Date
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
   headers: Record<string, string>
 }
 
 interface Outcome {
   orderKey: string
   created: boolean
+  /** The key's first order had another payload. */
+  reused: boolean
   entry: OutboxEntry | undefined
 }
 
 export interface Intake {
-  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean }>
+  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean; reused: boolean }>
   idle(): Promise<void>
 }
 
@@ -71,6 +75,7 @@ export function createIntake(deps: {
       return results.map((r, i) => ({
         orderKey: r.orderKey,
         created: r.created,
+        reused: r.reused === true,
         entry:
           r.outboxId === undefined
             ? undefined
@@ -109,7 +114,7 @@ export function createIntake(deps: {
         },
       )
       if (outcome.entry) void outbox.dispatch(outcome.entry)
-      return { orderKey: outcome.orderKey, created: outcome.created }
+      return { orderKey: outcome.orderKey, created: outcome.created, reused: outcome.reused }
     },
     idle: () => batcher.idle(),
   }

@@ -7,6 +7,7 @@ import { type Database, databaseReadPolicy, migrate, traceDatabase } from '../..
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
+  createIdempotencyGuard,
   type HttpService,
   httpEdge,
   registerAdminRoutes,
@@ -119,6 +120,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         menu,
         dbReads,
         tracer,
+        idempotency: createIdempotencyGuard(),
         accepted: meter.createCounter('coffee.orders.accepted', {
           description: 'Coffee orders accepted (201)',
         }),

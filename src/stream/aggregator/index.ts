@@ -10,6 +10,7 @@ import {
 } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { MEASUREMENT } from '../event.ts'
 import { streamMigrations } from '../schema.ts'
 import { type CountPoint, highCounts, lowCounts, merge } from './counts.ts'
@@ -59,7 +60,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     graceMs: config.streamFlushMs + 500,
     maxSubscribers: config.aggregatorMaxSubscribers,
     query: async (start, bucketMs) =>
-      config.disable ? null : await counts(start, start + bucketMs, bucketMs),
+      isDisabled(config, 'aggregator') ? null : await counts(start, start + bucketMs, bucketMs),
   })
 
   return createHttpService({
@@ -75,7 +76,7 @@ export function createAggregator(deps: ServiceDeps): HttpService {
       { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },
     ],
     async onStart() {
-      if (!config.disable)
+      if (!isDisabled(config, 'aggregator'))
         await stores().catch((error: unknown) => log.warn({ err: error }, 'stores not ready yet'))
     },
     async onStop() {
@@ -85,7 +86,8 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
       app.get<{ Querystring: { window?: string; bucket?: string } }>('/api', async (request, reply) => {
-        if (config.disable) return { message: 'processing disabled, did nothing', points: null }
+        if (isDisabled(config, 'aggregator'))
+          return { message: 'processing disabled, did nothing', points: null }
         const window = parseWindow(request.query)
         if (!window.ok)
           return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })

@@ -109,7 +109,9 @@ function prepare(db: DatabaseSync, path: string, budgetBytes: number, inMemory: 
   // WAL: readers (the dashboard, `bakery telemetry export`) never wait for the writer, and a
   // crash loses at most the batch being written. NORMAL sync keeps every committed batch across
   // a process crash; only a power loss may take the last few.
-  if (!inMemory) db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;')
+  // The log is cut back to 4 MiB after each checkpoint, so it never holds the budget's slack.
+  if (!inMemory)
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304;')
   db.exec('PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 2000;')
   setMaxBytes(db, budgetBytes * 1.25)
 }

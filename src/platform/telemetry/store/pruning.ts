@@ -20,7 +20,7 @@ export interface PruneCounters {
 
 // Pruning starts above this share of the budget and stops below the lower one; the gap keeps it
 // from running after every batch.
-const HIGH_WATER = 0.9
+const HIGH_WATER = 0.85
 const LOW_WATER = 0.7
 // Each pass deletes this share of the oldest rows of every table.
 const PASS_SHARE = 0.2

@@ -88,7 +88,8 @@ export interface TelemetryStore {
   close(): void
 }
 
-const PRUNE_CHECK_MS = 1000
+// The size check (a PRAGMA and a stat) is cheap enough for every batch.
+const PRUNE_CHECK_MS = 0
 
 export function openTelemetryStore(options: TelemetryStoreOptions): TelemetryStore {
   const location = options.location === MEMORY_LOCATION ? MEMORY_LOCATION : resolve(options.location)
