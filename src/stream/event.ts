@@ -20,7 +20,10 @@ export function toEvent(value: unknown): Parsed {
   }
   const { time, amount } = value as Record<string, unknown>
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0 || time > MAX_TIME) {
-    return { ok: false, reason: 'time must be unix milliseconds from 0 to 9223372036853 (a time InfluxDB can store)' }
+    return {
+      ok: false,
+      reason: 'time must be unix milliseconds from 0 to 9223372036853 (a time InfluxDB can store)',
+    }
   }
   const parsed =
     typeof amount === 'number'
