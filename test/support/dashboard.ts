@@ -28,7 +28,12 @@ export interface TestDashboard {
 
 /** A fresh token per dashboard, unless the test brings its own. */
 function withToken(env: Record<string, string>): Record<string, string> {
-  return { BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'), ...env }
+  // Port 0 for the OTLP/gRPC receiver too: 4317 may be taken (a collector, another test's dashboard).
+  return {
+    BAKERY_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+    ...env,
+  }
 }
 
 function access(url: string, token: string) {
