@@ -116,13 +116,16 @@ export function createInfra(config: Config, log: Logger): Infra {
       }
       return get() as Promise<T>
     },
-    stream: once(() => openStream(config.kafkaBrokers, { clientId: 'bakery' })),
+    stream: once(() =>
+      openStream(config.kafkaBrokers, { clientId: 'bakery', retention: embeddedRetention(config) }),
+    ),
     timeSeries: once(() =>
       openTimeSeries(config.influxUrl, {
         database: config.influxDatabase,
         api: config.influxApi,
         org: config.influxOrg,
         token: config.influxToken,
+        retention: embeddedRetention(config),
       }),
     ),
     async close() {
@@ -134,4 +137,9 @@ export function createInfra(config: Config, log: Logger): Infra {
     },
   }
   return infra
+}
+
+/** Bounds of the embedded stream (per partition) and time-series store, in bytes and age. */
+function embeddedRetention(config: Config) {
+  return { maxBytes: config.embeddedRetentionBytes, maxAgeMs: config.embeddedRetentionMs }
 }

@@ -10,7 +10,9 @@ export interface StreamEvent {
 
 export type Parsed = { ok: true; event: StreamEvent } | { ok: false; reason: string }
 
-const MAX_TIME = 8_640_000_000_000_000 // the largest Date
+// The latest instant InfluxDB can store (int64 nanoseconds, 2262-04-11): a later time would be an
+// event no store accepts, retried by its consumer forever.
+const MAX_TIME = 9_223_372_036_853
 
 export function toEvent(value: unknown): Parsed {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -18,7 +20,10 @@ export function toEvent(value: unknown): Parsed {
   }
   const { time, amount } = value as Record<string, unknown>
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0 || time > MAX_TIME) {
-    return { ok: false, reason: 'time must be unix milliseconds (a non-negative number)' }
+    return {
+      ok: false,
+      reason: 'time must be unix milliseconds from 0 to 9223372036853 (a time InfluxDB can store)',
+    }
   }
   const parsed =
     typeof amount === 'number'

@@ -124,3 +124,11 @@ test('reception holds at most BAKERY_MAX_PREFER_WAITS waiting orders and answers
   assert.equal((await first).status, 202)
   assert.equal((await order('wait=1')).status, 202, 'the slot is free again')
 })
+
+test('event API refuses an event time no store can hold (8.64e15 ms) with 400 naming time', async (t) => {
+  const { urls } = await startStack(t, ['event-api'])
+  const res = await post(`${urls['event-api']}/`, [{ time: 8.64e15, amount: '1.5' }])
+  assert.equal(res.status, 400, res.text)
+  assert.match(res.text, /time/)
+  assert.equal((await post(`${urls['event-api']}/`, [{ time: Date.now(), amount: '1.5' }])).status, 200)
+})

@@ -27,7 +27,6 @@ export interface TestDashboard {
   auth: { authorization: string }
 }
 
-/** A fresh token per dashboard, unless the test brings its own. */
 // A random token, and the OTLP/gRPC receiver on a free port: tests run side by side, and two
 // dashboards on the default 4317 would refuse each other.
 function withToken(env: Record<string, string>): Record<string, string> {

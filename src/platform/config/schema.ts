@@ -278,6 +278,16 @@ export const schema = {
     max: 100000,
     doc: 'POST /orders requests with Prefer: wait one reception holds at once; 503 with Retry-After beyond',
   }),
+  embeddedRetentionBytes: integer('BAKERY_EMBEDDED_RETENTION_BYTES', 16777216, {
+    min: 1048576,
+    max: 17179869184,
+    doc: 'Bytes the embedded stream keeps per partition and the embedded time-series store keeps in all; the oldest go first (counted)',
+  }),
+  embeddedRetentionMs: integer('BAKERY_EMBEDDED_RETENTION_MS', 3600000, {
+    min: 1000,
+    max: 2592000000,
+    doc: 'Age after which the embedded stream and time-series store drop records and points',
+  }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
     max: 100000,

@@ -8,9 +8,12 @@ import type { FieldProblem } from './error-handler.ts'
 
 export const MAX_DEPTH = 64
 const MAX_NODES = 100_000
+// With the u flag a surrogate pair is one code point, so \p{Cs} matches only an unpaired half.
+const LONE_SURROGATE = /\p{Cs}/u
+
 function textProblem(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain NUL (\\u0000) characters'
-  if (!text.isWellFormed()) return 'must be valid Unicode (no unpaired surrogates)'
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (no unpaired surrogates)'
   return undefined
 }
 

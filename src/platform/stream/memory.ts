@@ -13,6 +13,29 @@ import type {
 
 const DEFAULT_PARTITIONS = 3
 
+export interface MemoryRetention {
+  /** Bytes (keys and values) one partition keeps; the oldest records go first beyond it. */
+  maxBytesPerPartition: number
+  /** Age after which records are dropped. */
+  maxAgeMs: number
+}
+
+/** What retention has dropped so far, as Kafka's log retention would have. */
+export interface RetentionStats {
+  droppedRecords: number
+  droppedBytes: number
+}
+
+// A partition's log: `base` is the offset of records[0], so offsets stay stable when the
+// front is dropped; a consumer behind `base` resumes at it (Kafka's auto.offset.reset=earliest).
+interface Partition {
+  base: bigint
+  records: StreamRecord[]
+  bytes: number
+}
+
+const recordBytes = (r: StreamRecord) => r.value.length + (r.key?.length ?? 0) + 64
+
 interface Member {
   readonly id: number
   readonly options: SubscribeOptions
@@ -26,21 +49,44 @@ interface Group {
   members: Member[]
 }
 
-export function createMemoryStream(): Stream {
-  const topics = new Map<string, StreamRecord[][]>()
+export function createMemoryStream(
+  retention: MemoryRetention = { maxBytesPerPartition: 16 * 1024 * 1024, maxAgeMs: 3_600_000 },
+): Stream & { retentionStats(): RetentionStats } {
+  const topics = new Map<string, Partition[]>()
+  const stats: RetentionStats = { droppedRecords: 0, droppedBytes: 0 }
   const groups = new Map<string, Group>()
   const roundRobin = new Map<string, number>()
   let nextMember = 1
   let closed = false
   const open = new Set<Subscription>()
 
-  function topicLog(topic: string, partitions = DEFAULT_PARTITIONS): StreamRecord[][] {
+  function topicLog(topic: string, partitions = DEFAULT_PARTITIONS): Partition[] {
     let log = topics.get(topic)
     if (!log) {
-      log = Array.from({ length: partitions }, () => [])
+      log = Array.from({ length: partitions }, () => ({ base: 0n, records: [], bytes: 0 }))
       topics.set(topic, log)
     }
     return log
+  }
+
+  const end = (partition: Partition | undefined) =>
+    partition ? partition.base + BigInt(partition.records.length) : 0n
+
+  function trim(partition: Partition, now: number): void {
+    let drop = 0
+    let bytes = 0
+    const oldest = now - retention.maxAgeMs
+    for (const record of partition.records) {
+      if (partition.bytes - bytes <= retention.maxBytesPerPartition && record.timestamp >= oldest) break
+      bytes += recordBytes(record)
+      drop++
+    }
+    if (drop === 0) return
+    partition.records.splice(0, drop)
+    partition.base += BigInt(drop)
+    partition.bytes -= bytes
+    stats.droppedRecords += drop
+    stats.droppedBytes += bytes
   }
 
   function groupOf(topic: string, name: string): Group {
@@ -53,12 +99,12 @@ export function createMemoryStream(): Stream {
     return group
   }
 
-  function startOffset(member: Member, group: Group, partition: number, log: StreamRecord[][]): bigint {
+  function startOffset(member: Member, group: Group, partition: number, log: Partition[]): bigint {
     const forced = member.options.startOffsets?.find((s) => s.partition === partition)
     if (forced) return forced.offset
     const committed = group.committed.get(partition)
     if (committed !== undefined) return committed
-    return member.options.fromBeginning ? 0n : BigInt(log[partition]?.length ?? 0)
+    return member.options.fromBeginning ? (log[partition]?.base ?? 0n) : end(log[partition])
   }
 
   // Range assignment over members in join order; a moved partition resumes from the commit.
@@ -81,8 +127,11 @@ export function createMemoryStream(): Stream {
     const log = topicLog(topic)
     const out: StreamRecord[] = []
     for (const p of member.assigned) {
-      const from = Number(member.positions.get(p) ?? 0n)
-      out.push(...(log[p] ?? []).slice(from, from + (max - out.length)))
+      const partition = log[p]
+      if (!partition) continue
+      const position = member.positions.get(p) ?? 0n
+      const from = Number((position > partition.base ? position : partition.base) - partition.base)
+      out.push(...partition.records.slice(from, from + (max - out.length)))
       if (out.length >= max) break
     }
     return out
@@ -96,22 +145,28 @@ export function createMemoryStream(): Stream {
     async produce(messages: readonly StreamMessage[]) {
       if (closed) throw new Error('stream is closed')
       const touched = new Set<string>()
+      const grown = new Set<Partition>()
+      const now = Date.now()
       for (const message of messages) {
         const log = topicLog(message.topic)
         const partition = message.partition ?? pickPartition(message, log.length)
-        const records = log[partition]
-        if (!records) throw new Error(`topic ${message.topic} has no partition ${partition}`)
-        records.push({
+        const target = log[partition]
+        if (!target) throw new Error(`topic ${message.topic} has no partition ${partition}`)
+        const record: StreamRecord = {
           topic: message.topic,
           partition,
-          offset: BigInt(records.length),
+          offset: end(target),
           key: message.key,
           value: Buffer.from(message.value),
           headers: { ...message.headers },
-          timestamp: Date.now(),
-        })
+          timestamp: now,
+        }
+        target.records.push(record)
+        target.bytes += recordBytes(record)
+        grown.add(target)
         touched.add(message.topic)
       }
+      for (const partition of grown) trim(partition, now)
       for (const [key, group] of groups) {
         if (touched.has(key.split('\u0000')[0] ?? '')) for (const m of group.members) m.wake()
       }
@@ -176,16 +231,18 @@ export function createMemoryStream(): Stream {
     async lag(topic, name) {
       const log = topicLog(topic)
       const group = groupOf(topic, name)
-      return log.map(
-        (records, partition): PartitionLag => ({
+      return log.map((records, partition): PartitionLag => {
+        const committed = group.committed.get(partition) ?? records.base
+        return {
           partition,
-          lag: records.length - Number(group.committed.get(partition) ?? 0n),
-        }),
-      )
+          lag: Number(end(records) - (committed > records.base ? committed : records.base)),
+        }
+      })
     },
     async ping() {
       if (closed) throw new Error('stream is closed')
     },
+    retentionStats: () => ({ ...stats }),
     async close() {
       closed = true
       await Promise.all([...open].map((s) => s.close()))

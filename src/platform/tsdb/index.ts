@@ -11,6 +11,8 @@ export interface TimeSeriesOptions {
   org?: string | undefined
   /** An API token given apart from the URL (INFLUX_TOKEN); it wins over one in the URL. */
   token?: string | undefined
+  /** Bounds of the embedded store, in bytes and age. */
+  retention?: { maxBytes: number; maxAgeMs: number }
 }
 
 /**
@@ -25,7 +27,7 @@ export async function openTimeSeries(given: URL, options: TimeSeriesOptions): Pr
   }
   if (url.protocol === 'memory:') {
     const { createMemoryTimeSeries } = await import('./memory.ts')
-    return createMemoryTimeSeries()
+    return createMemoryTimeSeries(options.retention)
   }
   if (options.api === 'v2') {
     const token = decodeURIComponent(url.password)
