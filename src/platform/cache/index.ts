@@ -11,11 +11,9 @@ import type { Logger } from '../log/index.ts'
 
 export type { Redis } from 'ioredis'
 
-export interface RedisOptions {
-  log: Logger
-  /** Client name shown by CLIENT LIST (default `bakery:<pid>`). */
-  clientName?: string | undefined
-}
+import type { RedisOptions } from './options.ts'
+
+export type { RedisOptions }
 
 export interface RedisConnections {
   /** The process's connection to `url` (the same one for the same URL); undefined for memory://. */

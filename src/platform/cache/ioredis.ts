@@ -3,7 +3,7 @@
 // callers that must not wait bound their calls with a resilience policy (timeout, breaker) or
 // check `status` first.
 import { Redis } from 'ioredis'
-import type { RedisOptions } from './index.ts'
+import type { RedisOptions } from './options.ts'
 
 export function connectRedis(url: URL, options: RedisOptions): Redis {
   const redis = new Redis(url.href, {

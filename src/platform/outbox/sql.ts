@@ -1,7 +1,7 @@
 // The outbox INSERT, shared by `Outbox.add` and by callers that write their own rows and the
 // outbox rows in one statement.
 import { randomUUID } from 'node:crypto'
-import type { OutboxEntry, OutboxMessage } from './outbox.ts'
+import type { OutboxEntry, OutboxMessage } from './message.ts'
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 /** A binary body's encoding rides in the stored headers (no schema change), stripped on publish. */

@@ -1,12 +1,27 @@
 import { useMemo, useState } from 'preact/hooks'
-// The reception's own menu, so the form offers exactly what it accepts.
-import { PASTRIES } from '../../../src/bakery/orders/menu.ts'
+// The reception's menu, so the form offers exactly what it accepts. The browser imports server
+// code as types only: the list is repeated here, and the type check fails if it misses a pastry.
+import type { Pastry } from '../../../src/bakery/orders/contract.ts'
 import { postJson } from '../api.ts'
 import { Chart } from '../chart.tsx'
 import { usePoll } from '../hooks.ts'
 import { formatDuration } from '../lib/format.ts'
 import type { OrderFlow, Percentiles } from '../lib/types.ts'
 import { RecentOrders } from './recent-orders.tsx'
+
+const PASTRIES = [
+  'croissant',
+  'kouign-amann',
+  'la bombe',
+  'escargot',
+  'almond croissant',
+  'profiterole',
+  'caramel tart',
+] as const satisfies readonly Pastry[]
+/** Never, as long as PASTRIES lists every pastry of the menu. */
+type Unlisted = Exclude<Pastry, (typeof PASTRIES)[number]>
+const everyPastryListed: [Unlisted] extends [never] ? true : never = true
+void everyPastryListed
 
 const FLOW_SERIES = [
   { label: 'accepted/s', stroke: '#7a4b12' },
