@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
-import { createHttpService } from './platform/http/index.ts'
+import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
 import { createLogging, createLogSink } from './platform/log/index.ts'
@@ -72,6 +72,7 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: service.readiness ?? [],
   })
   return {

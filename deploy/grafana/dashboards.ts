@@ -31,7 +31,7 @@ const JOB = 'job=~"$job"'
 function red(): PanelSpec[] {
   const duration = (quantile: number) =>
     q(
-      `histogram_quantile(${quantile}, sum by (job, le) (rate(http_server_request_duration_bucket{${JOB}}[${RATE}])))`,
+      `histogram_quantile(${quantile}, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{${JOB}}[${RATE}])))`,
       `{{job}} p${Math.round(quantile * 100)}`,
     )
   return [
@@ -40,7 +40,7 @@ function red(): PanelSpec[] {
       unit: 'reqps',
       queries: [
         q(
-          `sum by (job, http_route, http_request_method) (rate(http_server_request_duration_count{${JOB}}[${RATE}]))`,
+          `sum by (job, http_route, http_request_method) (rate(http_server_request_duration_seconds_count{${JOB}}[${RATE}]))`,
           '{{job}} {{http_request_method}} {{http_route}}',
         ),
       ],
@@ -50,7 +50,7 @@ function red(): PanelSpec[] {
       unit: 'percentunit',
       queries: [
         q(
-          `sum by (job) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"5.."}[${RATE}])) / sum by (job) (rate(http_server_request_duration_count{${JOB}}[${RATE}]))`,
+          `sum by (job) (rate(http_server_request_duration_seconds_count{${JOB}, http_response_status_code=~"5.."}[${RATE}])) / sum by (job) (rate(http_server_request_duration_seconds_count{${JOB}}[${RATE}]))`,
           '{{job}}',
         ),
       ],
@@ -60,7 +60,7 @@ function red(): PanelSpec[] {
       unit: 'reqps',
       queries: [
         q(
-          `sum by (job, http_response_status_code) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"4.."}[${RATE}]))`,
+          `sum by (job, http_response_status_code) (rate(http_server_request_duration_seconds_count{${JOB}, http_response_status_code=~"4.."}[${RATE}]))`,
           '{{job}} {{http_response_status_code}}',
         ),
       ],
@@ -79,29 +79,33 @@ const runtime: DashboardSpec = {
     {
       title: 'Event loop delay p99',
       unit: 's',
-      queries: [q(`max by (job, instance) (nodejs_eventloop_delay_p99{${JOB}})`, '{{job}} {{instance}}')],
+      queries: [
+        q(`max by (job, instance) (nodejs_eventloop_delay_p99_seconds{${JOB}})`, '{{job}} {{instance}}'),
+      ],
     },
     {
       title: 'Event loop utilisation',
       unit: 'percentunit',
-      queries: [q(`max by (job, instance) (nodejs_eventloop_utilization{${JOB}})`, '{{job}} {{instance}}')],
+      queries: [
+        q(`max by (job, instance) (nodejs_eventloop_utilization_ratio{${JOB}})`, '{{job}} {{instance}}'),
+      ],
     },
     {
       title: 'Heap used',
       unit: 'bytes',
-      queries: [q(`sum by (job, instance) (v8js_memory_heap_used{${JOB}})`, '{{job}} {{instance}}')],
+      queries: [q(`sum by (job, instance) (v8js_memory_heap_used_bytes{${JOB}})`, '{{job}} {{instance}}')],
     },
     {
       title: 'Resident memory',
       unit: 'bytes',
-      queries: [q(`max by (job, instance) (process_memory_usage{${JOB}})`, '{{job}} {{instance}}')],
+      queries: [q(`max by (job, instance) (process_memory_usage_bytes{${JOB}})`, '{{job}} {{instance}}')],
     },
     {
       title: 'GC pause time per second',
       unit: 's',
       queries: [
         q(
-          `sum by (job, v8js_gc_type) (rate(v8js_gc_duration_sum{${JOB}}[${RATE}]))`,
+          `sum by (job, v8js_gc_type) (rate(v8js_gc_duration_seconds_sum{${JOB}}[${RATE}]))`,
           '{{job}} {{v8js_gc_type}}',
         ),
       ],
@@ -110,7 +114,10 @@ const runtime: DashboardSpec = {
       title: 'CPU (cores)',
       unit: 'short',
       queries: [
-        q(`sum by (job, instance) (rate(process_cpu_time_total{${JOB}}[${RATE}]))`, '{{job}} {{instance}}'),
+        q(
+          `sum by (job, instance) (rate(process_cpu_time_seconds_total{${JOB}}[${RATE}]))`,
+          '{{job}} {{instance}}',
+        ),
       ],
     },
   ],
@@ -145,19 +152,19 @@ const orders: DashboardSpec = {
       unit: 'ms',
       queries: [
         q(
-          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_on_queue_bucket[${RATE}])))`,
+          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_on_queue_milliseconds_bucket[${RATE}])))`,
           'on queue p50',
         ),
         q(
-          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_on_queue_bucket[${RATE}])))`,
+          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_on_queue_milliseconds_bucket[${RATE}])))`,
           'on queue p99',
         ),
         q(
-          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_to_completion_bucket[${RATE}])))`,
+          `histogram_quantile(0.5, sum by (le) (rate(bakery_order_time_to_completion_milliseconds_bucket[${RATE}])))`,
           'completion p50',
         ),
         q(
-          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_to_completion_bucket[${RATE}])))`,
+          `histogram_quantile(0.99, sum by (le) (rate(bakery_order_time_to_completion_milliseconds_bucket[${RATE}])))`,
           'completion p99',
         ),
       ],
@@ -204,11 +211,11 @@ const tracking: DashboardSpec = {
       unit: 'ms',
       queries: [
         q(
-          `histogram_quantile(0.5, sum by (tracking_hop, le) (rate(tracking_hop_duration_bucket[${RATE}])))`,
+          `histogram_quantile(0.5, sum by (tracking_hop, le) (rate(tracking_hop_duration_milliseconds_bucket[${RATE}])))`,
           '{{tracking_hop}} p50',
         ),
         q(
-          `histogram_quantile(0.99, sum by (tracking_hop, le) (rate(tracking_hop_duration_bucket[${RATE}])))`,
+          `histogram_quantile(0.99, sum by (tracking_hop, le) (rate(tracking_hop_duration_milliseconds_bucket[${RATE}])))`,
           '{{tracking_hop}} p99',
         ),
       ],
@@ -217,14 +224,25 @@ const tracking: DashboardSpec = {
       title: 'Journey latency (entry to response)',
       unit: 'ms',
       queries: [
-        q(`histogram_quantile(0.5, sum by (le) (rate(tracking_journey_duration_bucket[${RATE}])))`, 'p50'),
-        q(`histogram_quantile(0.99, sum by (le) (rate(tracking_journey_duration_bucket[${RATE}])))`, 'p99'),
+        q(
+          `histogram_quantile(0.5, sum by (le) (rate(tracking_journey_duration_milliseconds_bucket[${RATE}])))`,
+          'p50',
+        ),
+        q(
+          `histogram_quantile(0.99, sum by (le) (rate(tracking_journey_duration_milliseconds_bucket[${RATE}])))`,
+          'p99',
+        ),
       ],
     },
     {
       title: 'Hops per second',
       unit: 'ops',
-      queries: [q(`sum by (tracking_hop) (rate(tracking_hop_duration_count[${RATE}]))`, '{{tracking_hop}}')],
+      queries: [
+        q(
+          `sum by (tracking_hop) (rate(tracking_hop_duration_milliseconds_count[${RATE}]))`,
+          '{{tracking_hop}}',
+        ),
+      ],
     },
     {
       title: 'Requests in flight and stalled',
@@ -262,7 +280,7 @@ const stream: DashboardSpec = {
     {
       title: 'Ingest rate (service-reported)',
       unit: 'ops',
-      queries: [q('sum by (service) (bakery_stream_events_ingest_rate)', '{{service}}')],
+      queries: [q('sum by (service) (bakery_stream_events_ingest_rate_per_second)', '{{service}}')],
     },
     {
       title: 'Consumer lag by group and partition',
@@ -279,11 +297,11 @@ const stream: DashboardSpec = {
       unit: 's',
       queries: [
         q(
-          `histogram_quantile(0.5, sum by (db_system, le) (rate(bakery_stream_store_write_duration_bucket[${RATE}])))`,
+          `histogram_quantile(0.5, sum by (db_system, le) (rate(bakery_stream_store_write_duration_seconds_bucket[${RATE}])))`,
           '{{db_system}} p50',
         ),
         q(
-          `histogram_quantile(0.99, sum by (db_system, le) (rate(bakery_stream_store_write_duration_bucket[${RATE}])))`,
+          `histogram_quantile(0.99, sum by (db_system, le) (rate(bakery_stream_store_write_duration_seconds_bucket[${RATE}])))`,
           '{{db_system}} p99',
         ),
       ],
@@ -341,7 +359,7 @@ const resilience: DashboardSpec = {
       unit: 'reqps',
       queries: [
         q(
-          `sum by (job, http_response_status_code) (rate(http_server_request_duration_count{${JOB}, http_response_status_code=~"5.."}[${RATE}]))`,
+          `sum by (job, http_response_status_code) (rate(http_server_request_duration_seconds_count{${JOB}, http_response_status_code=~"5.."}[${RATE}]))`,
           '{{job}} {{http_response_status_code}}',
         ),
       ],

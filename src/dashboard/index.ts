@@ -1,14 +1,15 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
-// in-process span store, an OTLP/HTTP receiver (POST /v1/traces) for other Bakery processes, and
-// the load control (/api/load) that runs the built-in load generator.
+// in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
+// BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { type Config, isLoopbackHost } from '../platform/config/index.ts'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import { registerDashboardAccess } from './access.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
+import { createOtlpGrpcReceiver } from './otlp-grpc.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
 import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
@@ -20,8 +21,19 @@ export interface DashboardOptions {
   webDist?: string
 }
 
-export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): HttpService {
+export interface DashboardService extends HttpService {
+  /** The OTLP/gRPC receiver's bound port (after start). */
+  otlpGrpcPort(): number
+}
+
+export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): DashboardService {
   const store = deps.rootTelemetry.spanStore
+  const grpc = createOtlpGrpcReceiver({
+    host: deps.config.host,
+    port: deps.config.dashboardOtlpGrpcPort,
+    store,
+    log: deps.log,
+  })
   const upstreams = resolveUpstreams(deps.config, options.upstreams)
   // The dashboard polls itself every second: tracing its own requests would bury the traces
   // it exists to show, so its HTTP server gets a no-op tracer (metrics are kept).
@@ -39,11 +51,13 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
+    onStart: () => grpc.start(),
     onStop: async () => {
       endStreams()
       endLoadStreams()
-      await load.close()
+      await Promise.all([load.close(), grpc.stop()])
     },
     routes(app) {
       registerDashboardAccess(app, {
@@ -69,7 +83,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
         if (!store) return { available: false }
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
-      registerTraceRoutes(app, store)
+      registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
       registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       endStreams = registerUpstreamRoutes(app, upstreams, adminToken, {
         traceCalls: deps.config.traceBackground,
@@ -80,6 +94,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
   })
   return {
     ...service,
+    otlpGrpcPort: () => grpc.port(),
     async start() {
       await service.start()
       announceLogin(loginUrl(service.url(), deps.infra))

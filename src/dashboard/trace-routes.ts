@@ -63,7 +63,12 @@ export function linkedFrom(store: SpanStore, traceId: string): LinkedFrom[] {
   return out
 }
 
-export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined): void {
+export function registerTraceRoutes(
+  app: HttpApp,
+  store: SpanStore | undefined,
+  /** Largest body after inflating, the same as the body limit before it. */
+  bodyLimit = 1024 * 1024,
+): void {
   app.get('/api/traces', { schema: { querystring: SearchQuery } }, async (request) => {
     if (!store) throw storeOff()
     const { attribute, ...rest } = request.query
@@ -124,14 +129,7 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
       let body = request.body as Buffer | undefined
       if (!body) body = Buffer.alloc(0)
       if (request.headers['content-encoding'] === 'gzip') {
-        try {
-          body = gunzipSync(body, { maxOutputLength: 64 * 1024 * 1024 })
-        } catch (error) {
-          throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid gzip', {
-            status: 400,
-            cause: error,
-          })
-        }
+        body = inflate(body, bodyLimit)
       }
       let spans: StoredSpan[]
       if (type === 'application/x-protobuf' || type === 'application/protobuf') {
@@ -160,4 +158,23 @@ export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined):
       return reply.type('application/x-protobuf').send(Buffer.alloc(0))
     })
   })
+}
+
+/** Gunzips at most `limit` bytes: a small bomb must not become a large body past the limit. */
+function inflate(body: Buffer, limit: number): Buffer {
+  try {
+    return gunzipSync(body, { maxOutputLength: limit })
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new BakeryError(
+        ErrorCode.HTTP_PAYLOAD_TOO_LARGE,
+        `the inflated body is larger than ${limit} bytes`,
+        {
+          status: 413,
+          cause: error,
+        },
+      )
+    }
+    throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid gzip', { status: 400, cause: error })
+  }
 }

@@ -2,11 +2,12 @@
 // that counts bad records instead of crashing, one consumer span per batch linked to the producer
 // spans, the lag gauge, and an HTTP port for probes and /metrics.
 import { context, type Link, trace } from '@opentelemetry/api'
-import { createHttpService, type HttpService } from '../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../platform/service-kit.ts'
 import type { Stream, StreamRecord, Subscription } from '../platform/stream/index.ts'
 import { markSpanError, producerSpanContext, startConsumerSpan } from '../platform/telemetry/index.ts'
+import { isDisabled } from './disabled.ts'
 import { consumerGroup, parseEvent, type StreamEvent } from './event.ts'
 import { createIngestMetrics, createLagMonitor } from './metrics.ts'
 
@@ -88,13 +89,14 @@ export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): Htt
     log,
     telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await deps.infra.stream()).ping() }, ...spec.readiness],
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
     },
     async onStart() {
       // DISABLE: the consumer stays idle (seed), answering probes only.
-      if (config.disable) return
+      if (isDisabled(config, spec.name)) return
       stream = await deps.infra.stream()
       await spec.prepare()
       await stream

@@ -41,9 +41,12 @@ export function parseEvent(text: string): Parsed {
   return toEvent(value)
 }
 
-/** The record value on the topic: compact JSON with amount as a number. */
+/**
+ * The record value on the topic, in the seed's format: `{"time":…,"amount":"…"}` with amount a
+ * JSON string, as the seed's consumers read it (ours read a number too).
+ */
 export function encodeEvent(event: StreamEvent): Buffer {
-  return Buffer.from(`{"time":${event.time},"amount":${event.amount}}`)
+  return Buffer.from(`{"time":${event.time},"amount":"${event.amount}"}`)
 }
 
 /** The seed's split: amount strictly above the watermark is high; exactly at it is low. */

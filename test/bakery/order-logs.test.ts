@@ -58,15 +58,15 @@ for (const mode of modes) {
       )
 
       const receptionMetrics = await bakery.telemetry.forService('reception').openMetricsText()
-      const [request] = exemplarsOf(receptionMetrics, 'http_server_request_duration', key)
+      const [request] = exemplarsOf(receptionMetrics, 'http_server_request_duration_seconds', key)
       assert.equal(request?.trace_id, reception.trace_id, 'the request exemplar is the logged trace')
       assert.equal(request?.span_id, reception.span_id, 'and the logged span (the server span)')
 
       const bakerMetrics = await bakery.telemetry.forService('baker').openMetricsText()
-      const [completion] = exemplarsOf(bakerMetrics, 'bakery_order_time_to_completion', key)
+      const [completion] = exemplarsOf(bakerMetrics, 'bakery_order_time_to_completion_milliseconds', key)
       assert.equal(completion?.trace_id, baker.trace_id, 'the completion exemplar is the logged trace')
       assert.equal(completion?.span_id, baker.span_id, 'and the logged span (processing-order)')
-      const [queued] = exemplarsOf(bakerMetrics, 'bakery_order_time_on_queue', key)
+      const [queued] = exemplarsOf(bakerMetrics, 'bakery_order_time_on_queue_milliseconds', key)
       assert.equal(queued?.trace_id, baker.trace_id)
     })
   })

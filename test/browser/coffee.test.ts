@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { buildWeb, openBrowser } from '../support/browser.ts'
 import { startStack } from '../support/dashboard.ts'
 
-test('toggling a payments fault with the admin token opens the breaker on the page, clearing it closes it', async (t) => {
+test('coffee ready board shows orders placed through the API; toggling a payments fault with the admin token opens the breaker on the page, clearing it closes it', async (t) => {
   buildWeb()
   const session = await openBrowser(t)
   if (!session) return
@@ -11,7 +11,8 @@ test('toggling a payments fault with the admin token opens the breaker on the pa
   const stack = await startStack(
     t,
     ['payments', 'coffee-reception', 'barista'],
-    { BAKERY_ADMIN_TOKEN: token, BAKE_TIME_SCALE: '0.02' },
+    // No load shedding on event-loop lag: a busy CI machine would turn orders into 503s.
+    { BAKERY_ADMIN_TOKEN: token, BAKE_TIME_SCALE: '0.02', BAKERY_MAX_EVENT_LOOP_DELAY_MS: '0' },
     (started) => (started.payments ? { BAKERY_PAYMENTS_URL: started.payments } : {}),
   )
   const { urls } = stack
@@ -24,6 +25,17 @@ test('toggling a payments fault with the admin token opens the breaker on the pa
   await page.locator('select[name=size]').selectOption('large')
   await page.getByRole('button', { name: 'Order coffee' }).click()
   await page.getByTestId('column-ready').getByText('Ann').waitFor({ timeout: 20_000 })
+  // Orders placed elsewhere (here through the API) are on the board too: it reads GET /orders.
+  for (const name of ['Bea via API', 'Cy via API']) {
+    const placed = await fetch(`${urls['coffee-reception']}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, items: [{ type: 'cappuccino', size: 'small' }] }),
+    })
+    assert.equal(placed.status, 201)
+  }
+  await page.getByTestId('column-ready').getByText('Bea via API').waitFor({ timeout: 20_000 })
+  await page.getByTestId('column-ready').getByText('Cy via API').waitFor({ timeout: 20_000 })
   await screenshot('coffee-ready-board')
 
   // Without the token the admin API refuses; with it the payments breaker is listed.

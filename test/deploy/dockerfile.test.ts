@@ -32,18 +32,26 @@ const args = new Map(
     .filter((i) => i.op === 'ARG' && i.args.includes('='))
     .map((i) => i.args.split('=', 2) as [string, string]),
 )
-const resolve = (value: string) => value.replace(/\$\{(\w+)\}/g, (_m, name: string) => args.get(name) ?? '')
+// Arguments may name other arguments (BUILD_NODE_IMAGE=${NODE_IMAGE}): resolve until stable.
+const resolve = (value: string): string => {
+  const next = value.replace(/\$\{(\w+)\}/g, (_m, name: string) => args.get(name) ?? '')
+  return next === value ? value : resolve(next)
+}
+/** The image a FROM names, after its flags (--platform=...). */
+const fromImage = (i: Instruction) => i.args.split(/\s+/).find((word) => !word.startsWith('--')) ?? ''
 const lastStage = () => {
   const start = dockerfile.findLastIndex((i) => i.op === 'FROM')
   return dockerfile.slice(start)
 }
 
 test('Dockerfile pins every base image to the exact Node release of the node dev dependency', () => {
-  const froms = dockerfile.filter((i) => i.op === 'FROM').map((i) => resolve(i.args.split(/\s+/)[0] ?? ''))
+  const froms = dockerfile.filter((i) => i.op === 'FROM').map((i) => resolve(fromImage(i)))
   assert.ok(froms.length >= 2, 'multi-stage build')
   const nodeVersion = packageJson.devDependencies.node
   for (const image of froms) {
-    assert.match(image, /^node:\d+\.\d+\.\d+-[\w-]*slim(@sha256:[0-9a-f]{64})?$|@sha256:[0-9a-f]{64}$/, image)
+    // Tag and digest of the multi-architecture index: the tag says which release, the digest
+    // makes the build reproducible (a re-pushed tag cannot change it).
+    assert.match(image, /^node:\d+\.\d+\.\d+-[\w-]*slim@sha256:[0-9a-f]{64}$/, image)
     if (image.startsWith('node:'))
       assert.ok(image.startsWith(`node:${nodeVersion}-`), `${image} is not Node ${nodeVersion}`)
   }
@@ -94,4 +102,27 @@ test('Dockerfile build context leaves out dependencies, git and tests', () => {
     .map((l) => l.trim())
   for (const pattern of ['.git', '**/node_modules', 'test', '**/*.test.ts'])
     assert.ok(ignored.includes(pattern), pattern)
+})
+
+test('Dockerfile sets HOST=0.0.0.0 in the runtime stage (the code binds to loopback by default)', () => {
+  const env = lastStage()
+    .filter((i) => i.op === 'ENV')
+    .map((i) => i.args)
+    .join(' ')
+  assert.match(env, /\bHOST=0\.0\.0\.0\b/)
+})
+
+test('Dockerfile builds the architecture-neutral stages on the build platform, the runtime for the target', () => {
+  const froms = dockerfile.filter((i) => i.op === 'FROM')
+  for (const stage of ['deps', 'web']) {
+    const from = froms.find((i) => new RegExp(`\\bAS ${stage}$`, 'i').test(i.args))
+    assert.match(from?.args ?? '', /--platform=\$BUILDPLATFORM/, stage)
+  }
+  const deps = readRepoFile('Dockerfile')
+  assert.match(deps, /npm ci[^\n]*--cpu="\$cpu"/, 'native optional packages for the target CPU')
+  assert.match(
+    froms.at(-1)?.args ?? '',
+    /^(--platform=\$TARGETPLATFORM )?\$\{NODE_IMAGE\}/,
+    'the runtime stage is the target platform',
+  )
 })

@@ -29,6 +29,11 @@ interface PodSpec {
 type Deployment = Manifest & { spec: { replicas?: number; template: { spec: PodSpec } } }
 
 const byKind = (manifests: Manifest[], kind: string) => manifests.filter((m) => m.kind === kind)
+/** The Deployments of Bakery services (not the collector gateway). */
+const serviceDeployments = (manifests: Manifest[]) =>
+  byKind(manifests, 'Deployment').filter((m) => m.metadata.labels?.['bakery.dev/kind']) as Deployment[]
+/** The ConfigMaps and Secrets whose keys are Bakery env vars (not collector or server config). */
+const SETTINGS = new Set(['bakery-config', 'bakery-connections', 'bakery-migrate'])
 const find = (manifests: Manifest[], kind: string, name: string) =>
   manifests.find((m) => m.kind === kind && m.metadata.name === name)
 
@@ -72,7 +77,7 @@ for (const [label, values] of [
         assert.equal(deployment.metadata.labels?.['bakery.dev/kind'], definition.kind)
       }
       const known = new Set(catalogue.map((d) => `bakery-${d.name}`))
-      for (const deployment of byKind(manifests, 'Deployment')) {
+      for (const deployment of serviceDeployments(manifests)) {
         assert.ok(
           known.has(deployment.metadata.name),
           `${deployment.metadata.name} is not in src/services.ts`,
@@ -81,18 +86,18 @@ for (const [label, values] of [
     })
 
     test(`${label}: every env var in ConfigMap, Secret and containers is in the config schema`, () => {
-      for (const configMap of byKind(manifests, 'ConfigMap')) {
+      for (const configMap of byKind(manifests, 'ConfigMap').filter((m) => SETTINGS.has(m.metadata.name))) {
         for (const key of Object.keys((configMap as { data?: object }).data ?? {})) {
           assert.ok(schemaEnvNames.has(key), `ConfigMap sets ${key}, unknown to the config schema`)
           assert.ok(!secretEnvNames.has(key), `${key} is a secret and belongs in the Secret`)
         }
       }
-      for (const secret of byKind(manifests, 'Secret')) {
+      for (const secret of byKind(manifests, 'Secret').filter((m) => SETTINGS.has(m.metadata.name))) {
         for (const key of Object.keys((secret as { stringData?: object }).stringData ?? {})) {
           assert.ok(secretEnvNames.has(key), `Secret holds ${key}, not a secret variable of the schema`)
         }
       }
-      for (const deployment of byKind(manifests, 'Deployment') as Deployment[]) {
+      for (const deployment of serviceDeployments(manifests)) {
         for (const container of deployment.spec.template.spec.containers) {
           for (const { name } of container.env ?? [])
             assert.ok(schemaEnvNames.has(name), `${name} in ${container.name}`)
@@ -101,7 +106,7 @@ for (const [label, values] of [
     })
 
     test(`${label}: images are pinned and PodDisruptionBudgets cover replicated services`, () => {
-      for (const deployment of byKind(manifests, 'Deployment') as Deployment[]) {
+      for (const deployment of serviceDeployments(manifests)) {
         const { image } = deployment.spec.template.spec.containers[0] ?? { image: '' }
         assert.match(image, /(:\d+\.\d+\.\d+[\w.-]*|@sha256:[0-9a-f]{64})$/, `${image} is not pinned`)
         const hpa = find(manifests, 'HorizontalPodAutoscaler', deployment.metadata.name) as
@@ -196,20 +201,21 @@ test('helm values schema rejects a service of an unknown kind or a bad port', ()
   }
 })
 
-test('helm runs `bakery migrate` as a pre-install/pre-upgrade hook Job exactly when the CLI has it', async () => {
+test('helm runs `bakery migrate` as a hook Job exactly when the CLI has it, after install with the in-chart PostgreSQL', async () => {
   const cliHasMigrate = readRepoFile('src/cli.ts').includes("'migrate'")
   const values = parse(readRepoFile(`${CHART}/values.yaml`)) as { migrations: { enabled: boolean } }
   assert.equal(values.migrations.enabled, cliHasMigrate, 'migrations.enabled follows src/cli.ts')
-  for (const extra of [
-    ['--set', 'migrations.enabled=true'],
-    ['--set', 'migrations.enabled=true', '-f', PRODUCTION],
-  ]) {
-    const manifests = renderChart(CHART, [], extra)
+  for (const [hook, extra] of [
+    // The in-chart PostgreSQL is one of the release's objects: it exists only after install.
+    ['post-install,pre-upgrade', ['--set', 'migrations.enabled=true']],
+    ['pre-install,pre-upgrade', ['--set', 'migrations.enabled=true', '-f', PRODUCTION]],
+  ] as const) {
+    const manifests = renderChart(CHART, [], [...extra])
     const job = find(manifests, 'Job', 'bakery-migrate') as
       | (Manifest & { spec: { template: { spec: { containers: Container[] } } } })
       | undefined
     assert.ok(job)
-    assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade')
+    assert.equal(job.metadata.annotations?.['helm.sh/hook'], hook)
     assert.deepEqual(job.spec.template.spec.containers[0]?.args, ['migrate'])
     const hookConfig = find(manifests, 'ConfigMap', 'bakery-migrate')
     assert.equal(

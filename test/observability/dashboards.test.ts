@@ -6,7 +6,12 @@ import { describe, test } from 'node:test'
 import { parse } from 'yaml'
 import { dashboards, renderDashboard } from '../../deploy/grafana/dashboards.ts'
 import { readRepoFile } from '../support/deploy.ts'
-import { exemplarHistograms, exportedSeriesNames, prometheusName } from '../support/exported-metrics.ts'
+import {
+  exemplarHistograms,
+  exportedSeriesNames,
+  prometheusName,
+  scanInstruments,
+} from '../support/exported-metrics.ts'
 
 const DIR = 'deploy/grafana/dashboards'
 const files = readdirSync(`${new URL('../../', import.meta.url).pathname}${DIR}`).filter((f) =>
@@ -64,9 +69,9 @@ function metricNames(expr: string): string[] {
 test('dashboards metric-name extraction finds metrics and ignores functions, labels and variables', () => {
   assert.deepEqual(
     metricNames(
-      'histogram_quantile(0.99, sum by (job, le) (rate(http_server_request_duration_bucket{job=~"$job"}[$__rate_interval])))',
+      'histogram_quantile(0.99, sum by (job, le) (rate(http_server_request_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))',
     ),
-    ['http_server_request_duration_bucket'],
+    ['http_server_request_duration_seconds_bucket'],
   )
   assert.deepEqual(metricNames('sum(a_total{x="y"}) / on (job) group_left b offset 5m'), ['a_total', 'b'])
 })
@@ -93,6 +98,8 @@ test('dashboards cover orders, tracking, stream, albums, breakers and faults, an
 
 test('dashboards show exemplars on the latency panels whose histograms record them, linked to traces', () => {
   const histograms = exemplarHistograms()
+  const unitOf = (name: string) =>
+    scanInstruments().find((i) => i.name === name && i.type === 'Histogram')?.unit
   for (const name of [
     'http.server.request.duration',
     'bakery.order.time_on_queue',
@@ -104,7 +111,7 @@ test('dashboards show exemplars on the latency panels whose histograms record th
     for (const panel of dashboard.panels)
       for (const target of panel.targets) {
         const bucket = histograms.find((h) =>
-          target.expr.includes(`${prometheusName({ name: h, type: 'Histogram' })}_bucket`),
+          target.expr.includes(`${prometheusName({ name: h, type: 'Histogram', unit: unitOf(h) })}_bucket`),
         )
         if (!bucket) continue
         panels++

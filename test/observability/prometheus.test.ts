@@ -160,13 +160,17 @@ test('prometheus scrapes a running bakery and its API returns the services serie
       return jobs.every((job) => result.some((v) => v.metric.job === job)) ? result : undefined
     })
 
-  const requests = await series('sum by (job) (http_server_request_duration_count)')
+  const requests = await series('sum by (job) (http_server_request_duration_seconds_count)')
   for (const vector of requests)
     assert.ok(Number(vector.value[1]) >= 3, `${vector.metric.job} counted its requests`)
-  const heap = await series('v8js_memory_heap_used{v8js_heap_space_name="old_space"}')
+  const heap = await series('v8js_memory_heap_used_bytes{v8js_heap_space_name="old_space"}')
   assert.ok(heap.every((v) => Number(v.value[1]) > 0))
-  await series('nodejs_eventloop_delay_p99')
-  await series('process_cpu_time_total{cpu_mode="user"}')
+  // OTel → Prometheus names carry the unit suffix, as community dashboards query them.
+  const buckets = await series('sum by (job) (http_server_request_duration_seconds_bucket{le="+Inf"})')
+  assert.ok(buckets.every((v) => Number(v.value[1]) >= 3))
+  assert.deepEqual(await query(base, 'http_server_request_duration_bucket'), [])
+  await series('nodejs_eventloop_delay_p99_seconds')
+  await series('process_cpu_time_seconds_total{cpu_mode="user"}')
 
   // The scan behind the dashboard test must name every family Prometheus really stored.
   const names = (await (
@@ -231,7 +235,7 @@ test('prometheus with exemplar storage keeps an order key and trace id from rece
       }
       return undefined
     })
-  const request = await exemplarOf('http_server_request_duration_bucket{job="reception"}')
+  const request = await exemplarOf('http_server_request_duration_seconds_bucket{job="reception"}')
   assert.equal(request.labels.trace_id, traceId)
   assert.match(request.labels.span_id ?? '', /^[0-9a-f]{16}$/)
   assert.equal(request.series.http_route, '/orders')
@@ -239,7 +243,10 @@ test('prometheus with exemplar storage keeps an order key and trace id from rece
     Number(request.value) <= Number(request.series.le),
     `the exemplar ${request.value} s sits in its bucket le=${request.series.le}`,
   )
-  for (const histogram of ['bakery_order_time_to_completion_bucket', 'bakery_order_time_on_queue_bucket']) {
+  for (const histogram of [
+    'bakery_order_time_to_completion_milliseconds_bucket',
+    'bakery_order_time_on_queue_milliseconds_bucket',
+  ]) {
     const exemplar = await exemplarOf(`${histogram}{job="baker"}`)
     assert.equal(exemplar.labels.trace_id, finished.trace_id, histogram)
     assert.ok(Number(exemplar.value) <= Number(exemplar.series.le), histogram)

@@ -49,9 +49,15 @@ test('bakery start runs the embedded stream pipeline when the producer feeds the
   assert.match(metrics, /bakery_stream_events_ingested_total\{[^}]*service="event-api"[^}]*\} \d+/)
   const high = await (await fetch(`${urls['consumer-high']}/metrics`)).text()
   assert.match(high, /bakery_stream_consumer_lag\{[^}]*partition="0"[^}]*\} \d+/)
-  assert.match(high, /bakery_stream_store_write_duration_count\{[^}]*db_system="postgres"[^}]*\} [1-9]/)
+  assert.match(
+    high,
+    /bakery_stream_store_write_duration_seconds_count\{[^}]*db_system="postgres"[^}]*\} [1-9]/,
+  )
   const low = await (await fetch(`${urls['consumer-low']}/metrics`)).text()
-  assert.match(low, /bakery_stream_store_write_duration_count\{[^}]*db_system="influxdb"[^}]*\} [1-9]/)
+  assert.match(
+    low,
+    /bakery_stream_store_write_duration_seconds_count\{[^}]*db_system="influxdb"[^}]*\} [1-9]/,
+  )
 })
 
 test('bakery event-api -x answers without doing anything', async (t) => {

@@ -1,8 +1,12 @@
 // The Prometheus metric families Bakery exports, derived from the code: every instrument created
-// with a literal name in src/ (meter.createCounter('orders.accepted', ...) and so on), converted
-// the way @opentelemetry/exporter-prometheus names them. The Prometheus test checks this scan
-// against what a running Bakery really serves, so it cannot drift from the exporter.
+// with a literal name in src/ (meter.createCounter('orders.accepted', ...) and so on) and its
+// literal unit, converted by the OTel → Prometheus compatibility rules (unit suffix, _total). The
+// Prometheus test checks this scan against what a running Bakery really serves, so it cannot drift.
 import { globSync, readFileSync } from 'node:fs'
+import {
+  type PrometheusKind,
+  prometheusName as promName,
+} from '../../src/platform/telemetry/prometheus-names.ts'
 import { repoRoot } from './deploy.ts'
 
 const INSTRUMENT =
@@ -11,6 +15,8 @@ const INSTRUMENT =
 export interface Instrument {
   name: string
   type: string
+  /** The `unit:` of its options, when written as a literal. */
+  unit: string | undefined
   file: string
 }
 
@@ -20,17 +26,27 @@ export function scanInstruments(): Instrument[] {
   for (const file of files) {
     const text = readFileSync(`${repoRoot}${file}`, 'utf8')
     for (const match of text.matchAll(INSTRUMENT)) {
-      found.push({ type: match[1] ?? '', name: match[3] ?? '', file })
+      // The options object follows the name; its unit is the first `unit:` before the call closes.
+      const after = text.slice(
+        (match.index ?? 0) + match[0].length,
+        (match.index ?? 0) + match[0].length + 400,
+      )
+      const options = after.slice(0, after.search(/\)\s*(?:\.|\n|$|;|,)/) + 1 || after.length)
+      const unit = /\bunit:\s*(['"`])([^'"`]*)\1/.exec(options)?.[2]
+      found.push({ type: match[1] ?? '', name: match[3] ?? '', unit, file })
     }
   }
   return found
 }
 
-/** The exporter's name: invalid characters become _, runs of _ collapse, monotonic sums get _total. */
-export function prometheusName(instrument: Pick<Instrument, 'name' | 'type'>): string {
-  const base = instrument.name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/_+/g, '_')
-  const monotonic = instrument.type === 'Counter' || instrument.type === 'ObservableCounter'
-  return monotonic && !base.endsWith('_total') ? `${base}_total` : base
+function kindOf(type: string): PrometheusKind {
+  if (type === 'Histogram') return 'histogram'
+  return type === 'Counter' || type === 'ObservableCounter' ? 'counter' : 'gauge'
+}
+
+/** The served name: sanitized, the unit suffix, and _total on monotonic sums. */
+export function prometheusName(instrument: Pick<Instrument, 'name' | 'type' | 'unit'>): string {
+  return promName(instrument.name, instrument.unit, kindOf(instrument.type))
 }
 
 /** Every series name a query may use: histogram families add _bucket, _sum and _count. */

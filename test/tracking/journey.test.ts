@@ -88,10 +88,13 @@ for (const setup of setups) {
       ])
       for (const span of hopSpans) assert.equal(typeof span.attributes['tracking.hop.latency_ms'], 'number')
       const metrics = await (await fetch(`${bakery.url}/metrics`)).text()
-      assert.match(metrics, /^tracking_hop_duration_count\{[^}]*tracking_hop="accepted"[^}]*\} 1$/m)
+      assert.match(
+        metrics,
+        /^tracking_hop_duration_milliseconds_count\{[^}]*tracking_hop="accepted"[^}]*\} 1$/m,
+      )
       assert.match(metrics, /^tracking_requests_in_flight\S* 0$/m)
       const boxed = await bakery.telemetry.forService('response-builder').metricsText()
-      assert.match(boxed, /^tracking_journey_duration_count\S* 1$/m)
+      assert.match(boxed, /^tracking_journey_duration_milliseconds_count\S* 1$/m)
     })
 
     test('journey answers 404 for an unknown order and 400 for a bad key', async (t) => {

@@ -6,6 +6,7 @@ import {
   createHttpService,
   type HttpApp,
   type HttpService,
+  httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
@@ -29,6 +30,7 @@ export function createAlbumProxy(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     routes(app) {
       registerAdminRoutes(app, {
         token: deps.infra.adminToken,

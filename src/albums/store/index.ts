@@ -1,6 +1,6 @@
 // The album store (seed 2, :9080): the catalog in PostgreSQL/PGlite behind the seed's REST API.
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
-import { createHttpService, type HttpApp, type HttpService } from '../../platform/http/index.ts'
+import { createHttpService, type HttpApp, type HttpService, httpEdge } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
 import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
@@ -27,6 +27,7 @@ export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions =
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
       app.register(async (root: HttpApp) => {

@@ -55,7 +55,7 @@ for (const adapter of albumAdapters) {
       const doc = (await call(base, 'GET', '/openapi.json')).json
       assert.equal(doc.openapi, '3.1.0')
       assert.ok(doc.paths['/albums/{id}'].put)
-      assert.match((await call(base, 'GET', '/metrics')).text, /http_server_request_duration/)
+      assert.match((await call(base, 'GET', '/metrics')).text, /http_server_request_duration_seconds/)
     })
 
     test('album store answers the seed 400s and our 404/409 with the {errors, message} body', async (t) => {

@@ -37,4 +37,10 @@ export const bakeryMigrations: readonly Migration[] = [
     // a batch stamped earlier can commit after a later one. The index serves the keyset pages.
     sql: 'CREATE INDEX orders_order_time_seq ON orders (order_time, seq)',
   },
+  {
+    version: 5,
+    name: 'orders_idempotency_fingerprint',
+    // A digest of the first request's payload: a reused key with another payload is refused (422).
+    sql: 'ALTER TABLE orders ADD COLUMN idempotency_fingerprint text',
+  },
 ]

@@ -23,6 +23,8 @@ export interface NewOrder {
   pastry: string
   orderTime: Date
   idempotencyKey: string | undefined
+  /** Digest of the request's payload, compared when the key is used again. */
+  idempotencyFingerprint?: string | undefined
 }
 
 export interface Claimed {
@@ -42,12 +44,12 @@ export interface OrderStore {
   /**
    * Inserts orders and, for each one created, its outbox message (messageId = orderKey) in ONE
    * statement: atomic without BEGIN/COMMIT round trips. Replays of an idempotency key yield the
-   * existing key, created=false and no message.
+   * existing key, created=false and no message; `reused` when that first order had another payload.
    */
   insertWithOutbox(
     orders: readonly NewOrder[],
     messages: readonly OutboxEntry['message'][],
-  ): Promise<{ orderKey: string; created: boolean; outboxId: string | undefined }[]>
+  ): Promise<{ orderKey: string; created: boolean; outboxId: string | undefined; reused?: boolean }[]>
   get(orderKey: string): Promise<OrderRecord | undefined>
   list(query: { status?: OrderStatus; limit: number; cursor?: string }): Promise<OrderPage>
   /** Moves pending (or re-delivered baking) orders to baking; finished and unknown keys are absent. */
@@ -83,11 +85,11 @@ function toRecord(row: Row): OrderRecord {
 
 export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
   const orders = `${schema}.orders`
-  const outbox = outboxInsert(schema, 6, 'WHERE m IN (SELECT order_key FROM new_orders)')
+  const outbox = outboxInsert(schema, 7, 'WHERE m IN (SELECT order_key FROM new_orders)')
   const insertWithOutboxSql = `WITH new_orders AS (
-      INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key)
-        SELECT k, c, p, t, 'pending', i
-          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS u(k, c, p, t, i)
+      INSERT INTO ${orders} (order_key, customer, pastry, order_time, status, idempotency_key, idempotency_fingerprint)
+        SELECT k, c, p, t, 'pending', i, f
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS u(k, c, p, t, i, f)
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING order_key
     ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
@@ -105,12 +107,24 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
       AND (o.order_time, o.seq) < ((SELECT c.order_time FROM ${orders} c WHERE c.seq = $2::bigint), $2::bigint)
     ${newestFirst} LIMIT $3`
 
-  async function existingKeys(q: Queryable, idempotencyKeys: string[]): Promise<Map<string, string>> {
-    const found = await q.query<{ idempotency_key: string; order_key: string }>(
-      `SELECT idempotency_key, order_key FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
+  async function existingKeys(
+    q: Queryable,
+    idempotencyKeys: string[],
+  ): Promise<Map<string, { orderKey: string; fingerprint: string | null }>> {
+    const found = await q.query<{
+      idempotency_key: string
+      order_key: string
+      idempotency_fingerprint: string | null
+    }>(
+      `SELECT idempotency_key, order_key, idempotency_fingerprint FROM ${orders} WHERE idempotency_key = ANY($1::text[])`,
       [idempotencyKeys],
     )
-    return new Map(found.rows.map((r) => [r.idempotency_key, r.order_key]))
+    return new Map(
+      found.rows.map((r) => [
+        r.idempotency_key,
+        { orderKey: r.order_key, fingerprint: r.idempotency_fingerprint },
+      ]),
+    )
   }
 
   return {
@@ -124,6 +138,7 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
           batch.map((o) => o.pastry),
           batch.map((o) => o.orderTime.toISOString()),
           batch.map((o) => o.idempotencyKey ?? null),
+          batch.map((o) => o.idempotencyFingerprint ?? null),
           ...outbox.params(messages),
         ],
         { name: `${schema}.orders.insert_with_outbox` },
@@ -136,13 +151,18 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
               db,
               replays.map((o) => o.idempotencyKey as string),
             )
-          : new Map<string, string>()
+          : new Map<string, { orderKey: string; fingerprint: string | null }>()
       return batch.map((o) => {
         const outboxId = created.get(o.orderKey)
         if (outboxId !== undefined) return { orderKey: o.orderKey, created: true, outboxId }
-        const key = o.idempotencyKey === undefined ? undefined : existing.get(o.idempotencyKey)
-        if (!key) throw new Error(`order ${o.orderKey} was neither inserted nor found`)
-        return { orderKey: key, created: false, outboxId: undefined }
+        const first = o.idempotencyKey === undefined ? undefined : existing.get(o.idempotencyKey)
+        if (!first) throw new Error(`order ${o.orderKey} was neither inserted nor found`)
+        // A first order stored before fingerprints existed has none: it is taken as the same payload.
+        const reused =
+          first.fingerprint !== null &&
+          o.idempotencyFingerprint !== undefined &&
+          first.fingerprint !== o.idempotencyFingerprint
+        return { orderKey: first.orderKey, created: false, outboxId: undefined, reused }
       })
     },
 

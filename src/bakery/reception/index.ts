@@ -7,7 +7,11 @@ import { databaseReadPolicy, guardedRead, migrate, traceDatabase } from '../../p
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
+  createIdempotencyGuard,
   type HttpService,
+  httpEdge,
+  idempotencyKeyReused,
+  payloadFingerprint,
   registerAdminRoutes,
   tagRequestOrder,
 } from '../../platform/http/index.ts'
@@ -52,6 +56,7 @@ export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HO
   let store: OrderStore | undefined
   let intake: Intake | undefined
   let outbox: Outbox | undefined
+  const idempotency = createIdempotencyGuard()
 
   function ready(): { store: OrderStore; intake: Intake } {
     if (!store || !intake) {
@@ -70,6 +75,7 @@ export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HO
     log: deps.log,
     telemetry: deps.telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
     routes(app) {
@@ -93,7 +99,11 @@ export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HO
         scope.post('/orders', { bodyLimit: ORDER_BODY_LIMIT }, async (request, reply) => {
           const order = parseOrderBody(request.body as Buffer | undefined)
           const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
-          const result = await ready().intake.accept({ ...order, idempotencyKey })
+          const idempotencyFingerprint = idempotencyKey === undefined ? undefined : payloadFingerprint(order)
+          const result = await idempotency.run(idempotencyKey, idempotencyFingerprint ?? '', () =>
+            ready().intake.accept({ ...order, idempotencyKey, idempotencyFingerprint }),
+          )
+          if (result.reused && idempotencyKey !== undefined) throw idempotencyKeyReused(idempotencyKey)
           tagRequestOrder(request, result.orderKey)
           if (result.created) {
             accepted.add(1, { 'bakery.pastry': order.pastry })

@@ -3,6 +3,7 @@
 // The 202 goes out after commit; the publish follows (outbox fast path) and never fails the request.
 import { context, SpanKind, type Tracer } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
+import { isDatabaseUnavailable } from '../../platform/db/index.ts'
 import type { Outbox, OutboxEntry } from '../../platform/outbox/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
 import { ORDER_ACCEPTED, type OrderFlow } from '../orders/flow.ts'
@@ -14,6 +15,7 @@ export interface OrderRequest {
   customer: string
   pastry: string
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
 }
 
 interface Pending {
@@ -22,17 +24,20 @@ interface Pending {
   pastry: string
   orderTime: Date
   idempotencyKey: string | undefined
+  idempotencyFingerprint?: string | undefined
   headers: Record<string, string>
 }
 
 interface Outcome {
   orderKey: string
   created: boolean
+  /** The key's first order had another payload. */
+  reused: boolean
   entry: OutboxEntry | undefined
 }
 
 export interface Intake {
-  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean }>
+  accept(request: OrderRequest): Promise<{ orderKey: string; created: boolean; reused: boolean }>
   idle(): Promise<void>
 }
 
@@ -46,6 +51,8 @@ export function createIntake(deps: {
   const batcher = createBatcher<Pending, Outcome>({
     maxBatch: 500,
     maxConcurrent: 4,
+    // One order the database refuses must not fail the others of its commit; an outage would.
+    retryAlone: (error) => !isDatabaseUnavailable(error),
     async run(batch) {
       const messages = batch.map((order) => {
         const message: OrderMessage = {
@@ -68,6 +75,7 @@ export function createIntake(deps: {
       return results.map((r, i) => ({
         orderKey: r.orderKey,
         created: r.created,
+        reused: r.reused === true,
         entry:
           r.outboxId === undefined
             ? undefined
@@ -106,7 +114,7 @@ export function createIntake(deps: {
         },
       )
       if (outcome.entry) void outbox.dispatch(outcome.entry)
-      return { orderKey: outcome.orderKey, created: outcome.created }
+      return { orderKey: outcome.orderKey, created: outcome.created, reused: outcome.reused }
     },
     idle: () => batcher.idle(),
   }

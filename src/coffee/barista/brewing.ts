@@ -43,7 +43,7 @@ export function createOrderBrewing(deps: BrewingDeps): (order: Created) => Promi
           retryable: true,
         })
       }
-      const result = await crew.brew(item.type, faults.delayMs('barista'))
+      const result = await crew.brew(item.type, item.brewMs, faults.delayMs('barista'))
       span.setAttributes({ 'coffee.barista': result.barista, 'coffee.brew_ms': result.ms })
       await brews.finishBrew(order.id, index, result.barista, result.ms)
       brewed.add(1, { barista: result.barista, 'coffee.item.type': item.type })

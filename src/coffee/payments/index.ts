@@ -6,7 +6,12 @@ import type { FastifyInstance } from 'fastify'
 import { type Static, Type } from 'typebox'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { installHttpFaults } from '../../platform/faults/index.ts'
-import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
+import {
+  createHttpService,
+  type HttpService,
+  httpEdge,
+  registerAdminRoutes,
+} from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { paymentsMigrations } from './migrations.ts'
 
@@ -16,7 +21,8 @@ const PaymentBody = Type.Object({
   orderId: Type.String({
     pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
   }),
-  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+  // Stored as numeric(12, 2) with CHECK (amount > 0): less than a cent would round to 0.00.
+  amount: Type.Number({ minimum: 0.01, maximum: 1_000_000 }),
   currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
 })
 
@@ -42,6 +48,7 @@ export function createPayments(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry,
     bodyLimit: deps.config.bodyLimitBytes,
+    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await infra.database()).ping() }],
     routes(app) {
       registerAdminRoutes(app, {

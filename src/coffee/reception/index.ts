@@ -5,7 +5,13 @@
 import { isRedisUrl, type Redis } from '../../platform/cache/index.ts'
 import { type Database, databaseReadPolicy, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import { createHttpService, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
+import {
+  createHttpService,
+  createIdempotencyGuard,
+  type HttpService,
+  httpEdge,
+  registerAdminRoutes,
+} from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ConsumerRunner, Queue } from '../../platform/queue/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
@@ -97,6 +103,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
     log,
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [
       { name: 'database', check: async () => (await infra.database()).ping() },
       { name: 'queue', check: async () => (await infra.queue()).ping() },
@@ -113,6 +120,7 @@ export function createCoffeeReception(deps: ServiceDeps): HttpService {
         menu,
         dbReads,
         tracer,
+        idempotency: createIdempotencyGuard(),
         accepted: meter.createCounter('coffee.orders.accepted', {
           description: 'Coffee orders accepted (201)',
         }),

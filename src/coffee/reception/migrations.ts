@@ -38,4 +38,22 @@ export const coffeeMigrations: readonly Migration[] = [
       CREATE INDEX orders_awaiting_payment ON orders (created_at) WHERE status = 'awaiting_payment';`,
   },
   outboxMigration(3),
+  {
+    version: 4,
+    name: 'brew_times',
+    // Each coffee's brew time is on the menu (the seed hard-coded three); a new coffee takes 5 s.
+    sql: `ALTER TABLE coffees ADD COLUMN brew_ms integer NOT NULL DEFAULT 5000 CHECK (brew_ms BETWEEN 0 AND 600000);
+      UPDATE coffees SET brew_ms = CASE name WHEN 'espresso' THEN 3000 WHEN 'cappuccino' THEN 6000
+        WHEN 'latte' THEN 8000 ELSE brew_ms END;`,
+  },
+  {
+    version: 5,
+    name: 'orders_list_and_idempotency',
+    // seq orders the list (newest first, keyset pages); the key and a digest of the first payload
+    // make POST /orders idempotent.
+    sql: `ALTER TABLE orders ADD COLUMN seq bigserial;
+      CREATE UNIQUE INDEX orders_seq ON orders (seq);
+      ALTER TABLE orders ADD COLUMN idempotency_key text, ADD COLUMN idempotency_fingerprint text;
+      CREATE UNIQUE INDEX orders_idempotency_key ON orders (idempotency_key) WHERE idempotency_key IS NOT NULL;`,
+  },
 ]

@@ -71,7 +71,7 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
           const body = encodeCreated({
             id: order.id,
             customerName: order.customerName,
-            items: order.items.map((i) => ({ type: i.type, size: i.size })),
+            items: order.items.map((i) => ({ type: i.type, size: i.size, brewMs: i.brewMs ?? 0 })),
             totalCents: Math.round(order.total * 100),
           })
           return outbox.add(tx, [eventMessage(CREATED_KEY, body, order.id)])

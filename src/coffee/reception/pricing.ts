@@ -1,5 +1,5 @@
 // Prices an order from the menu: each item's coffee price plus its size's surcharge, in cents-exact
-// decimals. A coffee or size the menu does not know is a 400 that lists the valid ones.
+// decimals, with the coffee's brew time from the menu. A coffee or size the menu does not know is a 400 that lists the valid ones.
 import type { Menu, StoredItem } from './store.ts'
 import { badRequest } from './validate.ts'
 
@@ -19,7 +19,13 @@ export function priceItems(menu: Menu, items: readonly { type: string; size: str
         { field: `items.${i}.size`, message: `must be one of ${[...menu.sizes.keys()].join(', ')}` },
       ])
     }
-    return { type: item.type, size: item.size, price: cents(coffee.price + surcharge), state: 'pending' }
+    return {
+      type: item.type,
+      size: item.size,
+      price: cents(coffee.price + surcharge),
+      state: 'pending',
+      brewMs: coffee.brew_ms,
+    }
   })
 }
 

@@ -1,6 +1,7 @@
 // Coffee orders in SQL (schema `coffee`). Status moves forward only:
 // awaiting_payment → paid (order.Created published through the outbox) → ready.
 import type { Database, Queryable } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { COFFEE_SCHEMA as S } from './migrations.ts'
 
 export const OrderStatus = {
@@ -17,6 +18,8 @@ export interface StoredItem {
   price: number
   state: 'pending' | 'ready'
   barista?: string
+  /** From the menu when ordered; the barista brews this long (before BAKE_TIME_SCALE). */
+  brewMs?: number
 }
 
 export interface CoffeeOrder {
@@ -34,9 +37,29 @@ export interface MenuEntry {
   id: number
   name: string
   price: number
+  brew_ms: number
+}
+
+export interface NewOrder {
+  id: string
+  customerName: string
+  items: StoredItem[]
+  total: number
+  idempotencyKey?: string | undefined
+  idempotencyFingerprint?: string | undefined
+}
+
+/** The stored order for this request: new, or the first one with its Idempotency-Key. */
+export type InsertOutcome = { created: true; id: string } | { created: false; id: string; reused: boolean }
+
+export interface OrderPage {
+  orders: CoffeeOrder[]
+  /** The last row's seq, for the next (older) page; absent on the last page. */
+  next: string | undefined
 }
 
 interface OrderRow {
+  seq: string
   id: string
   customer_name: string
   items: StoredItem[] | string
@@ -47,7 +70,8 @@ interface OrderRow {
   ready_at: Date | string | null
 }
 
-const COLUMNS = 'id::text, customer_name, items, total::text, status, created_at, paid_at, ready_at'
+const COLUMNS =
+  'seq::text AS seq, id::text, customer_name, items, total::text, status, created_at, paid_at, ready_at'
 
 function toOrder(row: OrderRow): CoffeeOrder {
   const date = (v: Date | string | null) => (v === null ? undefined : new Date(v))
@@ -72,34 +96,78 @@ export function createCoffeeStore(db: Database) {
   return {
     async menu(): Promise<Menu> {
       const [coffees, sizes] = await Promise.all([
-        db.query<{ id: number; name: string; price: string }>(
-          `SELECT id, name, price::text FROM ${S}.coffees ORDER BY id`,
+        db.query<{ id: number; name: string; price: string; brew_ms: number }>(
+          `SELECT id, name, price::text, brew_ms FROM ${S}.coffees ORDER BY id`,
         ),
         db.query<{ name: string; surcharge: string }>(
           `SELECT name, surcharge::text FROM ${S}.sizes ORDER BY position`,
         ),
       ])
       return {
-        coffees: coffees.rows.map((r) => ({ id: Number(r.id), name: r.name, price: Number(r.price) })),
+        coffees: coffees.rows.map((r) => ({
+          id: Number(r.id),
+          name: r.name,
+          price: Number(r.price),
+          brew_ms: Number(r.brew_ms),
+        })),
         sizes: new Map(sizes.rows.map((r) => [r.name, Number(r.surcharge)])),
       }
     },
 
-    async addCoffee(name: string, price: number): Promise<MenuEntry | undefined> {
+    async addCoffee(name: string, price: number, brewMs: number): Promise<MenuEntry | undefined> {
       const { rows } = await db.query<{ id: number }>(
-        `INSERT INTO ${S}.coffees (name, price) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
-        [name, price.toFixed(2)],
+        `INSERT INTO ${S}.coffees (name, price, brew_ms) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id`,
+        [name, price.toFixed(2), brewMs],
       )
-      return rows[0] ? { id: Number(rows[0].id), name, price } : undefined
+      return rows[0] ? { id: Number(rows[0].id), name, price, brew_ms: brewMs } : undefined
     },
 
-    async insert(tx: Queryable, order: Pick<CoffeeOrder, 'id' | 'customerName' | 'items' | 'total'>) {
-      const { rows } = await tx.query<{ created_at: Date | string }>(
-        `INSERT INTO ${S}.orders (id, customer_name, items, total) VALUES ($1, $2, $3::jsonb, $4) RETURNING created_at`,
-        [order.id, order.customerName, JSON.stringify(order.items), order.total.toFixed(2)],
+    /** Inserts the order, unless its Idempotency-Key names one already stored. */
+    async insert(tx: Queryable, order: NewOrder): Promise<InsertOutcome> {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO ${S}.orders (id, customer_name, items, total, idempotency_key, idempotency_fingerprint)
+          VALUES ($1, $2, $3::jsonb, $4, $5, $6)
+          ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id::text`,
+        [
+          order.id,
+          order.customerName,
+          JSON.stringify(order.items),
+          order.total.toFixed(2),
+          order.idempotencyKey ?? null,
+          order.idempotencyFingerprint ?? null,
+        ],
         { name: 'coffee.orders.insert' },
       )
-      return new Date(rows[0]?.created_at ?? Date.now())
+      if (rows.length > 0) return { created: true, id: order.id }
+      const first = await tx.query<{ id: string; idempotency_fingerprint: string | null }>(
+        `SELECT id::text, idempotency_fingerprint FROM ${S}.orders WHERE idempotency_key = $1`,
+        [order.idempotencyKey ?? null],
+      )
+      const row = first.rows[0]
+      if (!row) throw new BakeryError(ErrorCode.INTERNAL, `order ${order.id} was neither inserted nor found`)
+      const reused =
+        row.idempotency_fingerprint !== null && row.idempotency_fingerprint !== order.idempotencyFingerprint
+      return { created: false, id: row.id, reused }
+    },
+
+    /** Newest first, `limit` per page; `after` is the seq of the previous page's last order. */
+    async list(limit: number, after: string | undefined): Promise<OrderPage> {
+      const { rows } =
+        after === undefined
+          ? await db.query<OrderRow>(
+              `SELECT ${COLUMNS} FROM ${S}.orders ORDER BY seq DESC LIMIT $1`,
+              [limit + 1],
+              {
+                name: 'coffee.orders.list',
+              },
+            )
+          : await db.query<OrderRow>(
+              `SELECT ${COLUMNS} FROM ${S}.orders WHERE seq < $2::bigint ORDER BY seq DESC LIMIT $1`,
+              [limit + 1, after],
+              { name: 'coffee.orders.list_after' },
+            )
+      const page = rows.slice(0, limit)
+      return { orders: page.map(toOrder), next: rows.length > limit ? page.at(-1)?.seq : undefined }
     },
 
     async get(id: string): Promise<CoffeeOrder | undefined> {

@@ -64,7 +64,11 @@ export function checkOrderId(id: string): void {
   if (!UUID.test(id)) throw badRequest('invalid order id', [{ field: 'id', message: 'must be a UUID' }])
 }
 
-export function parseCoffee(body: Buffer | undefined): { name: string; price: number } {
+/** A new coffee's brew time when the request names none. */
+export const DEFAULT_BREW_MS = 5000
+export const MAX_BREW_MS = 600_000
+
+export function parseCoffee(body: Buffer | undefined): { name: string; price: number; brewMs: number } {
   const raw = parseJsonObject(body)
   const name = typeof raw.name === 'string' ? raw.name.trim().toLowerCase() : ''
   if (!/^[a-z][a-z -]{0,49}$/.test(name)) {
@@ -74,5 +78,51 @@ export function parseCoffee(body: Buffer | undefined): { name: string; price: nu
   if (typeof price !== 'number' || !Number.isFinite(price) || price < 0 || price > 1000) {
     throw badRequest('invalid price', [{ field: 'price', message: 'must be a number from 0 to 1000' }])
   }
-  return { name, price }
+  const brewMs = raw.brew_ms ?? DEFAULT_BREW_MS
+  if (typeof brewMs !== 'number' || !Number.isInteger(brewMs) || brewMs < 0 || brewMs > MAX_BREW_MS) {
+    throw badRequest('invalid brew time', [
+      { field: 'brew_ms', message: `must be an integer from 0 to ${MAX_BREW_MS} (milliseconds)` },
+    ])
+  }
+  return { name, price, brewMs }
+}
+
+const LIST_MAX = 100
+
+/** `?limit=` (1-100, default 20) and `?cursor=` of GET /orders; the cursor is opaque to clients. */
+export function parseOrderListQuery(query: Record<string, unknown>): {
+  limit: number
+  after: string | undefined
+} {
+  let limit = 20
+  if (query.limit !== undefined) {
+    const text = typeof query.limit === 'string' ? query.limit : ''
+    limit = /^\d{1,3}$/.test(text) ? Number(text) : 0
+    if (limit < 1 || limit > LIST_MAX) {
+      throw badRequest('invalid limit', [
+        { field: 'limit', message: `must be an integer from 1 to ${LIST_MAX}` },
+      ])
+    }
+  }
+  let after: string | undefined
+  if (query.cursor !== undefined) {
+    after = typeof query.cursor === 'string' ? decodeOrderCursor(query.cursor) : undefined
+    if (after === undefined)
+      throw badRequest('invalid cursor', [{ field: 'cursor', message: 'invalid cursor' }])
+  }
+  return { limit, after }
+}
+
+export function encodeOrderCursor(seq: string): string {
+  return Buffer.from(JSON.stringify({ after: seq })).toString('base64url')
+}
+
+function decodeOrderCursor(raw: string): string | undefined {
+  try {
+    const after = (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { after?: unknown } | null)
+      ?.after
+    return typeof after === 'string' && /^\d{1,18}$/.test(after) ? after : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -23,11 +23,32 @@ test('batcher runs an item at once when idle and groups items that arrive meanwh
   assert.equal(batcher.pending(), 0)
 })
 
-test('batcher fails every item of a failed batch and keeps serving later ones', async () => {
+test('batcher fails only the bad item of a failed group commit, retrying the others one by one', async () => {
+  const runs: string[][] = []
+  const batcher = createBatcher<string, string>({
+    maxBatch: 10,
+    maxConcurrent: 1,
+    async run(items) {
+      runs.push(items)
+      if (items.includes('bad')) throw new Error('value too long for type character varying(100)')
+      return items.map((s) => s.toUpperCase())
+    },
+  })
+  // The first item runs alone at once; the rest arrive meanwhile and form one batch with the bad one.
+  const outcomes = await Promise.allSettled(['a', 'b', 'bad', 'c'].map((s) => batcher.add(s)))
+  assert.deepEqual(
+    outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'failed')),
+    ['A', 'B', 'failed', 'C'],
+  )
+  assert.deepEqual(runs, [['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']])
+})
+
+test("batcher fails every item of a failed batch when told the failure is not the items' own", async () => {
   let calls = 0
   const batcher = createBatcher<string, string>({
     maxBatch: 2,
     maxConcurrent: 2,
+    retryAlone: () => false,
     async run(items) {
       calls++
       if (items.includes('bad')) throw new Error('boom')

@@ -9,6 +9,12 @@ export interface BatcherOptions<I, O> {
   maxBatch: number
   /** Batches in flight at once (e.g. database connections it may use). */
   maxConcurrent: number
+  /**
+   * Whether a failed batch of several items is retried one item at a time, so that one bad item
+   * fails alone. Default: always; answer false for failures that would fail every item anyway
+   * (the database is down), to spare it N more round trips.
+   */
+  retryAlone?: (error: unknown) => boolean
 }
 
 export interface Batcher<I, O> {
@@ -54,11 +60,24 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
       }
       for (let i = 0; i < batch.length; i++) (batch[i] as Entry<I, O>).resolve(results[i] as O)
     } catch (error) {
-      for (const entry of batch) entry.reject(error)
+      if (batch.length > 1 && (options.retryAlone?.(error) ?? true)) await runAlone(batch)
+      else for (const entry of batch) entry.reject(error)
     } finally {
       inFlight--
       running -= batch.length
       pump()
+    }
+  }
+
+  // In the same in-flight slot, one after another: isolation must not multiply the connections used.
+  async function runAlone(batch: Entry<I, O>[]): Promise<void> {
+    for (const entry of batch) {
+      try {
+        const [result] = await options.run([entry.item])
+        entry.resolve(result as O)
+      } catch (error) {
+        entry.reject(error)
+      }
     }
   }
 

@@ -122,6 +122,37 @@ export function oneOf<const T extends string>(
   )
 }
 
+/**
+ * A comma-separated list, each entry one of `values` (duplicates dropped, order kept). An empty
+ * value is taken as unset (the default), as OpenTelemetry treats empty env vars.
+ */
+export function listOf<const T extends string>(
+  env: string,
+  fallback: string,
+  values: readonly T[],
+  options: Options,
+): Field<T[]> {
+  return field(
+    env,
+    fallback,
+    `comma-separated, each one of ${values.join(', ')}`,
+    (raw) => {
+      const split = (text: string) =>
+        text
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      const entries = split(raw).length > 0 ? split(raw) : split(fallback)
+      for (const entry of entries) {
+        if (!values.includes(entry as T))
+          throw new FieldError(`has "${entry}", not one of ${values.join(', ')}`)
+      }
+      return [...new Set(entries)] as T[]
+    },
+    options,
+  )
+}
+
 export function url(env: string, fallback: string, schemes: readonly string[], options: Options): Field<URL> {
   return field(
     env,

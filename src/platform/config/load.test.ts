@@ -52,9 +52,10 @@ test('config parses OTel variables the standard way', () => {
   assert.deepEqual(config.otelResourceAttributes, { 'deployment.environment': 'test', team: 'ovens crew' })
   assert.equal(config.tracesSampler, 'traceidratio')
   assert.equal(config.tracesSamplerArg, 0.25)
+  assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).otlpProtocol, 'grpc')
   assert.throws(
-    () => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
-    /allowed: one of http\/protobuf, http\/json/,
+    () => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' }),
+    /allowed: one of http\/protobuf, http\/json, grpc/,
   )
 })
 

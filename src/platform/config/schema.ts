@@ -8,12 +8,25 @@ import {
   flag,
   integer,
   keyValues,
+  listOf,
   oneOf,
   optionalText,
   optionalUrl,
   text,
   url,
 } from './fields.ts'
+
+/** OTEL_PROPAGATORS values Bakery implements (the spec's names). */
+export const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const
+
+/** The stream services BAKERY_DISABLE can switch off one by one. */
+export const STREAM_SERVICES = [
+  'producer',
+  'event-api',
+  'consumer-high',
+  'consumer-low',
+  'aggregator',
+] as const
 
 const port = (env: string, fallback: number, doc: string) =>
   integer(env, fallback, { min: 0, max: 65535, doc })
@@ -39,6 +52,14 @@ export const schema = {
     max: 104857600,
     doc: 'Largest HTTP request body accepted (413 above)',
   }),
+  trustProxy: text('BAKERY_TRUST_PROXY', 'false', {
+    doc: "Whether to believe X-Forwarded-For/-Proto (client address for rate limits and logs): false, true, a hop count, or the proxies' addresses/CIDRs, comma-separated",
+  }),
+  rateLimitWrites: integer('BAKERY_RATE_LIMIT_WRITES', 5000, {
+    min: 0,
+    max: 1000000,
+    doc: 'Writes (POST/PUT/PATCH/DELETE) one client address may send to a service per second, 429 beyond; 0 = no limit (benchmarks)',
+  }),
   port: optionalText('PORT', {
     doc: 'Port of the one service started alone (overrides its own port variable; ignored with several)',
   }),
@@ -54,6 +75,7 @@ export const schema = {
   consumerHighPort: port('BAKERY_CONSUMER_HIGH_PORT', 9996, 'Stream consumer-high health and metrics'),
   consumerLowPort: port('BAKERY_CONSUMER_LOW_PORT', 9997, 'Stream consumer-low health and metrics'),
   dashboardPort: port('BAKERY_DASHBOARD_PORT', 3000, 'Dashboard: web UI, trace viewer, OTLP/HTTP receiver'),
+  dashboardOtlpGrpcPort: port('BAKERY_DASHBOARD_OTLP_GRPC_PORT', 4317, 'Dashboard: OTLP/gRPC trace receiver'),
   workerPort: port(
     'BAKERY_WORKER_PORT',
     9464,
@@ -213,6 +235,9 @@ export const schema = {
   disable: flag('DISABLE', false, {
     doc: 'Stream services do nothing (producer drops, API and aggregator answer without work); also the -x flag',
   }),
+  disabledServices: listOf('BAKERY_DISABLE', '', STREAM_SERVICES, {
+    doc: 'Stream services that do nothing, as DISABLE does for all of them (e.g. producer,consumer-low)',
+  }),
   kafkaTopic: text('KAFKA_TOPIC', 'events', { doc: 'Topic of the stream events', maxLength: 200 }),
   streamPartitions: integer('BAKERY_STREAM_PARTITIONS', 3, {
     min: 1,
@@ -231,6 +256,16 @@ export const schema = {
     min: -1e9,
     max: 1e9,
     doc: 'Threshold: amount > WATERMARK goes to consumer-high, the rest (5 included) to consumer-low',
+  }),
+  aggregatorMaxSubscribers: integer('BAKERY_AGGREGATOR_MAX_SUBSCRIBERS', 200, {
+    min: 1,
+    max: 100000,
+    doc: 'Live streams (GET /api/stream) the aggregator serves at once; 503 with Retry-After beyond. Subscribers of one bucket size share one query per bucket',
+  }),
+  maxPreferWaits: integer('BAKERY_MAX_PREFER_WAITS', 1000, {
+    min: 1,
+    max: 100000,
+    doc: 'POST /orders requests with Prefer: wait one reception holds at once; 503 with Retry-After beyond',
   }),
   streamRate: decimal('BAKERY_STREAM_RATE', 1, {
     min: 0.01,
@@ -318,10 +353,18 @@ export const schema = {
     doc: 'Extra resource attributes, k=v,k2=v2',
   }),
   otlpEndpoint: optionalUrl('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], {
-    doc: 'OTLP/HTTP base URL (…/v1/traces, …/v1/metrics); unset = in-process span store',
+    doc: 'OTLP base URL (HTTP: …/v1/traces, …/v1/metrics; grpc: port 4317 when it names none); unset = in-process span store',
   }),
-  otlpProtocol: oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf', ['http/protobuf', 'http/json'], {
-    doc: 'OTLP encoding',
+  otlpProtocol: oneOf(
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'http/protobuf',
+    ['http/protobuf', 'http/json', 'grpc'],
+    {
+      doc: 'OTLP transport and encoding',
+    },
+  ),
+  propagators: listOf('OTEL_PROPAGATORS', 'tracecontext,baggage', PROPAGATORS, {
+    doc: 'Context propagation formats on HTTP and message headers (b3 = single header, b3multi = X-B3-*)',
   }),
   otlpHeaders: keyValues('OTEL_EXPORTER_OTLP_HEADERS', {
     doc: 'Headers sent with OTLP exports',

@@ -195,7 +195,7 @@ test('http server records a server span continuing the caller trace, and request
   assert.equal(span?.attributes['http.response.status_code'], 202)
   assert.equal(span?.attributes['http.route'], '/orders')
   const metrics = (await service.app.inject('/metrics')).body
-  assert.match(metrics, /http_server_request_duration_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
+  assert.match(metrics, /http_server_request_duration_seconds_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
 })
 
 // What Prometheus 2.x sends when it scrapes.
@@ -220,7 +220,7 @@ test('http server serves /metrics as OpenMetrics with the request exemplar when 
 
   const open = await service.app.inject({ url: '/metrics', headers: { accept: PROMETHEUS_ACCEPT } })
   assert.equal(open.headers['content-type'], 'application/openmetrics-text; version=1.0.0; charset=utf-8')
-  const duration = parseOpenMetrics(open.body).find((f) => f.name === 'http_server_request_duration')
+  const duration = parseOpenMetrics(open.body).find((f) => f.name === 'http_server_request_duration_seconds')
   const exemplars = (duration?.samples ?? []).filter((s) => s.labels.http_route === '/orders' && s.exemplar)
   assert.equal(exemplars.length, 1, 'one bucket holds the request')
   assert.deepEqual(exemplars[0]?.exemplar?.labels, {
@@ -232,5 +232,5 @@ test('http server serves /metrics as OpenMetrics with the request exemplar when 
   const plain = await service.app.inject('/metrics')
   assert.equal(plain.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8')
   assert.doesNotMatch(plain.body, /# EOF|trace_id/)
-  assert.match(plain.body, /http_server_request_duration_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
+  assert.match(plain.body, /http_server_request_duration_seconds_count\{[^}]*http_route="\/orders"[^}]*\} 1/)
 })

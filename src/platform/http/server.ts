@@ -14,7 +14,15 @@ import { ErrorCode } from '../errors.ts'
 import { type ReadinessCheck, runReadiness, type Service } from '../lifecycle/index.ts'
 import type { Logger } from '../log/index.ts'
 import { OPENMETRICS_CONTENT_TYPE, type ServiceTelemetry } from '../telemetry/index.ts'
+import {
+  HEADERS_TIMEOUT_MS,
+  type HttpEdge,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_INTERVAL_MS,
+  writeRateLimiter,
+} from './edge.ts'
 import { errorReply } from './error-handler.ts'
+import { guardInput } from './input-guard.ts'
 import { wantsOpenMetrics } from './metrics-format.ts'
 import { registerHttpTelemetry } from './tracing.ts'
 
@@ -33,6 +41,8 @@ export interface HttpServiceOptions {
   log: Logger
   telemetry: ServiceTelemetry
   bodyLimit: number
+  /** Proxy trust and the per-client write limit (`httpEdge(config)`); none when omitted. */
+  edge?: HttpEdge
   readiness?: readonly ReadinessCheck[]
   /** Registers the service's routes (use `app.register` for anything asynchronous). */
   routes?: (app: HttpApp) => void
@@ -56,11 +66,18 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     // Per-request log lines cost throughput; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
-    requestTimeout: 15_000,
+    // A client that trickles its body is dropped within REQUEST_TIMEOUT_MS + one check interval
+    // (Node checks every 30 s unless told otherwise).
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     keepAliveTimeout: 60_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    requestIdHeader: 'x-request-id',
+    // A hop count is accepted at run time (proxy-addr) though Fastify's types leave it out.
+    trustProxy: (options.edge?.trustProxy ?? false) as boolean | string[],
+    // Not `requestIdHeader`: Fastify would take the header verbatim, at any length. genReqId
+    // keeps a well-formed incoming id and replaces anything else.
+    requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
@@ -68,7 +85,11 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpApp
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   registerHttpTelemetry(app as unknown as FastifyInstance, telemetry, options.port)
+  if (options.edge && options.edge.writesPerSecond > 0) {
+    app.addHook('onRequest', writeRateLimiter(options.edge.writesPerSecond))
+  }
 
+  app.addHook('preValidation', guardInput)
   let closing = false
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)

@@ -17,9 +17,11 @@ export {
   extractTraceContext,
   injectTraceContext,
   markSpanError,
+  type PropagatorName,
   producerSpanContext,
   startConsumerSpan,
   unsampledTraceparent,
+  usePropagators,
   withLeafSpan,
   withSpan,
 } from './propagation.ts'

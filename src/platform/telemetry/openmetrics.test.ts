@@ -135,7 +135,10 @@ test('each histogram bucket keeps its latest exemplar with trace_id, span_id, or
   histogram.record(0.5, undefined, 'e5'.repeat(16), spanWith('9'.repeat(32), 'a'.repeat(16), false))
   histogram.record(1000) // no active span: counted, no exemplar
 
-  const completion = family(parseOpenMetrics(await openMetrics()), 'bakery_order_time_to_completion')
+  const completion = family(
+    parseOpenMetrics(await openMetrics()),
+    'bakery_order_time_to_completion_milliseconds',
+  )
   assert.equal(completion.type, 'histogram')
   const rows = buckets(completion)
   assert.deepEqual(
@@ -176,6 +179,7 @@ test('each histogram bucket keeps its latest exemplar with trace_id, span_id, or
 test('exemplars belong to their own series, and a key breaking the 128-character limit is left out', async () => {
   const { exemplars, openMetrics } = setup()
   const duration = exemplars.createHistogram('http.server.request.duration', {
+    unit: 's',
     advice: { explicitBucketBoundaries: [0.1, 1] },
   })
   const orders = { 'http.request.method': 'POST', 'http.route': '/orders', 'http.response.status_code': 202 }
@@ -184,7 +188,7 @@ test('exemplars belong to their own series, and a key breaking the 128-character
   duration.record(0.05, health, undefined, spanWith('e'.repeat(32), 'f'.repeat(16)))
   duration.record(0.5, orders, 'x'.repeat(80), spanWith('1'.repeat(32), '2'.repeat(16)))
 
-  const rows = buckets(family(parseOpenMetrics(await openMetrics()), 'http_server_request_duration'))
+  const rows = buckets(family(parseOpenMetrics(await openMetrics()), 'http_server_request_duration_seconds'))
   const exemplarOf = (route: string, le: string) =>
     rows.find((r) => r.labels.http_route === route && r.labels.le === le)?.exemplar?.labels
   assert.deepEqual(exemplarOf('/orders', '0.1'), {

@@ -1,8 +1,9 @@
 // OpenMetrics 1.0 text (application/openmetrics-text; version=1.0.0) of the OpenTelemetry
 // metrics a Prometheus reader collected, with exemplars on histogram buckets. The OTel
 // Prometheus exporter only writes the older Prometheus text format, which has no exemplars.
-// Series names and labels are the exporter's (dots become underscores, counters end in _total,
-// otel_scope_* labels, target_info), so a dashboard reads the same series in either format.
+// Series names follow the OTel → Prometheus compatibility rules (prometheus-names.ts: unit
+// suffixes, counters end in _total) and labels are the exporter's (otel_scope_* labels,
+// target_info), so a dashboard reads the same series in either format.
 import type { Attributes } from '@opentelemetry/api'
 import {
   type DataPoint,
@@ -12,6 +13,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics'
 import type { ExemplarReservoir, ExemplarSlots } from './exemplars.ts'
+import { prometheusFamilyName, prometheusKind, sanitizeName, unitSuffix } from './prometheus-names.ts'
 
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8'
 
@@ -23,6 +25,8 @@ type Lookup = (metricName: string) => ExemplarReservoir | undefined
 interface Family {
   type: 'counter' | 'gauge' | 'histogram' | 'info'
   help: string
+  /** The unit word the family name ends with ('' for none). */
+  unit: string
   samples: string[]
 }
 
@@ -31,6 +35,7 @@ export function serializeOpenMetrics(metrics: ResourceMetrics, exemplars: Lookup
   families.set('target', {
     type: 'info',
     help: 'Target metadata',
+    unit: '',
     samples: [`target_info${labels(metrics.resource.attributes)} 1`],
   })
   for (const { scope, metrics: list } of metrics.scopeMetrics) {
@@ -41,25 +46,27 @@ export function serializeOpenMetrics(metrics: ResourceMetrics, exemplars: Lookup
   }
   let text = ''
   for (const [name, family] of families) {
-    // UNIT is left out: OpenMetrics wants the unit as a suffix of the name, which the OTel names
-    // (and so the series every dashboard queries) do not have.
+    // UNIT only where the name ends with it, as OpenMetrics requires.
     text += `# TYPE ${name} ${family.type}\n# HELP ${name} ${escaped(family.help)}\n`
+    if (family.unit) text += `# UNIT ${name} ${family.unit}\n`
     for (const sample of family.samples) text += `${sample}\n`
   }
   return `${text}# EOF\n`
 }
 
 function addMetric(families: Map<string, Family>, metric: MetricData, scope: Attributes, exemplars: Lookup) {
-  let name = metricName(metric.descriptor.name)
+  const kind = prometheusKind(metric)
+  const { name: otelName, unit: otelUnit } = metric.descriptor
+  const name = prometheusFamilyName(otelName, otelUnit, kind)
   if (name === '' || name === '_') return
+  const unit = unitSuffix(otelUnit, kind)
   const help = metric.descriptor.description || 'description missing'
   let type: Family['type']
   const samples: string[] = []
   switch (metric.dataPointType) {
     case DataPointType.SUM:
     case DataPointType.GAUGE: {
-      const counter = metric.dataPointType === DataPointType.SUM && metric.isMonotonic
-      if (counter && name.endsWith('_total')) name = name.slice(0, -'_total'.length)
+      const counter = kind === 'counter'
       type = counter ? 'counter' : 'gauge'
       const sampleName = counter ? `${name}_total` : name
       for (const point of metric.dataPoints)
@@ -81,7 +88,7 @@ function addMetric(families: Map<string, Family>, metric: MetricData, scope: Att
     if (family.type === type) family.samples.push(...samples)
     return
   }
-  families.set(name, { type, help, samples })
+  families.set(name, { type, help, unit: name.endsWith(`_${unit}`) ? unit : '', samples })
 }
 
 function histogramSamples(
@@ -129,11 +136,8 @@ export function exemplarText(slots: ExemplarSlots, bucket: number): string {
   return ` # {trace_id="${escaped(traceId)}",span_id="${escaped(spanId)}"${keyLabel}} ${value} ${seconds}`
 }
 
-/** OTel's Prometheus names: characters outside [a-zA-Z0-9_] become _, runs of _ collapse. */
-export function metricName(name: string): string {
-  const clean = name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_')
-  return /^[0-9]/.test(clean) ? `_${clean}` : clean
-}
+/** Label names: characters outside [a-zA-Z0-9_] become _, runs of _ collapse. */
+export const metricName = sanitizeName
 
 function labels(attributes: Attributes, extra?: Attributes, le?: string): string {
   let text = ''

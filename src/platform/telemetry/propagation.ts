@@ -9,20 +9,49 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  propagation,
   ROOT_CONTEXT,
   type Span,
   type SpanContext,
   SpanKind,
   type SpanOptions,
   SpanStatusCode,
+  type TextMapPropagator,
   type Tracer,
   trace,
 } from '@opentelemetry/api'
-import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3'
 
 export type Carrier = Record<string, unknown>
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none'
 
-const propagator = new W3CTraceContextPropagator()
+let propagator: TextMapPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+})
+
+function propagatorOf(name: Exclude<PropagatorName, 'none'>): TextMapPropagator {
+  switch (name) {
+    case 'tracecontext':
+      return new W3CTraceContextPropagator()
+    case 'baggage':
+      return new W3CBaggagePropagator()
+    case 'b3':
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER })
+    case 'b3multi':
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })
+  }
+}
+
+/**
+ * OTEL_PROPAGATORS for the whole process (HTTP, AMQP, Kafka and Redis headers): the formats
+ * injected and read, in order; `none` alone propagates nothing.
+ */
+export function usePropagators(names: readonly PropagatorName[]): void {
+  const chosen = names.filter((n): n is Exclude<PropagatorName, 'none'> => n !== 'none').map(propagatorOf)
+  propagator = new CompositePropagator({ propagators: chosen })
+  propagation.setGlobalPropagator(propagator)
+}
 
 /** Writes `traceparent` (and `tracestate`) of the given context into a header map. */
 export function injectTraceContext(carrier: Carrier, ctx: Context = context.active()): Carrier {

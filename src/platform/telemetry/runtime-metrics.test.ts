@@ -16,20 +16,20 @@ test('runtime metrics appear in every service /metrics text when telemetry is cr
     const name = service.serviceName
     const text = await service.metricsText()
     for (const family of [
-      'nodejs_eventloop_delay_p99',
-      'nodejs_eventloop_utilization',
-      'v8js_memory_heap_used',
-      'v8js_memory_heap_limit',
-      'process_memory_usage',
-      'process_cpu_time_total',
+      'nodejs_eventloop_delay_p99_seconds',
+      'nodejs_eventloop_utilization_ratio',
+      'v8js_memory_heap_used_bytes',
+      'v8js_memory_heap_limit_bytes',
+      'process_memory_usage_bytes',
+      'process_cpu_time_seconds_total',
     ]) {
       assert.match(text, new RegExp(`^${family}(\\{| )`, 'm'), `${name} lacks ${family}`)
     }
-    assert.match(text, /^v8js_memory_heap_used\{[^}]*v8js_heap_space_name="new_space"/m)
-    assert.match(text, /^process_cpu_time_total\{[^}]*cpu_mode="user"[^}]*\} [0-9.e-]+/m)
-    const rss = Number(/^process_memory_usage(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(text)?.[1])
+    assert.match(text, /^v8js_memory_heap_used_bytes\{[^}]*v8js_heap_space_name="new_space"/m)
+    assert.match(text, /^process_cpu_time_seconds_total\{[^}]*cpu_mode="user"[^}]*\} [0-9.e-]+/m)
+    const rss = Number(/^process_memory_usage_bytes(?:\{[^}]*\})? ([0-9.e+]+)/m.exec(text)?.[1])
     assert.ok(rss > 10_000_000, `rss ${rss} is a real process size`)
   }
   const text = await telemetry.forService('reception').metricsText()
-  assert.match(text, /^v8js_gc_duration_count\{[^}]*v8js_gc_type="(minor|major|incremental|weakcb)"/m)
+  assert.match(text, /^v8js_gc_duration_seconds_count\{[^}]*v8js_gc_type="(minor|major|incremental|weakcb)"/m)
 })

@@ -2,11 +2,14 @@
 // processors; each gets its own tracer and meter providers so spans and metrics carry its own
 // service.name even when everything runs in one process.
 import { randomUUID } from 'node:crypto'
+import { Metadata } from '@grpc/grpc-js'
 import { context, type Meter, type Tracer, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { OTLPMetricExporter as OtlpGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc'
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
 import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto'
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus'
+import { OTLPTraceExporter as OtlpGrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc'
 import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin'
@@ -21,6 +24,8 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@op
 import type { Config } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
 import { serializeOpenMetrics } from './openmetrics.ts'
+import { withPrometheusNames } from './prometheus-names.ts'
+import { usePropagators } from './propagation.ts'
 import { registerRuntimeMetrics } from './runtime-metrics.ts'
 import { createSampler } from './sampler.ts'
 import { createSpanStore, createSpanStoreProcessor, type SpanStore } from './span-store.ts'
@@ -75,6 +80,7 @@ function installContextManager(): void {
 
 export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
   installContextManager()
+  usePropagators(config.propagators)
   const tracingOn = !config.otelSdkDisabled
   const store = options.store
   const spanStore =
@@ -157,7 +163,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
       exemplars,
       async metricsText() {
         const { resourceMetrics } = await prometheus.collect()
-        return serializer.serialize(resourceMetrics)
+        return serializer.serialize(withPrometheusNames(resourceMetrics))
       },
       async openMetricsText() {
         const { resourceMetrics } = await prometheus.collect()
@@ -205,7 +211,26 @@ function otlpUrl(config: Config, signal: 'traces' | 'metrics'): string {
   return `${base}/v1/${signal}`
 }
 
+/** OTLP/gRPC takes the endpoint itself (no signal path); the spec's port is 4317. */
+export function otlpGrpcUrl(endpoint: URL | undefined): string {
+  const url = new URL(endpoint?.href ?? 'http://localhost:4317')
+  if (url.port === '') url.port = '4317'
+  return `${url.protocol}//${url.host}`
+}
+
+function grpcMetadata(headers: Record<string, string>): Metadata {
+  const metadata = new Metadata()
+  for (const [key, value] of Object.entries(headers)) metadata.set(key, value)
+  return metadata
+}
+
 function otlpTraceExporter(config: Config) {
+  if (config.otlpProtocol === 'grpc') {
+    return new OtlpGrpcTraceExporter({
+      url: otlpGrpcUrl(config.otlpEndpoint),
+      metadata: grpcMetadata(config.otlpHeaders),
+    })
+  }
   const options = { url: otlpUrl(config, 'traces'), headers: config.otlpHeaders }
   return config.otlpProtocol === 'http/json'
     ? new OtlpJsonTraceExporter(options)
@@ -213,6 +238,12 @@ function otlpTraceExporter(config: Config) {
 }
 
 function otlpMetricExporter(config: Config) {
+  if (config.otlpProtocol === 'grpc') {
+    return new OtlpGrpcMetricExporter({
+      url: otlpGrpcUrl(config.otlpEndpoint),
+      metadata: grpcMetadata(config.otlpHeaders),
+    })
+  }
   const options = { url: otlpUrl(config, 'metrics'), headers: config.otlpHeaders }
   return config.otlpProtocol === 'http/json'
     ? new OtlpJsonMetricExporter(options)

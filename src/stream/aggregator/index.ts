@@ -2,13 +2,20 @@
 // per bucket over a window, plus GET /api/stream, Server-Sent Events with each bucket once closed.
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createEventStreams, createHttpService, type HttpService } from '../../platform/http/index.ts'
+import {
+  createEventStreams,
+  createHttpService,
+  type HttpService,
+  httpEdge,
+} from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { MEASUREMENT } from '../event.ts'
 import { streamMigrations } from '../schema.ts'
 import { type CountPoint, highCounts, lowCounts, merge } from './counts.ts'
-import { parseWindow } from './window.ts'
+import { createLiveBuckets } from './live-buckets.ts'
+import { MIN_STREAM_BUCKET_MS, parseWindow } from './window.ts'
 
 export function createAggregator(deps: ServiceDeps): HttpService {
   const { config, log } = deps
@@ -49,6 +56,12 @@ export function createAggregator(deps: ServiceDeps): HttpService {
   }
 
   const streams = createEventStreams()
+  const live = createLiveBuckets({
+    graceMs: config.streamFlushMs + 500,
+    maxSubscribers: config.aggregatorMaxSubscribers,
+    query: async (start, bucketMs) =>
+      isDisabled(config, 'aggregator') ? null : await counts(start, start + bucketMs, bucketMs),
+  })
 
   return createHttpService({
     name: 'aggregator',
@@ -57,21 +70,24 @@ export function createAggregator(deps: ServiceDeps): HttpService {
     log,
     telemetry: deps.telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [
       { name: 'postgres', check: async () => (await deps.infra.database()).ping() },
       { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },
     ],
     async onStart() {
-      if (!config.disable)
+      if (!isDisabled(config, 'aggregator'))
         await stores().catch((error: unknown) => log.warn({ err: error }, 'stores not ready yet'))
     },
     async onStop() {
+      live.close()
       streams.endAll()
     },
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
       app.get<{ Querystring: { window?: string; bucket?: string } }>('/api', async (request, reply) => {
-        if (config.disable) return { message: 'processing disabled, did nothing', points: null }
+        if (isDisabled(config, 'aggregator'))
+          return { message: 'processing disabled, did nothing', points: null }
         const window = parseWindow(request.query)
         if (!window.ok)
           return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
@@ -83,27 +99,20 @@ export function createAggregator(deps: ServiceDeps): HttpService {
         const window = parseWindow({ bucket: request.query.bucket, window: request.query.bucket })
         if (!window.ok)
           return reply.code(400).send({ code: ErrorCode.HTTP_VALIDATION, message: window.message })
-        const bucketMs = window.bucketMs
-        const stream = streams.open(reply, Math.max(1000, bucketMs))
-        // A bucket is sent once it is closed and the consumers had one flush interval to write it.
-        const grace = config.streamFlushMs + 500
-        let timer: NodeJS.Timeout | undefined
-        const schedule = () => {
-          const now = Date.now()
-          const nextClose = Math.floor((now - grace) / bucketMs) * bucketMs + bucketMs + grace
-          timer = setTimeout(() => void send(nextClose - grace - bucketMs), nextClose - now)
+        if (window.bucketMs < MIN_STREAM_BUCKET_MS) {
+          return reply.code(400).send({
+            code: ErrorCode.HTTP_VALIDATION,
+            message: `bucket of the live stream must be at least ${MIN_STREAM_BUCKET_MS}ms`,
+          })
         }
-        const send = async (start: number) => {
-          try {
-            const points = config.disable ? null : await counts(start, start + bucketMs, bucketMs)
-            stream.send('bucket', { time: start, points })
-          } catch (error) {
-            stream.send('error', { time: start, message: errorMessage(error) })
-          }
-          if (stream.open) schedule()
+        if (live.subscribers() >= config.aggregatorMaxSubscribers) {
+          throw new BakeryError(
+            ErrorCode.HTTP_OVERLOADED,
+            `${config.aggregatorMaxSubscribers} live streams are open (BAKERY_AGGREGATOR_MAX_SUBSCRIBERS)`,
+            { status: 503, retryAfterS: 5 },
+          )
         }
-        stream.onClose(() => clearTimeout(timer))
-        schedule()
+        live.subscribe(window.bucketMs, streams.open(reply, Math.max(1000, window.bucketMs)))
       })
     },
   })

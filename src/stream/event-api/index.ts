@@ -2,10 +2,11 @@
 // whole, then produced to Kafka; 200 only once Kafka acknowledged every event of the batch.
 import { SpanKind } from '@opentelemetry/api'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createHttpService, type HttpService } from '../../platform/http/index.ts'
+import { createHttpService, type HttpService, httpEdge } from '../../platform/http/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { Stream } from '../../platform/stream/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 import { parseBody } from './parse.ts'
 
@@ -47,9 +48,10 @@ export function createEventApi(deps: ServiceDeps): HttpService {
     log: deps.log,
     telemetry,
     bodyLimit: config.bodyLimitBytes,
+    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await openStream()).ping() }],
     async onStart() {
-      if (config.disable) return
+      if (isDisabled(config, 'event-api')) return
       // A broker down at start-up is not fatal: requests answer 503 until it is back.
       await (await openStream())
         .createTopic(config.kafkaTopic, config.streamPartitions)
@@ -61,7 +63,7 @@ export function createEventApi(deps: ServiceDeps): HttpService {
       app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))
       app.post('/', async (request, reply) => {
-        if (config.disable) return { message: 'processing disabled, did nothing' }
+        if (isDisabled(config, 'event-api')) return { message: 'processing disabled, did nothing' }
         const parsed = parseBody(request.headers['content-type'], request.body, config.streamMaxEvents)
         if (!parsed.ok) {
           metrics.rejected(1, 'bad_body')

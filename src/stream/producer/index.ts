@@ -4,6 +4,7 @@
 import type { Service } from '../../platform/lifecycle/index.ts'
 import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { unsampledTraceparent } from '../../platform/telemetry/index.ts'
+import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 
 const MAX_BUFFERED = 100_000
@@ -47,8 +48,6 @@ export function createProducer(deps: ServiceDeps): Service {
     if (buffer.length === 0) return
     const batch = buffer
     buffer = []
-    // DISABLE: the producer drops its batches (seed).
-    if (config.disable) return
     const body = config.plainText ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch)
     const headers: Record<string, string> = {
       'content-type': config.plainText ? 'application/text' : 'application/json',
@@ -75,6 +74,11 @@ export function createProducer(deps: ServiceDeps): Service {
   return {
     name: 'producer',
     async start() {
+      // Disabled: idle. The seed generated and dropped its batches; making nothing drops nothing.
+      if (isDisabled(config, 'producer')) {
+        log.info({}, 'producer disabled: producing nothing')
+        return
+      }
       tick = setInterval(generate, TICK_MS)
       post = setInterval(() => {
         inFlight = inFlight.then(flush)

@@ -112,8 +112,41 @@ export function createEntrypoint(deps: ServiceDeps): ReceptionHooks {
       }
     },
     routes(app) {
+      // Each waiting request holds a socket and a subscription slot: beyond the cap a client is
+      // told to come back (503 + Retry-After) before its order is taken, not after.
+      let waitSlots = 0
+      const holdsSlot = new WeakSet<object>()
       app.addHook('onRequest', (request, _reply, done) => {
         if (request.method === 'POST') arrivals.set(request, nowMs())
+        if (
+          request.method === 'POST' &&
+          config.orderJourney &&
+          preferredWait(request.headers.prefer) !== undefined
+        ) {
+          if (waitSlots >= config.maxPreferWaits) {
+            done(
+              new BakeryError(
+                ErrorCode.HTTP_OVERLOADED,
+                `${config.maxPreferWaits} requests are already waiting (Prefer: wait); retry, or send without Prefer: wait`,
+                { status: 503, retryAfterS: 1 },
+              ),
+            )
+            return
+          }
+          waitSlots++
+          holdsSlot.add(request)
+        }
+        done()
+      })
+      const release = (request: object) => {
+        if (holdsSlot.delete(request)) waitSlots--
+      }
+      app.addHook('onResponse', (request, _reply, done) => {
+        release(request)
+        done()
+      })
+      app.addHook('onRequestAbort', (request, done) => {
+        release(request)
         done()
       })
       app.get(

@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
-import { api } from '../api.ts'
+import { useState } from 'preact/hooks'
 import { usePoll } from '../hooks.ts'
 import { type Board, buildBoard, type CoffeeOrder } from '../lib/coffee.ts'
 
@@ -8,7 +7,8 @@ interface Menu {
   sizes: Record<string, number>
 }
 
-const STORE = 'coffee-orders'
+/** Orders on the board: the newest page of the reception's list. */
+const BOARD_SIZE = 50
 
 function OrderCard({ order }: { order: CoffeeOrder }) {
   return (
@@ -41,32 +41,17 @@ function Column({ title, orders, id }: { title: string; orders: CoffeeOrder[]; i
   )
 }
 
-/** Coffee orders placed here, followed on a ready board (the reception has no order list). */
+/** The newest coffee orders, from the reception's list (GET /orders), on a ready board. */
 export function CoffeePage() {
   const menu = usePoll<Menu>('/api/svc/coffee/coffees', 0)
-  const [ids, setIds] = useState<string[]>(() => JSON.parse(sessionStorage.getItem(STORE) ?? '[]'))
-  const [orders, setOrders] = useState<CoffeeOrder[]>([])
+  const [placed, setPlaced] = useState(0)
+  // `placed` in the path re-polls at once after an order placed here.
+  const list = usePoll<CoffeeOrder[]>(`/api/svc/coffee/orders?limit=${BOARD_SIZE}&_=${placed}`, 1000)
+  const orders = list.data ?? []
   const [name, setName] = useState('Ann')
   const [type, setType] = useState('espresso')
   const [size, setSize] = useState('small')
   const [error, setError] = useState<string>()
-
-  useEffect(() => {
-    let live = true
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const poll = async () => {
-      const found = await Promise.all(
-        ids.map((id) => api<CoffeeOrder>(`/api/svc/coffee/orders/${id}`).catch(() => undefined)),
-      )
-      if (live) setOrders(found.filter((o): o is CoffeeOrder => o !== undefined))
-      if (live) timer = setTimeout(poll, 1000)
-    }
-    void poll()
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [ids])
 
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -81,10 +66,7 @@ export function CoffeePage() {
       setError((body as { message?: string }).message ?? `${res.status} ${res.statusText}`)
       return
     }
-    const id = (res.headers.get('location') ?? '').split('/').at(-1) ?? ''
-    const next = [id, ...ids].slice(0, 30)
-    sessionStorage.setItem(STORE, JSON.stringify(next))
-    setIds(next)
+    setPlaced((n) => n + 1)
   }
 
   const board = buildBoard(orders)
@@ -92,6 +74,7 @@ export function CoffeePage() {
     <>
       <h1>Coffee shop</h1>
       {menu.error && <p class="error">{menu.error}</p>}
+      {list.error && <p class="error">{list.error}</p>}
       <form class="card search" onSubmit={submit} aria-label="Order a coffee">
         <label>
           Name

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file order/order.proto.
  */
 export const file_order_order: GenFile = /*@__PURE__*/
-  fileDesc("ChFvcmRlci9vcmRlci5wcm90bxIFb3JkZXIiJwoJT3JkZXJJdGVtEgwKBHR5cGUYASABKAkSDAoEc2l6ZRgCIAEoCSJiCgdDcmVhdGVkEgoKAmlkGAEgASgJEhUKDWN1c3RvbWVyX25hbWUYAiABKAkSHwoFaXRlbXMYAyADKAsyEC5vcmRlci5PcmRlckl0ZW0SEwoLdG90YWxfY2VudHMYBCABKAUiTgoKQnJld2VkSXRlbRIeCgRpdGVtGAEgASgLMhAub3JkZXIuT3JkZXJJdGVtEg8KB2JhcmlzdGEYAiABKAkSDwoHYnJld19tcxgDIAEoBSJHCgVSZWFkeRIKCgJpZBgBIAEoCRIgCgVpdGVtcxgCIAMoCzIRLm9yZGVyLkJyZXdlZEl0ZW0SEAoIcmVhZHlfYXQYAyABKAliBnByb3RvMw");
+  fileDesc("ChFvcmRlci9vcmRlci5wcm90bxIFb3JkZXIiOAoJT3JkZXJJdGVtEgwKBHR5cGUYASABKAkSDAoEc2l6ZRgCIAEoCRIPCgdicmV3X21zGAMgASgFImIKB0NyZWF0ZWQSCgoCaWQYASABKAkSFQoNY3VzdG9tZXJfbmFtZRgCIAEoCRIfCgVpdGVtcxgDIAMoCzIQLm9yZGVyLk9yZGVySXRlbRITCgt0b3RhbF9jZW50cxgEIAEoBSJOCgpCcmV3ZWRJdGVtEh4KBGl0ZW0YASABKAsyEC5vcmRlci5PcmRlckl0ZW0SDwoHYmFyaXN0YRgCIAEoCRIPCgdicmV3X21zGAMgASgFIkcKBVJlYWR5EgoKAmlkGAEgASgJEiAKBWl0ZW1zGAIgAygLMhEub3JkZXIuQnJld2VkSXRlbRIQCghyZWFkeV9hdBgDIAEoCWIGcHJvdG8z");
 
 /**
  * @generated from message order.OrderItem
@@ -28,6 +28,13 @@ export type OrderItem = Message<"order.OrderItem"> & {
    * @generated from field: string size = 2;
    */
   size: string;
+
+  /**
+   * Brew time from the menu, in ms before BAKE_TIME_SCALE; 0 (a seed reception) = the barista's own.
+   *
+   * @generated from field: int32 brew_ms = 3;
+   */
+  brewMs: number;
 };
 
 /**
