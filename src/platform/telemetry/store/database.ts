@@ -62,7 +62,12 @@ function unreadable(path: string, why: string, cause?: unknown): BakeryError {
 export function openDatabase(path: string, budgetBytes: number): DatabaseSync {
   const inMemory = path === ':memory:'
   if (!inMemory) {
-    mkdirSync(dirname(path), { recursive: true })
+    try {
+      mkdirSync(dirname(path), { recursive: true })
+    } catch (error) {
+      // A read-only working directory (a container image) lands here: say which variable moves it.
+      throw unreadable(path, `cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error)
+    }
     if (existsSync(path) && !statSync(path).isFile()) throw unreadable(path, 'is not a file')
   }
   let db: DatabaseSync
