@@ -7,7 +7,6 @@
 // memory adapter, the rate limit's local store). So `memory://` opens nothing: `undefined`.
 import type { Redis } from 'ioredis'
 import { BakeryError, ErrorCode } from '../errors.ts'
-import type { Logger } from '../log/index.ts'
 
 export type { Redis } from 'ioredis'
 
