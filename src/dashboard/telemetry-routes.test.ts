@@ -70,7 +70,7 @@ test('dashboard downloads a run as gzip OTLP JSON, uploads it back as a new run,
     headers: { ...auth, 'content-type': 'application/gzip', 'x-file-name': 'shared.gz' },
     body: file,
   })
-  assert.equal(upload.status, 201)
+  assert.equal(upload.status, 201, await upload.clone().text())
   const { run } = (await upload.json()) as { run: { id: number; spans: number; source: string } }
   assert.equal(run.source, 'import')
   assert.equal(run.spans, 1)

@@ -17,6 +17,12 @@ function textProblem(text: string): string | undefined {
   return undefined
 }
 
+function isParsedJson(item: object): boolean {
+  if (Array.isArray(item)) return true
+  const proto = Object.getPrototypeOf(item)
+  return proto === Object.prototype || proto === null
+}
+
 /** The first problem in `value`, walked without recursion; `root` names the part (body, query). */
 export function unstorableInput(value: unknown, root: string): FieldProblem | undefined {
   const stack: [unknown, string, number][] = [[value, '', 0]]
@@ -30,7 +36,8 @@ export function unstorableInput(value: unknown, root: string): FieldProblem | un
       if (message) return { field: path, message }
       continue
     }
-    if (item === null || typeof item !== 'object' || ArrayBuffer.isView(item)) continue
+    // Only parsed JSON is walked: a route that streams its own body (an upload) gets the stream.
+    if (item === null || typeof item !== 'object' || !isParsedJson(item)) continue
     if (depth >= MAX_DEPTH) return { field: path, message: `nests deeper than ${MAX_DEPTH} levels` }
     if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${at}[${i}]`, depth + 1])

@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { redisClient, uniquePrefix } from '../../../test/support/redis.ts'
 import { requireServer } from '../../../test/support/servers.ts'
 import { loadConfig } from '../../platform/config/index.ts'
+import { withoutCacheFaults } from '../../platform/faults/index.ts'
 import { createInfra } from '../../platform/infra.ts'
 import { createLogger } from '../../platform/log/index.ts'
 import { openTrackingStore, processTrackingStore } from './index.ts'
@@ -20,7 +21,8 @@ test('process tracking store is one per process and uses the shared Redis connec
   t.after(() => infra.close())
   const deps = { config: infra.config, infra, log }
   const [store, again] = await Promise.all([processTrackingStore(deps), processTrackingStore(deps)])
-  assert.equal(store, again)
+  // Each caller gets its own view behind its service's cache fault seam, over the one store.
+  assert.equal(withoutCacheFaults(store), withoutCacheFaults(again))
   assert.equal(store.kind, 'redis')
   await store.record('k', { a: '1' }, Date.now())
   const shared = await infra.redis()
@@ -39,5 +41,6 @@ test('process tracking store is the embedded one for memory://', async (t) => {
   t.after(() => infra.close())
   const store = await processTrackingStore({ config: infra.config, infra, log })
   assert.equal(store.kind, 'memory')
-  assert.equal(await processTrackingStore({ config: infra.config, infra, log }), store)
+  const again = await processTrackingStore({ config: infra.config, infra, log })
+  assert.equal(withoutCacheFaults(again), withoutCacheFaults(store))
 })
