@@ -19,7 +19,7 @@ run="$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 reception_port="$(free_port)"; baker_port="$(free_port)"
 token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-common=(--runtime runc run --detach --read-only --tmpfs /app/.bakery:rw,mode=1777 --cpus 1
+common=(--runtime runc run --detach --read-only --tmpfs /app/.bakery:rw,U --cpus 1
   --ulimit nofile=8192:8192 --ulimit nproc=4096:4096 --network host
   --env HOST=127.0.0.1 --env BAKERY_ADMIN_TOKEN="$token"
   --env DATABASE_URL="postgres://${PGUSER:-root}@127.0.0.1:5432/test"

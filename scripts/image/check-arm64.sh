@@ -30,7 +30,7 @@ name="bakery-arm64-check-$$"
 trap 'podman rm --force --time 5 "$name" >/dev/null 2>&1 || true' EXIT
 t1=$(date +%s%N)
 podman --runtime runc run --detach --name "$name" --platform linux/arm64 --read-only \
-  --tmpfs /app/.bakery:rw,mode=1777 --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
+  --tmpfs /app/.bakery:rw,U --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
   --network host --env HOST=127.0.0.1 --env PORT="$port" \
   --env BAKERY_ADMIN_TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   "$image" "$service" >/dev/null

@@ -94,9 +94,10 @@ export async function runContainer(options: RunOptions): Promise<Container> {
     '--name',
     name,
     '--read-only',
-    // The working directory's .bakery/ (telemetry store, token file) is the one writable place.
+    // The working directory's .bakery/ (telemetry store, token file) is the one writable place;
+    // podman makes a tmpfs root's 755 whatever mode= says, so U hands it to the container's user.
     '--tmpfs',
-    '/app/.bakery:rw,mode=1777',
+    '/app/.bakery:rw,U',
     '--ulimit',
     'nofile=4096:4096',
     '--ulimit',
