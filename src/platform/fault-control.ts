@@ -3,7 +3,7 @@
 // one of its faults starts or ends. `bakery start`, `bakery <service>` and the test helpers call
 // it for every service they build, so no service needs code of its own.
 import type { FastifyInstance } from 'fastify'
-import { FAULT_SERVICES, type FaultEvent, installHttpFaults } from './faults/index.ts'
+import { FAULT_SERVICES, FAULT_TYPES, type FaultEvent, installHttpFaults } from './faults/index.ts'
 import { bearerGuard } from './http/admin.ts'
 import { registerFaultRoutes } from './http/fault-routes.ts'
 import type { HttpApp } from './http/server.ts'
@@ -64,9 +64,18 @@ export function attachFaultControl(service: Service, deps: FaultControlDeps): vo
       description: 'Faults acting now on this service (1 per target, seam and type)',
     })
     .addCallback((result) => {
+      // Every fault type of every seam the service crosses has a series (0 when not acting), so
+      // dashboards and alert rules see the metric before the first fault, as with counters.
+      const active = new Set<string>()
       for (const fault of infra.faults.list()) {
-        if (fault.service !== name) continue
-        result.observe(fault.active ? 1 : 0, { target: fault.target, seam: fault.seam, type: fault.type })
+        if (fault.service !== name || !fault.active) continue
+        active.add(`${fault.seam} ${fault.type}`)
+        result.observe(1, { target: fault.target, seam: fault.seam, type: fault.type })
+      }
+      for (const seam of FAULT_SERVICES[name]?.seams ?? []) {
+        for (const type of Object.keys(FAULT_TYPES[seam])) {
+          if (!active.has(`${seam} ${type}`)) result.observe(0, { target: `${name}.${seam}`, seam, type })
+        }
       }
     })
 }
