@@ -77,7 +77,7 @@ test('bakery load stops and says so when the baker dies during the run', async (
   baker.child.kill('SIGKILL')
   const r = await run
   assert.equal(r.code, 1, r.err)
-  assert.match(r.err, /stopped: orders stay pending .* no baker seems to be consuming `[^`]+`/s)
+  assert.match(r.err, /stopped: orders stay pending .*\sno baker seems to be consuming `[^`]+`/s)
   assert.match(r.out, /^window .*\(stopped early\)/m)
   assert.match(r.out, /time from accept to finished seen by polling/)
 })

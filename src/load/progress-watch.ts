@@ -29,11 +29,22 @@ async function list(url: string, status: string, signal?: AbortSignal): Promise<
   return ((await response.json()) as { orders: OrderView[] }).orders
 }
 
-/** True when an order is baking, or one finished at or after `since` (epoch ms). */
-async function moving(url: string, since: number, signal?: AbortSignal): Promise<boolean> {
-  if ((await list(url, 'baking', signal)).length > 0) return true
+/**
+ * What the bakers did: the newest order in `baking`, and whether one finished at or after `since`
+ * (epoch ms). An order left `baking` by a baker that died stays there, so only a change of the
+ * newest baking order counts as movement, never its mere presence.
+ */
+async function activity(
+  url: string,
+  since: number,
+  signal?: AbortSignal,
+): Promise<{ baking: string | undefined; finished: boolean }> {
+  const [baking] = await list(url, 'baking', signal)
   const [last] = await list(url, 'finished', signal)
-  return last?.finishedTime !== undefined && Date.parse(last.finishedTime) >= since
+  return {
+    baking: baking?.orderKey,
+    finished: last?.finishedTime !== undefined && Date.parse(last.finishedTime) >= since,
+  }
 }
 
 export function stalledMessage(options: Pick<ProgressWatchOptions, 'queue' | 'stallMs'>): string {
@@ -61,6 +72,7 @@ export async function probeOrderProgress(options: ProgressWatchOptions): Promise
   )
     return undefined
   const since = Date.now()
+  const bakingBefore = (await activity(options.url, since)).baking
   const response = await fetch(`${options.url}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -73,7 +85,9 @@ export async function probeOrderProgress(options: ProgressWatchOptions): Promise
   for (let waited = 0; waited <= options.stallMs; waited += pollMs) {
     const probe = await fetch(`${options.url}/orders/${orderKey}`, { signal: AbortSignal.timeout(5_000) })
     const body = (await probe.json()) as Partial<OrderView>
-    if (body.status !== 'pending' || (await moving(options.url, since))) return undefined
+    if (body.status !== 'pending') return undefined
+    const now = await activity(options.url, since)
+    if (now.finished || (now.baking !== undefined && now.baking !== bakingBefore)) return undefined
     await sleep(pollMs)
   }
   return stalledMessage(options)
@@ -85,13 +99,17 @@ export async function probeOrderProgress(options: ProgressWatchOptions): Promise
  */
 export async function watchOrderProgress(options: ProgressWatchOptions, onStall: (message: string) => void) {
   const pollMs = options.pollMs ?? 1000
-  const start = Date.now()
   let stuckSince: number | undefined
+  let lastBaking: string | undefined
   while (!options.signal?.aborted) {
     try {
       const pending = (await list(options.url, 'pending', options.signal)).length > 0
       const now = Date.now()
-      if (!pending || (await moving(options.url, start, options.signal))) stuckSince = undefined
+      // Movement within the last stall window: an order finished, or a new one started baking.
+      const seen = await activity(options.url, now - options.stallMs, options.signal)
+      const moved = seen.finished || (seen.baking !== undefined && seen.baking !== lastBaking)
+      lastBaking = seen.baking
+      if (!pending || moved) stuckSince = undefined
       else stuckSince ??= now
       if (stuckSince !== undefined && now - stuckSince >= options.stallMs) {
         onStall(stalledMessage(options))
