@@ -89,7 +89,9 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
       }, heartbeatMs)
       timer.unref()
       try {
-        await store.record(input.key, begin, Date.now())
+        // A hop whose work is already over (the entrypoint's hand-off) has no in-flight state to
+        // show: its one record write is the end's.
+        if (input.endedAt === undefined) await store.record(input.key, begin, Date.now())
         const result = input.detached
           ? await work(span)
           : await context.with(trace.setSpan(context.active(), span), () => work(span))

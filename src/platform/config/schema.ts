@@ -176,7 +176,7 @@ export const schema = {
     max: 60000,
     doc: "Time limit of the bakery reception's calls to the tracking store in Redis (accepted hop, journey reads); each one over it counts against the tracking-store breaker",
   }),
-  hopPrefetch: integer('BAKERY_HOP_PREFETCH', 32, {
+  hopPrefetch: integer('BAKERY_HOP_PREFETCH', 200, {
     min: 1,
     max: 10000,
     doc: 'Messages each tracking hop (enrichment, response-builder) works on at once',

@@ -6,7 +6,7 @@
 // Commands go over the given connection (the process's shared one, see platform/cache: while
 // Redis restarts they wait in its offline queue instead of failing at once), and at most ONE
 // subscriber connection serves notifications however many wait.
-import type { ChainableCommander, Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import { mergeNotifyFlags } from './notify-flags.ts'
@@ -114,39 +114,37 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     return subscriber
   }
 
-  async function exec(pipeline: ChainableCommander): Promise<unknown[]> {
-    const results = (await pipeline.exec()) ?? []
-    for (const [error] of results) if (error) throw error
-    return results.map(([, value]) => value)
+  // Plain commands rather than pipeline objects: the connection auto-pipelines, so the writes of
+  // concurrent orders leave together. One connection runs its commands in the order sent, so a
+  // completion marker sent last is still read after the fields it follows.
+  function all(commands: Promise<unknown>[]): Promise<unknown[]> {
+    return Promise.all(commands)
   }
 
   return {
     kind: 'redis',
     async record(key, fields, at) {
-      await exec(
-        redis.pipeline().hset(recordKey(key), fields).pexpire(recordKey(key), ttlMs).zadd(activeKey, at, key),
-      )
+      const record = recordKey(key)
+      await all([redis.hset(record, fields), redis.pexpire(record, ttlMs), redis.zadd(activeKey, at, key)])
     },
     async heartbeat(key, hop, at) {
-      await exec(
-        redis
-          .pipeline()
-          .hincrby(recordKey(key), `${hop}.beats`, 1)
-          .hset(recordKey(key), `${hop}.beat`, String(at))
-          .pexpire(recordKey(key), ttlMs)
-          .zadd(activeKey, 'XX', at, key),
-      )
+      const record = recordKey(key)
+      await all([
+        redis.hincrby(record, `${hop}.beats`, 1),
+        redis.hset(record, `${hop}.beat`, String(at)),
+        redis.pexpire(record, ttlMs),
+        redis.zadd(activeKey, 'XX', at, key),
+      ])
     },
     async finalise(key, fields) {
       // The marker comes last, so a woken waiter always reads the final fields.
-      await exec(
-        redis
-          .multi()
-          .hset(recordKey(key), fields)
-          .pexpire(recordKey(key), ttlMs)
-          .zrem(activeKey, key)
-          .set(doneKey(key), '1', 'PX', ttlMs),
-      )
+      const record = recordKey(key)
+      await all([
+        redis.hset(record, fields),
+        redis.pexpire(record, ttlMs),
+        redis.zrem(activeKey, key),
+        redis.set(doneKey(key), '1', 'PX', ttlMs),
+      ])
     },
     async read(key) {
       const fields = await redis.hgetall(recordKey(key))
@@ -157,17 +155,15 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     },
     async tally(tally, item) {
       const key = `${prefix}n:${tally}`
-      const [, , size] = await exec(redis.pipeline().sadd(key, item).pexpire(key, ttlMs).scard(key))
+      const [, , size] = await all([redis.sadd(key, item), redis.pexpire(key, ttlMs), redis.scard(key)])
       return Number(size)
     },
     async activity(stalledBefore): Promise<ActivityCounts> {
-      const [, inFlight, stalled] = await exec(
-        redis
-          .pipeline()
-          .zremrangebyscore(activeKey, '-inf', Date.now() - ttlMs)
-          .zcard(activeKey)
-          .zcount(activeKey, '-inf', `(${stalledBefore}`),
-      )
+      const [, inFlight, stalled] = await all([
+        redis.zremrangebyscore(activeKey, '-inf', Date.now() - ttlMs),
+        redis.zcard(activeKey),
+        redis.zcount(activeKey, '-inf', `(${stalledBefore}`),
+      ])
       return { inFlight: Number(inFlight), stalled: Number(stalled) }
     },
     async watch(listener) {
