@@ -2,10 +2,15 @@
 // in one process, PGlite and in-process queue and stream). Start-up time to ready, RSS at rest and
 // under load, and order throughput.
 //   node bench/embedded.ts [--starts 3] [--duration 20s] [--warmup 3s] [--vus 64] [--app-dir DIR]
+//                          [--npm] [--orders 2000] [--clients 32] [--rest 10s]
+// --npm starts it the README's way (`npm start`) and counts the RSS of the whole process tree
+// (npm, its shell and Node). RSS is measured at rest, after --orders orders posted by --clients
+// concurrent clients (then at rest again), and under the timed load.
 // Every port is set to a free one (never the defaults, which a user's own bakery may hold).
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
+import { PASTRIES } from '../src/bakery/orders/menu.ts'
 import { parseDuration, startLoad } from '../src/load/index.ts'
 import { schema } from '../src/platform/config/index.ts'
 import {
@@ -14,6 +19,8 @@ import {
   median,
   processCpuSeconds,
   processRssMb,
+  processTreeCpuSeconds,
+  processTreeRssMb,
   progress,
   progressPrinter,
   repoRoot,
@@ -29,7 +36,10 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '20s' },
     warmup: { type: 'string', default: '3s' },
     vus: { type: 'string', default: '64' },
-    rest: { type: 'string', default: '3s' },
+    rest: { type: 'string', default: '10s' },
+    npm: { type: 'boolean', default: false },
+    orders: { type: 'string', default: '2000' },
+    clients: { type: 'string', default: '32' },
     'app-dir': { type: 'string', default: repoRoot },
   },
 })
@@ -53,12 +63,55 @@ async function startEmbedded(n: number): Promise<Server> {
   env.BAKERY_DEMO_TRAFFIC = 'false'
   return startServer({
     name: `embedded-${n}`,
-    args: [join(values['app-dir'], 'src', 'cli.ts'), 'start'],
+    ...(values.npm
+      ? { command: 'npm', args: ['start'] }
+      : { args: [join(values['app-dir'], 'src', 'cli.ts'), 'start'] }),
+    cwd: values['app-dir'],
     env,
     url: `http://127.0.0.1:${env.BAKERY_RECEPTION_PORT}`,
     probe: '/readyz',
     timeoutMs: 120_000,
   })
+}
+
+const rssMb = (pid: number) => (values.npm ? processTreeRssMb(pid) : processRssMb(pid))
+const cpuSeconds = (pid: number) => (values.npm ? processTreeCpuSeconds(pid) : processCpuSeconds(pid))
+
+/** The median of RSS samples over the rest period: one sample may catch a GC or an allocation burst. */
+async function restingRss(pid: number): Promise<number> {
+  const samples: number[] = []
+  const until = performance.now() + parseDuration(values.rest)
+  while (performance.now() < until) {
+    samples.push(rssMb(pid))
+    await sleep(500)
+  }
+  return median(samples)
+}
+
+/** Posts `count` orders from `clients` concurrent clients, as a user trying the API would. */
+async function postOrders(
+  url: string,
+  count: number,
+  clients: number,
+): Promise<{ ok: number; failed: number }> {
+  let next = 0
+  let ok = 0
+  let failed = 0
+  const client = async () => {
+    while (next < count) {
+      const i = next++
+      const response = await fetch(`${url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customer: `bench-${i % 97}`, pastry: PASTRIES[i % PASTRIES.length] }),
+      })
+      await response.arrayBuffer()
+      if (response.status === 202) ok++
+      else failed++
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, client))
+  return { ok, failed }
 }
 
 const starts = Number(values.starts)
@@ -68,15 +121,18 @@ let server: Server | undefined
 for (let i = 1; i <= starts; i++) {
   server = await startEmbedded(i)
   readyMs.push(server.readyMs)
-  progress(`  start ${i}: ready in ${Math.round(server.readyMs)} ms, RSS ${processRssMb(server.pid)} MB`)
+  progress(`  start ${i}: ready in ${Math.round(server.readyMs)} ms, RSS ${rssMb(server.pid)} MB`)
   if (i < starts) await server.stop()
 }
 if (!server) throw new Error('--starts must be at least 1')
 try {
-  await sleep(parseDuration(values.rest))
-  const restRss = processRssMb(server.pid)
+  const restRss = await restingRss(server.pid)
+  progress(`  at rest: RSS ${restRss} MB; posting ${values.orders} orders from ${values.clients} clients`)
+  const posted = await postOrders(server.url, Number(values.orders), Number(values.clients))
+  const afterOrdersRss = await restingRss(server.pid)
+  progress(`  after ${posted.ok} orders (${posted.failed} refused): RSS ${afterOrdersRss} MB`)
   const rss: number[] = []
-  const sampler = setInterval(() => rss.push(processRssMb(server.pid)), 500)
+  const sampler = setInterval(() => rss.push(rssMb(server.pid)), 500)
   const run = startLoad({
     url: server.url,
     vus: Number(values.vus),
@@ -88,10 +144,10 @@ try {
   let serverCores = Number.NaN
   run.on('phase', (phase) => {
     if (phase === 'load') {
-      cpuFrom = processCpuSeconds(server.pid)
+      cpuFrom = cpuSeconds(server.pid)
       from = performance.now()
     } else if (phase === 'drain') {
-      serverCores = (processCpuSeconds(server.pid) - cpuFrom) / ((performance.now() - from) / 1000)
+      serverCores = (cpuSeconds(server.pid) - cpuFrom) / ((performance.now() - from) / 1000)
     }
   })
   run.on('progress', progressPrinter('embedded'))
@@ -99,7 +155,14 @@ try {
   clearInterval(sampler)
   const result = {
     startupReadyMs: { median: Math.round(median(readyMs)), all: readyMs.map(Math.round) },
-    rssMb: { atRest: restRss, underLoadMedian: median(rss), underLoadMax: Math.max(...rss) },
+    rssMb: {
+      tree: values.npm,
+      atRest: restRss,
+      afterOrders: afterOrdersRss,
+      ordersPosted: posted,
+      underLoadMedian: median(rss),
+      underLoadMax: Math.max(...rss),
+    },
     serverCores: fixed(serverCores, 3),
     summary,
   }
@@ -110,7 +173,8 @@ try {
     table(
       [
         'start-up to ready ms (median)',
-        'RSS at rest MB',
+        values.npm ? 'RSS of npm start tree at rest MB' : 'RSS at rest MB',
+        `RSS after ${values.orders} orders MB`,
         'RSS under load MB (median / max)',
         'accepted/s',
         'p50 ms',
@@ -123,6 +187,7 @@ try {
         [
           result.startupReadyMs.median,
           restRss,
+          afterOrdersRss,
           `${result.rssMb.underLoadMedian} / ${result.rssMb.underLoadMax}`,
           summary.acceptedPerSec,
           summary.acceptMs?.p50 ?? null,

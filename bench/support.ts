@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -58,15 +58,27 @@ export async function startServer(options: {
   cwd?: string
   timeoutMs?: number
   nodeFlags?: string[]
+  /** A command other than this Node (e.g. `npm`), run in its own process group, stopped as one. */
+  command?: string
 }): Promise<Server> {
   mkdirSync(resultsDir, { recursive: true })
   const log = join(resultsDir, `${options.name}.log`)
   const started = performance.now()
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], {
-    cwd: options.cwd ?? repoRoot,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const group = options.command !== undefined
+  const child: ChildProcess = spawn(
+    options.command ?? process.execPath,
+    [...(options.nodeFlags ?? []), ...options.args],
+    {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: group,
+    },
+  )
+  const signal = (name: NodeJS.Signals) => {
+    if (group && child.pid !== undefined) process.kill(-child.pid, name)
+    else child.kill(name)
+  }
   let output = ''
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000)
@@ -88,7 +100,7 @@ export async function startServer(options: {
     if (exited)
       throw new Error(`${options.name} exited before it was ready; see ${log}\n${output.slice(-2000)}`)
     if (performance.now() > deadline) {
-      child.kill('SIGKILL')
+      signal('SIGKILL')
       throw new Error(`${options.name} not ready in time; see ${log}`)
     }
     try {
@@ -112,8 +124,8 @@ export async function startServer(options: {
       stopping = true
       if (exited) return
       const gone = once(child, 'exit')
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      signal('SIGTERM')
+      const timer = setTimeout(() => signal('SIGKILL'), 20_000)
       await gone
       clearTimeout(timer)
     },
@@ -128,6 +140,35 @@ export function processCpuSeconds(pid: number): number {
   } catch {
     return Number.NaN
   }
+}
+
+/** A process and all its descendants (e.g. npm, its shell and Node), from /proc (Linux). */
+export function processTree(pid: number): number[] {
+  const tree: number[] = []
+  const pending = [pid]
+  while (pending.length > 0 && tree.length < 1000) {
+    const next = pending.pop() as number
+    tree.push(next)
+    try {
+      for (const task of readdirSync(`/proc/${next}/task`)) {
+        const children = readFileSync(`/proc/${next}/task/${task}/children`, 'utf8').trim()
+        if (children) pending.push(...children.split(' ').map(Number))
+      }
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return tree
+}
+
+/** Resident memory of a process and all its descendants in MB. */
+export function processTreeRssMb(pid: number): number {
+  return processTree(pid).reduce((sum, each) => sum + (processRssMb(each) || 0), 0)
+}
+
+/** CPU seconds of a process and all its live descendants. */
+export function processTreeCpuSeconds(pid: number): number {
+  return processTree(pid).reduce((sum, each) => sum + (processCpuSeconds(each) || 0), 0)
 }
 
 /** Resident memory of a process in MB, from /proc (Linux). */

@@ -15,9 +15,14 @@ function queryable(pg: PgliteLike): Queryable {
   }
 }
 
+// PostgreSQL's default 128 MB of shared buffers live in the WebAssembly memory, which never
+// shrinks; the embedded stack's tables fit in far less.
+const SHARED_BUFFERS = '16MB'
+
 /** Embedded PostgreSQL: in memory, or in `dataDir` when given. One instance costs ~0.5 GB: share it. */
 export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
-  const pg = await PGlite.create(dataDir === undefined ? {} : { dataDir })
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`]
+  const pg = await PGlite.create(dataDir === undefined ? { startParams } : { dataDir, startParams })
   const base = queryable(pg)
   return {
     engine: 'pglite',
