@@ -1,9 +1,8 @@
 // The catalogue of services, and the composition root: the one place that wires one system into
 // another (the order journey's hooks into the bakery's reception and baker). Each service is
 // loaded lazily, so `bakery <service>` imports only its own code.
-import type { Config } from './platform/config/index.ts'
+import type { Config, WiredDeps } from './config.ts'
 import type { Service } from './platform/lifecycle/index.ts'
-import type { ServiceDeps } from './platform/service-kit.ts'
 
 export interface ServiceDefinition {
   readonly name: string
@@ -12,7 +11,7 @@ export interface ServiceDefinition {
   readonly kind: 'http' | 'worker'
   readonly portKey: keyof Config
   readonly description: string
-  load(): Promise<(deps: ServiceDeps) => Service>
+  load(): Promise<(deps: WiredDeps) => Service>
 }
 
 export const services: readonly ServiceDefinition[] = [

@@ -2,13 +2,13 @@
 // in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import type { Config, WiredDeps } from '../config.ts'
 import { startDemoTraffic } from '../incidents/demo-traffic.ts'
 import { createGroundTruthLog } from '../incidents/ground-truth.ts'
 import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
-import { type Config, isLoopbackHost } from '../platform/config/index.ts'
+import { isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
-import type { ServiceDeps } from '../platform/service-kit.ts'
 import { services } from '../services.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
@@ -36,7 +36,7 @@ export interface DashboardService extends HttpService {
   otlpGrpcPort(): number
 }
 
-export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): DashboardService {
+export function createDashboard(deps: WiredDeps, options: DashboardOptions = {}): DashboardService {
   const store = deps.rootTelemetry.spanStore
   const grpc = createOtlpGrpcReceiver({
     host: deps.config.host,

@@ -1,9 +1,9 @@
 // bakery fault list | set | clear | schedule | verify — the fault engine from the command line.
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
+import type { Config } from '../config.ts'
 import { parseDuration } from '../load/index.ts'
 import { cliAdminToken } from '../platform/admin-token.ts'
-import type { Config } from '../platform/config/index.ts'
 import {
   assignmentsToObject,
   type FaultState,

@@ -1,7 +1,7 @@
 // Finds the process that runs a service and talks to its `/admin/faults`. Addresses come from the
 // config (each service's port, the worker port); in one process every address answers for every
 // service, with separate processes only the owner's does, and a fault is sent only to its owner.
-import type { Config } from '../platform/config/index.ts'
+import type { Config } from '../config.ts'
 import type { FaultState } from '../platform/faults/index.ts'
 import { services } from '../services.ts'
 

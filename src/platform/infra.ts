@@ -3,7 +3,7 @@
 
 import { type AdminToken, resolveAdminToken } from './admin-token.ts'
 import { createRedisConnections, type Redis } from './cache/index.ts'
-import type { Config } from './config/index.ts'
+import type { PlatformConfig } from './config/index.ts'
 import { type Database, openDatabase } from './db/index.ts'
 import {
   createFaultRegistry,
@@ -21,7 +21,7 @@ import { openStream, type Stream } from './stream/index.ts'
 import { openTimeSeries, type TimeSeriesStore } from './tsdb/index.ts'
 
 export interface Infra {
-  readonly config: Config
+  readonly config: PlatformConfig
   database(): Promise<Database>
   /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
   queue(): Promise<Queue>
@@ -56,7 +56,7 @@ export interface Infra {
   close(): Promise<void>
 }
 
-export function createInfra(config: Config, log: Logger): Infra {
+export function createInfra(config: PlatformConfig, log: Logger): Infra {
   const closers: (() => Promise<void>)[] = []
   function once<T extends { close(): Promise<void> }>(open: () => Promise<T>): () => Promise<T> {
     let opened: Promise<T> | undefined
@@ -140,6 +140,6 @@ export function createInfra(config: Config, log: Logger): Infra {
 }
 
 /** Bounds of the embedded stream (per partition) and time-series store, in bytes and age. */
-function embeddedRetention(config: Config) {
+function embeddedRetention(config: PlatformConfig) {
   return { maxBytes: config.embeddedRetentionBytes, maxAgeMs: config.embeddedRetentionMs }
 }
