@@ -2,6 +2,7 @@
 // in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import { catalogue } from '../catalogue.ts'
 import type { Config, WiredDeps } from '../config.ts'
 import { startDemoTraffic } from '../incidents/demo-traffic.ts'
 import { createGroundTruthLog } from '../incidents/ground-truth.ts'
@@ -9,7 +10,6 @@ import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process
 import { isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
-import { services } from '../services.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
 import { registerFaultRoutes } from './faults.ts'
@@ -62,7 +62,7 @@ export function createDashboard(deps: WiredDeps, options: DashboardOptions = {})
     if (given) return given
     const panel = panelOf[service]
     if (panel) return available(panel)?.url
-    const definition = services.find((s) => s.name === service && s.kind === 'http')
+    const definition = catalogue.find((s) => s.name === service && s.kind === 'http')
     return definition && `http://127.0.0.1:${deps.config[definition.portKey]}`
   }
   const incidents = createInProcessIncidents({
