@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { PASTRIES } from '../src/bakery/orders/menu.ts'
+import { schema } from '../src/config.ts'
 import { parseDuration, startLoad } from '../src/load/index.ts'
-import { schema } from '../src/platform/config/index.ts'
 import {
   fixed,
   freePort,

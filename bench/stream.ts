@@ -10,11 +10,11 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../src/platform/config/index.ts'
+import type { WiredDeps } from '../src/config.ts'
+import { loadConfig } from '../src/config.ts'
 import type { HttpService } from '../src/platform/http/index.ts'
 import { createInfra } from '../src/platform/infra.ts'
 import { createLogger } from '../src/platform/log/index.ts'
-import type { ServiceDeps } from '../src/platform/service-kit.ts'
 import { createTelemetry } from '../src/platform/telemetry/index.ts'
 import { createConsumerHigh } from '../src/stream/consumer-high/index.ts'
 import { createConsumerLow } from '../src/stream/consumer-low/index.ts'
@@ -50,7 +50,7 @@ const log = createLogger({ level: 'warn', format: 'json' })
 const telemetry = createTelemetry(config)
 const infra = createInfra(config, log)
 const started: HttpService[] = []
-async function start(name: string, factory: (deps: ServiceDeps) => HttpService): Promise<HttpService> {
+async function start(name: string, factory: (deps: WiredDeps) => HttpService): Promise<HttpService> {
   const service = factory({
     config,
     log: log.child({ service: name }),

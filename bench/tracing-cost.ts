@@ -7,7 +7,7 @@
 
 import { parseArgs } from 'node:util'
 import { context, type Span, SpanKind, trace } from '@opentelemetry/api'
-import { loadConfig } from '../src/platform/config/index.ts'
+import { loadConfig } from '../src/config.ts'
 import {
   createTelemetry,
   injectTraceContext,

@@ -1,13 +1,13 @@
 // bakery start [service...] | bakery <service> | bakery config | bakery --help
 import { parseArgs } from 'node:util'
-import { type Config, describeConfig, loadConfig } from './platform/config/index.ts'
+import type { WiredDeps } from './config.ts'
+import { type Config, describeConfig, loadConfig } from './config.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
 import { attachFaultControl, mountFaultApi } from './platform/fault-control.ts'
 import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
 import { createLogging, createLogSink } from './platform/log/index.ts'
-import type { ServiceDeps } from './platform/service-kit.ts'
 import { combineServiceMetrics, createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
 import { logInputOf, openConfiguredStore, type TelemetryStore } from './platform/telemetry/store/index.ts'
 import { findService, type ServiceDefinition, services } from './services.ts'
@@ -69,7 +69,7 @@ function portOf(definition: ServiceDefinition, config: Config, alone: boolean): 
 }
 
 /** A worker started alone still answers probes and scrapes on its own port. */
-function withHealthPort(service: Service, deps: ServiceDeps): Service {
+function withHealthPort(service: Service, deps: WiredDeps): Service {
   const health = createHttpService({
     name: `${service.name}-health`,
     host: deps.config.host,
@@ -99,11 +99,11 @@ function withHealthPort(service: Service, deps: ServiceDeps): Service {
  * probes for all of them and serves all their instruments (a service_name label tells them apart).
  */
 function workersPort(
-  workers: { service: Service; deps: ServiceDeps }[],
+  workers: { service: Service; deps: WiredDeps }[],
   telemetry: Telemetry,
-  log: ServiceDeps['log'],
+  log: WiredDeps['log'],
 ): Service {
-  const first = workers[0]?.deps as ServiceDeps
+  const first = workers[0]?.deps as WiredDeps
   const own = telemetry.forService('workers')
   const combined = combineServiceMetrics(
     'workers',
@@ -134,10 +134,10 @@ async function start(names: string[], alone: boolean): Promise<void> {
   const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1, store })
   const infra = createInfra(config, log)
   const built: Service[] = []
-  const workers: { service: Service; deps: ServiceDeps }[] = []
+  const workers: { service: Service; deps: WiredDeps }[] = []
   for (const definition of definitions) {
     const factory = await definition.load()
-    const deps: ServiceDeps = {
+    const deps: WiredDeps = {
       config,
       log: logging.forService(definition.name),
       telemetry: telemetry.forService(definition.name),

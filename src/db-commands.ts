@@ -1,8 +1,8 @@
 // `bakery migrate` and `bakery seed-albums`: one-shot database commands against DATABASE_URL.
 // With the default memory:// database they work on a throw-away PGlite (useful only as a check).
 import { parseArgs } from 'node:util'
+import type { Config } from './config.ts'
 import { migrateAll } from './migrations.ts'
-import type { Config } from './platform/config/index.ts'
 import { openDatabase } from './platform/db/index.ts'
 import type { Logger } from './platform/log/index.ts'
 

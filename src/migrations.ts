@@ -1,7 +1,7 @@
 // The catalogue of database migrations, one entry per system that owns a Postgres schema.
 // `bakery migrate` applies them all; a system's service also applies its own at start-up.
 // Add a system: one entry with its schema and a lazy import of its migration list.
-import type { Config } from './platform/config/index.ts'
+import type { Config } from './config.ts'
 import { type Database, type Migration, migrate } from './platform/db/index.ts'
 
 export interface MigrationSet {

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
-import type { Config } from './platform/config/index.ts'
+import type { Config } from './config.ts'
 import { BakeryError, ErrorCode } from './platform/errors.ts'
 import { exportRun, importRun, openConfiguredStore } from './platform/telemetry/store/index.ts'
 

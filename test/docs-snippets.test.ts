@@ -7,7 +7,7 @@ import { globSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { schema } from '../src/platform/config/schema.ts'
+import { schema } from '../src/config.ts'
 import { startCli } from './support/cli.ts'
 import { freePort, stopProcess, waitFor } from './support/processes.ts'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { withEnvTable } from '../scripts/env-table.ts'
-import { schema } from '../src/platform/config/index.ts'
+import { schema } from '../src/config.ts'
 import { ErrorCode } from '../src/platform/errors.ts'
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')

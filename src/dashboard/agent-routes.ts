@@ -1,10 +1,10 @@
 // The telemetry API for agents (and `bakery mcp`, which forwards to it): the services and recent
 // metric series of this process. Traces are under /api/traces, logs under /api/logs.
 import { Type } from 'typebox'
+import { catalogue } from '../catalogue.ts'
 import type { MetricHistory } from '../incidents/metric-history.ts'
 import type { HttpApp } from '../platform/http/index.ts'
 import type { SpanStore } from '../platform/telemetry/index.ts'
-import { services } from '../services.ts'
 
 const MetricQuery = Type.Object({
   service: Type.String({ maxLength: 100 }),
@@ -25,7 +25,7 @@ export function registerAgentRoutes(
       return ++scanned < 5000
     })
     return {
-      services: services.map((s) => ({
+      services: catalogue.map((s) => ({
         name: s.name,
         system: s.system,
         kind: s.kind,

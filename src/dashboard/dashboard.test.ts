@@ -7,7 +7,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { startDashboard } from '../../test/support/dashboard.ts'
-import { loadConfig } from '../platform/config/index.ts'
+import { loadConfig } from '../config.ts'
 import { createHttpService } from '../platform/http/index.ts'
 import { createLogger } from '../platform/log/index.ts'
 import { createTelemetry } from '../platform/telemetry/index.ts'

@@ -4,9 +4,9 @@
 // these routes is the dashboard's own (login cookie or bearer token for state changes).
 
 import type { FastifyRequest } from 'fastify'
+import type { Config } from '../config.ts'
 import { configuredAddresses, createRemote } from '../fault-cli/remote.ts'
 import { lastVerifyReport } from '../fault-cli/verify/report.ts'
-import type { Config } from '../platform/config/index.ts'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import {
   FAULT_SERVICES,

@@ -2,14 +2,14 @@
 // in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
 // BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
+import { catalogue } from '../catalogue.ts'
+import type { Config, WiredDeps } from '../config.ts'
 import { startDemoTraffic } from '../incidents/demo-traffic.ts'
 import { createGroundTruthLog } from '../incidents/ground-truth.ts'
 import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
-import { type Config, isLoopbackHost } from '../platform/config/index.ts'
+import { isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
-import type { ServiceDeps } from '../platform/service-kit.ts'
-import { services } from '../services.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
 import { registerFaultRoutes } from './faults.ts'
@@ -36,7 +36,7 @@ export interface DashboardService extends HttpService {
   otlpGrpcPort(): number
 }
 
-export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {}): DashboardService {
+export function createDashboard(deps: WiredDeps, options: DashboardOptions = {}): DashboardService {
   const store = deps.rootTelemetry.spanStore
   const grpc = createOtlpGrpcReceiver({
     host: deps.config.host,
@@ -62,7 +62,7 @@ export function createDashboard(deps: ServiceDeps, options: DashboardOptions = {
     if (given) return given
     const panel = panelOf[service]
     if (panel) return available(panel)?.url
-    const definition = services.find((s) => s.name === service && s.kind === 'http')
+    const definition = catalogue.find((s) => s.name === service && s.kind === 'http')
     return definition && `http://127.0.0.1:${deps.config[definition.portKey]}`
   }
   const incidents = createInProcessIncidents({

@@ -2,7 +2,7 @@
 // forwards `/api/svc/<name>/…` to the service: one origin, no CORS, and separate deployments
 // just set BAKERY_DASHBOARD_UPSTREAMS.
 import { Readable } from 'node:stream'
-import type { Config } from '../platform/config/index.ts'
+import type { Config } from '../config.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
 import { unsampledTraceparent } from '../platform/telemetry/index.ts'

@@ -1,9 +1,9 @@
 // bakery fault list | set | clear | schedule | verify — the fault engine from the command line.
 import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
+import type { Config } from '../config.ts'
 import { parseDuration } from '../load/index.ts'
 import { cliAdminToken } from '../platform/admin-token.ts'
-import type { Config } from '../platform/config/index.ts'
 import {
   assignmentsToObject,
   type FaultState,
@@ -12,6 +12,7 @@ import {
   SEAMS,
   type Seam,
 } from '../platform/faults/index.ts'
+import type { FaultIo } from './io.ts'
 import { createRemote } from './remote.ts'
 
 export const FAULT_HELP = `Usage: bakery fault <command>
@@ -29,10 +30,7 @@ export const FAULT_HELP = `Usage: bakery fault <command>
 Options: --url URL (repeatable) talks to these processes instead of the configured addresses.
 Targets are <service> or <service>.<seam>; types, fields and ranges: docs/faults.md.`
 
-export interface FaultIo {
-  out: { write(text: string): unknown }
-  err: { write(text: string): unknown }
-}
+export type { FaultIo }
 
 const who = () => {
   try {

@@ -1,9 +1,10 @@
 // Finds the process that runs a service and talks to its `/admin/faults`. Addresses come from the
 // config (each service's port, the worker port); in one process every address answers for every
 // service, with separate processes only the owner's does, and a fault is sent only to its owner.
-import type { Config } from '../platform/config/index.ts'
+
+import { adminPortKey, catalogue } from '../catalogue.ts'
+import type { Config } from '../config.ts'
 import type { FaultState } from '../platform/faults/index.ts'
-import { services } from '../services.ts'
 
 export interface ProcessFaults {
   url: string
@@ -22,9 +23,8 @@ export interface Remote {
 export function configuredAddresses(config: Config): Map<string, string> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const addresses = new Map<string, string>()
-  for (const definition of services) {
-    const key = definition.kind === 'worker' ? 'workerPort' : definition.portKey
-    addresses.set(definition.name, `http://${host}:${config[key]}`)
+  for (const definition of catalogue) {
+    addresses.set(definition.name, `http://${host}:${config[adminPortKey(definition)]}`)
   }
   return addresses
 }

@@ -1,8 +1,8 @@
 // bakery fault verify [<type>] [--target t]: starts the verify stack (adapters from the
 // environment), runs the self-tests and prints `type | target | signature | seen in | ok`.
-import type { Config } from '../platform/config/index.ts'
+import type { Config } from '../config.ts'
 import { FAULT_TYPES, SEAMS } from '../platform/faults/index.ts'
-import type { FaultIo } from './command.ts'
+import type { FaultIo } from './io.ts'
 import { saveVerifyReport } from './verify/report.ts'
 import { formatTable, runCheck, runExitCheck, selectChecks, type VerifyResult } from './verify/run.ts'
 import { startVerifyStack } from './verify/stack.ts'

@@ -2,7 +2,7 @@
 // database, their span store and metrics, and their HTTP addresses (for the incident's load).
 
 import { join } from 'node:path'
-import type { Config } from '../platform/config/index.ts'
+import type { Config } from '../config.ts'
 import type { Infra } from '../platform/infra.ts'
 import type { Logger } from '../platform/log/index.ts'
 import type { Telemetry } from '../platform/telemetry/index.ts'

@@ -1,7 +1,7 @@
 // `bakery load`: the load generator on the command line. Progress goes to stderr (a bar on a
 // terminal, a plain line every few seconds otherwise), the summary (or --json) to stdout.
 import { parseArgs } from 'node:util'
-import type { Config } from '../platform/config/index.ts'
+import type { Config } from '../config.ts'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import type { LoadOptions } from './options.ts'
 import { probeOrderProgress, watchOrderProgress } from './progress-watch.ts'

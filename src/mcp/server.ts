@@ -4,9 +4,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod'
+import type { Config } from '../config.ts'
 import { REASONS } from '../incidents/model.ts'
 import { cliAdminToken } from '../platform/admin-token.ts'
-import type { Config } from '../platform/config/index.ts'
 import { errorMessage } from '../platform/errors.ts'
 import { createDashboardClient, type DashboardClient } from './dashboard-client.ts'
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { readAdminTokenFile, resolveAdminToken } from './admin-token.ts'
-import { loadConfig } from './config/index.ts'
+import { loadPlatformConfig as loadConfig } from './config/index.ts'
 import { BakeryError, ErrorCode } from './errors.ts'
 
 function tempDir(t: import('node:test').TestContext) {

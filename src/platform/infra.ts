@@ -2,61 +2,21 @@
 // the same database pool (or the one embedded PGlite), and all are closed after the services stop.
 
 import { type AdminToken, resolveAdminToken } from './admin-token.ts'
-import { createRedisConnections, type Redis } from './cache/index.ts'
-import type { Config } from './config/index.ts'
-import { type Database, openDatabase } from './db/index.ts'
-import {
-  createFaultRegistry,
-  type FaultRegistry,
-  parseFaultText,
-  runProcessFaults,
-  type Seam,
-  type SeamSlot,
-} from './faults/index.ts'
+import { createRedisConnections } from './cache/index.ts'
+import type { PlatformConfig } from './config/index.ts'
+import { openDatabase } from './db/index.ts'
+import { createFaultRegistry, parseFaultText, runProcessFaults } from './faults/index.ts'
 import { detachedSlot, scopeInfra } from './faults/scope.ts'
+import type { Infra } from './infra-types.ts'
 import type { Logger } from './log/index.ts'
-import { openQueue, type Queue } from './queue/index.ts'
-import { type BreakerRegistry, createBreakerRegistry } from './resilience/index.ts'
-import { openStream, type Stream } from './stream/index.ts'
-import { openTimeSeries, type TimeSeriesStore } from './tsdb/index.ts'
+import { openQueue } from './queue/index.ts'
+import { createBreakerRegistry } from './resilience/index.ts'
+import { openStream } from './stream/index.ts'
+import { openTimeSeries } from './tsdb/index.ts'
 
-export interface Infra {
-  readonly config: Config
-  database(): Promise<Database>
-  /** The message queue (RabbitMQ, or the in-process queue shared by every service of the process). */
-  queue(): Promise<Queue>
-  /** The process's Redis connection (REDIS_URL, or `url`); undefined when it is memory://. */
-  redis(url?: URL): Promise<Redis | undefined>
-  /**
-   * A resource of a service area opened once per process under `key` and closed with the infra
-   * (e.g. the tracking store, whose one subscriber serves every hop of the process).
-   */
-  shared<T extends { close(): Promise<void> }>(key: string, open: () => Promise<T>): Promise<T>
-  /** Circuit breakers of every outgoing call in the process (`GET /admin/breakers`). */
-  readonly breakers: BreakerRegistry
-  /** Injected faults of the process's services and workers (`PUT /admin/faults`). */
-  readonly faults: FaultRegistry
-  /** The service this view belongs to (see `forService`); undefined for the process's own. */
-  readonly service: string | undefined
-  /**
-   * The view one service gets: the same adapters behind its fault seams (db, queue, stream,
-   * cache), and the service counted as running here (its BAKERY_FAULTS entries take effect).
-   */
-  forService(name: string): Infra
-  /** The fault slot of a seam of this view's service (outbound HTTP clients consult it). */
-  seam(seam: Seam): SeamSlot
-  /** Bearer token of the admin API and the dashboard login (never logged). */
-  readonly adminToken: string
-  /** Whether the token was generated (kept in BAKERY_ADMIN_TOKEN_FILE) rather than configured. */
-  readonly adminTokenGenerated: boolean
-  /** Kafka (KAFKA_BROKERS) or the embedded stream. */
-  stream(): Promise<Stream>
-  /** InfluxDB (INFLUX_URL) or the embedded time-series store. */
-  timeSeries(): Promise<TimeSeriesStore>
-  close(): Promise<void>
-}
+export type { Infra }
 
-export function createInfra(config: Config, log: Logger): Infra {
+export function createInfra(config: PlatformConfig, log: Logger): Infra {
   const closers: (() => Promise<void>)[] = []
   function once<T extends { close(): Promise<void> }>(open: () => Promise<T>): () => Promise<T> {
     let opened: Promise<T> | undefined
@@ -140,6 +100,6 @@ export function createInfra(config: Config, log: Logger): Infra {
 }
 
 /** Bounds of the embedded stream (per partition) and time-series store, in bytes and age. */
-function embeddedRetention(config: Config) {
+function embeddedRetention(config: PlatformConfig) {
   return { maxBytes: config.embeddedRetentionBytes, maxAgeMs: config.embeddedRetentionMs }
 }

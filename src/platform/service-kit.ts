@@ -1,12 +1,12 @@
-// What every service factory receives: the frozen config, its own logger and telemetry, and the
-// process's shared infrastructure.
-import type { Config } from './config/index.ts'
+// What every service factory receives: the frozen config (the platform's settings and its own
+// system's part), its own logger and telemetry, and the process's shared infrastructure.
+import type { PlatformConfig } from './config/index.ts'
 import type { Infra } from './infra.ts'
 import type { Logger } from './log/index.ts'
 import type { ServiceTelemetry, Telemetry } from './telemetry/index.ts'
 
-export interface ServiceDeps {
-  config: Config
+export interface ServiceDeps<Own extends object = object> {
+  config: PlatformConfig & Own
   log: Logger
   telemetry: ServiceTelemetry
   /** The process-wide telemetry (span store for the dashboard). */

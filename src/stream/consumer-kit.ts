@@ -4,9 +4,9 @@
 import { context, type Link, trace } from '@opentelemetry/api'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
-import type { ServiceDeps } from '../platform/service-kit.ts'
 import type { Stream, StreamRecord, Subscription } from '../platform/stream/index.ts'
 import { markSpanError, producerSpanContext, startConsumerSpan } from '../platform/telemetry/index.ts'
+import type { StreamDeps } from './config.ts'
 import { isDisabled } from './disabled.ts'
 import { consumerGroup, parseEvent, type StreamEvent } from './event.ts'
 import { createIngestMetrics, createLagMonitor } from './metrics.ts'
@@ -29,7 +29,7 @@ export interface ConsumerSpec {
 
 const MAX_LINKS = 32
 
-export function createStreamConsumer(deps: ServiceDeps, spec: ConsumerSpec): HttpService {
+export function createStreamConsumer(deps: StreamDeps, spec: ConsumerSpec): HttpService {
   const { config, telemetry, log } = deps
   const group = consumerGroup(config.streamGroupPrefix, spec.name)
   const metrics = createIngestMetrics(telemetry.meter, spec.name)

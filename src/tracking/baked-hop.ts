@@ -6,15 +6,15 @@ import { hostname } from 'node:os'
 import type { BakerHooks } from '../bakery/orders/contract.ts'
 import { notStarted } from '../platform/errors.ts'
 import type { Queue } from '../platform/queue/index.ts'
-import type { ServiceDeps } from '../platform/service-kit.ts'
 import { injectTraceContext } from '../platform/telemetry/index.ts'
+import type { TrackingDeps } from './config.ts'
 import { createHopTracker, type HopTracker } from './hop.ts'
 import { type HopMessage, journeyProblem } from './messages.ts'
 import { registerActivityGauges } from './metrics.ts'
 import { declareBakedQueue, journeyQueues } from './queues.ts'
 import { processTrackingStore, type TrackingStore } from './store/index.ts'
 
-export function createBakedHop(deps: ServiceDeps): BakerHooks {
+export function createBakedHop(deps: TrackingDeps): BakerHooks {
   const queues = journeyQueues(deps.config.ordersQueue)
   let hop: { store: TrackingStore; queue: Queue; tracker: HopTracker } | undefined
   return {

@@ -11,8 +11,8 @@ import {
   defaultRetryPolicy,
   malformed,
 } from '../platform/queue/runner.ts'
-import type { ServiceDeps } from '../platform/service-kit.ts'
 import { injectTraceContext, markSpanError, startConsumerSpan } from '../platform/telemetry/index.ts'
+import type { TrackingDeps } from './config.ts'
 import { createHopTracker, type HopTracker } from './hop.ts'
 import type { Hop } from './journey.ts'
 import { type HopMessage, parseHopMessage } from './messages.ts'
@@ -27,7 +27,7 @@ export interface HopContext {
 export interface HopWorkerOptions {
   name: string
   hop: Hop
-  deps: ServiceDeps
+  deps: TrackingDeps
   /** The hop's own queue (and its bindings), declared by the hop. */
   input: QueueSpec
   /** Where the message goes next; none for the last hop. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import { createReception } from '../../src/bakery/reception/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
+import type { WiredDeps } from '../../src/config.ts'
 import { receptionHooks } from '../../src/tracking/hooks.ts'
 import { breakerOf, breakerStateMetric } from '../support/breakers.ts'
 import { defer } from '../support/defer.ts'
@@ -125,6 +125,6 @@ test('reception tracking-store breaker: the journey works on real Redis, and fai
 })
 
 /** The reception with the journey's hooks, as services.ts wires it. */
-function withJourney(deps: ServiceDeps) {
+function withJourney(deps: WiredDeps) {
   return createReception(deps, receptionHooks(deps))
 }

@@ -8,7 +8,7 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@o
 import { createBarista } from '../../src/coffee/barista/index.ts'
 import { createPayments } from '../../src/coffee/payments/index.ts'
 import { createCoffeeReception } from '../../src/coffee/reception/index.ts'
-import { loadConfig } from '../../src/platform/config/index.ts'
+import { loadConfig } from '../../src/config.ts'
 import { injectTraceContext, usePropagators } from '../../src/platform/telemetry/index.ts'
 import { freePort, testProcess } from '../support/service-deps.ts'
 

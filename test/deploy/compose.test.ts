@@ -127,7 +127,7 @@ describe('docker-compose.yml', () => {
       for (const key of Object.keys(service.environment ?? {})) {
         assert.ok(
           schemaEnvNames.has(key),
-          `${name} sets ${key}, which src/platform/config/schema.ts does not read`,
+          `${name} sets ${key}, which the config schema (src/config.ts) does not read`,
         )
       }
     }

@@ -2,7 +2,7 @@
 // config accepts for stream services and refuses (naming the valid ones) for any other.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig } from '../../src/platform/config/index.ts'
+import { loadConfig } from '../../src/config.ts'
 import { type Manifest, renderChart } from '../support/helm.ts'
 
 type Deployment = Manifest & {

@@ -3,7 +3,7 @@
 // load through the product's own config schema, and the network is closed by NetworkPolicies.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { loadConfig } from '../../src/platform/config/index.ts'
+import { loadConfig } from '../../src/config.ts'
 import { catalogue, defaultPort } from '../support/deploy.ts'
 import { type Manifest, renderChart } from '../support/helm.ts'
 import { validateManifest } from '../support/kube-schema.ts'

@@ -3,7 +3,7 @@
 // the workers on the workers' port), and with the order pipeline's services as separate processes.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { schema } from '../../src/platform/config/schema.ts'
+import { schema } from '../../src/config.ts'
 import { startCli } from '../support/cli.ts'
 import { documentedMetricNames } from '../support/documented-metrics.ts'
 import { prometheusName, scanInstruments } from '../support/exported-metrics.ts'

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { type TestContext, test } from 'node:test'
-import { loadConfig } from '../../src/platform/config/index.ts'
+import { loadConfig } from '../../src/config.ts'
 import { createHttpService, httpEdge } from '../../src/platform/http/index.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
 import { createTelemetry } from '../../src/platform/telemetry/index.ts'

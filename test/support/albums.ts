@@ -5,11 +5,11 @@ import type { TestContext } from 'node:test'
 import { type InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createAlbumProxy } from '../../src/albums/proxy/index.ts'
 import { createAlbumStore } from '../../src/albums/store/index.ts'
-import { loadConfig } from '../../src/platform/config/index.ts'
+import type { WiredDeps } from '../../src/config.ts'
+import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/platform/db/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry } from '../../src/platform/telemetry/index.ts'
 import { requireServer } from './servers.ts'
 
@@ -44,7 +44,7 @@ export interface AlbumEnv {
   exporter?: InMemorySpanExporter
 }
 
-function depsFor(databaseUrl: string, name: string, options: AlbumEnv, infra?: Infra): ServiceDeps {
+function depsFor(databaseUrl: string, name: string, options: AlbumEnv, infra?: Infra): WiredDeps {
   // Load shedding is off unless a test turns it on: PGlite runs on the event loop, so a bulk insert
   // in a test would otherwise trip it and turn unrelated assertions into 503s.
   const config = loadConfig({

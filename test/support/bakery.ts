@@ -5,12 +5,12 @@ import type { TestContext } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { connect } from 'amqplib'
 import { type Dispatcher, fetch as undiciFetch } from 'undici'
-import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import type { WiredDeps } from '../../src/config.ts'
+import { type Config, loadConfig } from '../../src/config.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogger, type Logging } from '../../src/platform/log/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { findService } from '../../src/services.ts'
 import { requireServer } from './servers.ts'
@@ -75,7 +75,7 @@ export async function startBakery(
     spanProcessors: options.traces ? [new SimpleSpanProcessor(exporter)] : [],
   })
   const infra = createInfra(config, log)
-  const deps = (name: string): ServiceDeps => ({
+  const deps = (name: string): WiredDeps => ({
     config,
     log: options.logging?.forService(name) ?? log,
     telemetry: telemetry.forService(name),
@@ -130,7 +130,7 @@ export async function startBakery(
   }
 }
 
-async function loadFactory(name: string): Promise<(deps: ServiceDeps) => Service> {
+async function loadFactory(name: string): Promise<(deps: WiredDeps) => Service> {
   const definition = findService(name)
   if (!definition) throw new Error(`no service ${name}`)
   return definition.load()

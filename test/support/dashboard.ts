@@ -2,15 +2,15 @@
 // API and browser tests. Upstream services are passed by URL, as a deployment would configure them.
 import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
+import type { WiredDeps } from '../../src/config.ts'
+import { loadConfig } from '../../src/config.ts'
 import { createDashboard, type DashboardOptions } from '../../src/dashboard/index.ts'
 import { UPSTREAM_PORTS } from '../../src/dashboard/upstreams.ts'
-import { loadConfig } from '../../src/platform/config/index.ts'
 import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { openConfiguredStore } from '../../src/platform/telemetry/store/index.ts'
 import { findService, services } from '../../src/services.ts'
@@ -74,7 +74,7 @@ export async function startStack(
     await infra.close()
     await telemetry.shutdown()
   })
-  const deps = (name: string): ServiceDeps => ({
+  const deps = (name: string): WiredDeps => ({
     config: loadConfig({ HOST: '127.0.0.1', ...env, ...envFrom(urls) }),
     log,
     telemetry: telemetry.forService(name),
@@ -118,7 +118,7 @@ export async function startDashboard(
   const store = env.BAKERY_TELEMETRY_STORE ? openConfiguredStore(config) : undefined
   const telemetry = createTelemetry(config, { store })
   const infra = createInfra(config, log)
-  const deps: ServiceDeps = {
+  const deps: WiredDeps = {
     config,
     log,
     telemetry: telemetry.forService('dashboard'),

@@ -2,7 +2,7 @@
 // Everything here is derived from src/, so a service or variable added there is caught by the
 // deploy tests until compose, Helm, Prometheus and the dashboards know it.
 import { readFileSync } from 'node:fs'
-import { schema } from '../../src/platform/config/schema.ts'
+import { schema } from '../../src/config.ts'
 import { type ServiceDefinition, services } from '../../src/services.ts'
 
 export const repoRoot = new URL('../../', import.meta.url).pathname

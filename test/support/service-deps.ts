@@ -2,12 +2,12 @@
 // logs, shared infrastructure (closed in t.after) and telemetry that tests can read spans from.
 import type { TestContext } from 'node:test'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import type { WiredDeps } from '../../src/config.ts'
+import { type Config, loadConfig } from '../../src/config.ts'
 import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import type { Service } from '../../src/platform/lifecycle/index.ts'
 import { createLogging } from '../../src/platform/log/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { defer } from './defer.ts'
 
@@ -15,7 +15,7 @@ export interface TestProcess {
   config: Config
   infra: Infra
   telemetry: Telemetry
-  deps(name: string, port?: number): ServiceDeps
+  deps(name: string, port?: number): WiredDeps
   /** Starts the services in order; stops them (reverse) and closes infra in t.after. */
   start<S extends Service>(...services: S[]): Promise<S[]>
 }

@@ -2,7 +2,7 @@
 // (one infra, one telemetry), with an in-memory span exporter, and stops them after the test.
 import type { TestContext } from 'node:test'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import { type Config, loadConfig } from '../../src/config.ts'
 import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'

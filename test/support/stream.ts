@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Config, loadConfig } from '../../src/platform/config/index.ts'
+import type { WiredDeps } from '../../src/config.ts'
+import { type Config, loadConfig } from '../../src/config.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
 import { createInfra, type Infra } from '../../src/platform/infra.ts'
 import { createLogger } from '../../src/platform/log/index.ts'
-import type { ServiceDeps } from '../../src/platform/service-kit.ts'
 import { createTelemetry, type Telemetry } from '../../src/platform/telemetry/index.ts'
 import { requireServer } from './servers.ts'
 
@@ -18,7 +18,7 @@ export interface StreamEnv {
   config: Config
   infra: Infra
   telemetry: Telemetry
-  start(name: string, factory: (deps: ServiceDeps) => HttpService): Promise<HttpService>
+  start(name: string, factory: (deps: WiredDeps) => HttpService): Promise<HttpService>
 }
 
 /** Unique names for one test; undefined when a real server is missing (the test was skipped). */

@@ -9,17 +9,17 @@ import {
   httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { registerOpenApi, useAlbumConventions } from '../api/http.ts'
+import type { AlbumsDeps } from '../config.ts'
 import { createStoreClient, type StoreClient } from './client.ts'
 import { albumStorePolicy } from './resilience.ts'
 import { registerProxyRoutes } from './routes.ts'
 
-export function storeUrlOf(config: ServiceDeps['config']): URL {
+export function storeUrlOf(config: AlbumsDeps['config']): URL {
   return config.albumStoreUrl ?? new URL(`http://127.0.0.1:${config.albumStorePort}`)
 }
 
-export function createAlbumProxy(deps: ServiceDeps): HttpService {
+export function createAlbumProxy(deps: AlbumsDeps): HttpService {
   const { config } = deps
   const policy = albumStorePolicy(deps)
   const client: StoreClient = createStoreClient(

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import { after, type TestContext, test } from 'node:test'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
 import { closeAlbumInfras, startProxy, startStore } from '../../../test/support/albums.ts'
-import { loadConfig } from '../../platform/config/index.ts'
+import { loadConfig } from '../../config.ts'
 import { storeUrlOf } from './index.ts'
 
 after(closeAlbumInfras)

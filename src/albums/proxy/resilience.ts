@@ -5,7 +5,7 @@
 // its 4xx answers are answers.
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { AlbumsDeps } from '../config.ts'
 
 export type FailureKind = 'transport' | 'timeout' | 'status' | 'malformed'
 
@@ -33,7 +33,7 @@ export const ALBUM_STORE_BREAKER = 'album-store'
 /** Calls to the store at once: the client's pool size, which the bulkhead matches. */
 export const STORE_CONNECTIONS = 128
 
-export function albumStorePolicy(deps: ServiceDeps): ResiliencePolicy {
+export function albumStorePolicy(deps: AlbumsDeps): ResiliencePolicy {
   const { config } = deps
   return deps.infra.breakers.policy(
     {

@@ -1,8 +1,8 @@
 // The album store (seed 2, :9080): the catalog in PostgreSQL/PGlite behind the seed's REST API.
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { createHttpService, type HttpApp, type HttpService, httpEdge } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
+import type { AlbumsDeps } from '../config.ts'
 import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
 import { registerProtection } from './protection.ts'
 import { type AlbumRepository, createAlbumRepository } from './repository.ts'
@@ -14,7 +14,7 @@ export interface AlbumStoreOptions {
   schema?: string
 }
 
-export function createAlbumStore(deps: ServiceDeps, options: AlbumStoreOptions = {}): HttpService {
+export function createAlbumStore(deps: AlbumsDeps, options: AlbumStoreOptions = {}): HttpService {
   const schema = options.schema ?? ALBUM_SCHEMA
   let repository: AlbumRepository | undefined
   const repo = () => {

@@ -2,10 +2,10 @@
 // the event loop lags), scoped to the album routes so probes and /metrics always answer.
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
-import type { Config } from '../../platform/config/index.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
+import type { AlbumsDeps } from '../config.ts'
 
-export async function registerProtection(scope: HttpApp, config: Config): Promise<void> {
+export async function registerProtection(scope: HttpApp, config: AlbumsDeps['config']): Promise<void> {
   if (config.albumMaxEventLoopDelayMs > 0) {
     await scope.register(underPressure, {
       maxEventLoopDelay: config.albumMaxEventLoopDelayMs,

@@ -11,8 +11,8 @@ import {
   type Outcome,
   type Queue,
 } from '../../platform/queue/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { startConsumerSpan } from '../../platform/telemetry/index.ts'
+import type { BakeryDeps } from '../config.ts'
 import { declareOrderFlow, orderFlow } from '../orders/flow.ts'
 import type { BakerHooks } from '../orders/hooks.ts'
 import { type OrderMessage, parseOrderMessage } from '../orders/message.ts'
@@ -29,7 +29,7 @@ const NO_HOOKS: BakerHooks = {
   },
 }
 
-export function createBaker(deps: ServiceDeps, hooks: BakerHooks = NO_HOOKS): Service {
+export function createBaker(deps: BakeryDeps, hooks: BakerHooks = NO_HOOKS): Service {
   const { config, log } = deps
   const flow = orderFlow(config.ordersQueue)
   const input = flow.bakerQueue

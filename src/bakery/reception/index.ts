@@ -16,8 +16,8 @@ import {
   tagRequestOrder,
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { withSpan } from '../../platform/telemetry/index.ts'
+import type { BakeryDeps } from '../config.ts'
 import { declareOrderFlow, orderFlow } from '../orders/flow.ts'
 import type { ReceptionHooks } from '../orders/hooks.ts'
 import { bakeryMigrations } from '../orders/migrations.ts'
@@ -41,7 +41,7 @@ const NO_HOOKS: ReceptionHooks = {
 }
 
 /** `hooks`: what follows orders from outside the bakery (the order journey), wired in services.ts. */
-export function createReception(deps: ServiceDeps, hooks: ReceptionHooks = NO_HOOKS): HttpService {
+export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOOKS): HttpService {
   const { ordersQueue, ordersSchema } = deps.config
   const flow = orderFlow(ordersQueue)
   const { tracer, meter } = deps.telemetry

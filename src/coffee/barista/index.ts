@@ -8,15 +8,15 @@ import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import { type ConsumerRunner, createConsumerRunner, type Delivery } from '../../platform/queue/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { startConsumerSpan } from '../../platform/telemetry/index.ts'
+import type { CoffeeDeps } from '../config.ts'
 import { BARISTA_QUEUE, CREATED_KEY, type Created, decodeCreated, ORDERS_EXCHANGE } from '../events.ts'
 import { createOrderBrewing } from './brewing.ts'
 import { createCrew } from './crew.ts'
 import { baristaMigrations, BARISTA_SCHEMA as S } from './migrations.ts'
 import { createBrewStore } from './store.ts'
 
-export function createBarista(deps: ServiceDeps): Service {
+export function createBarista(deps: CoffeeDeps): Service {
   const { config, infra, log } = deps
   const { tracer, meter } = deps.telemetry
   const crew = createCrew(config.bakeTimeScale)

@@ -10,7 +10,7 @@ import {
   httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { CoffeeDeps } from '../config.ts'
 import { paymentsMigrations } from './migrations.ts'
 
 const SCHEMA = 'payments'
@@ -32,7 +32,7 @@ interface Authorisation {
   created_at: Date | string
 }
 
-export function createPayments(deps: ServiceDeps): HttpService {
+export function createPayments(deps: CoffeeDeps): HttpService {
   const { infra, telemetry } = deps
   let db: Database | undefined
   const authorised = telemetry.meter.createCounter('bakery.payments.authorised', {

@@ -14,7 +14,7 @@ import {
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ConsumerRunner, Queue } from '../../platform/queue/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { CoffeeDeps } from '../config.ts'
 import { BARISTA_QUEUE, CREATED_KEY, ORDERS_EXCHANGE, READY_KEY, RECEPTION_READY_QUEUE } from '../events.ts'
 import { createMenuCache } from './menu-cache.ts'
 import { COFFEE_SCHEMA, coffeeMigrations } from './migrations.ts'
@@ -47,7 +47,7 @@ async function declareQueues(queue: Queue): Promise<void> {
   })
 }
 
-export function createCoffeeReception(deps: ServiceDeps): HttpService {
+export function createCoffeeReception(deps: CoffeeDeps): HttpService {
   const { config, infra, log } = deps
   const { tracer, meter } = deps.telemetry
   const policy = infra.breakers.policy(

@@ -7,13 +7,13 @@ import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from '../../platform/cache/index.ts'
-import type { Config } from '../../platform/config/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { guardedRedisStore } from '../../platform/http/index.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
+import type { CoffeeDeps } from '../config.ts'
 
 export interface ProtectionOptions {
-  config: Config
+  config: CoffeeDeps['config']
   /** Latest known outbox backlog (refreshed elsewhere; read on every health check). */
   backlog(): number
   /** The shared Redis connection and the breaker of its rate-limit calls, when Redis is configured. */

@@ -2,7 +2,7 @@
 // of the same checkout shows it (the Drills page's "last self-test").
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { VerifyResult } from './run.ts'
+import type { VerifyResult } from './result.ts'
 
 const FILE = join('.bakery', 'fault-verify.json')
 

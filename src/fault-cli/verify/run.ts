@@ -4,16 +4,10 @@ import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { CHECKS, type Check } from './checks.ts'
+import type { VerifyResult } from './result.ts'
 import type { VerifyStack } from './stack.ts'
 
-export interface VerifyResult {
-  type: string
-  target: string
-  signature: string
-  seenIn: string
-  ok: boolean
-  detail: string
-}
+export type { VerifyResult }
 
 const INJECT_WITHIN_MS = 4000
 export const RECOVER_WITHIN_MS = 2000

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { type Config, loadConfig } from '../../platform/config/index.ts'
+import { type Config, loadConfig } from '../../config.ts'
 import { attachFaultControl } from '../../platform/fault-control.ts'
 import type { HttpService } from '../../platform/http/index.ts'
 import { createInfra, type Infra } from '../../platform/infra.ts'

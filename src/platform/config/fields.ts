@@ -13,6 +13,12 @@ export interface Field<T> {
 
 type Options = { doc: string; secret?: boolean }
 
+/** A named set of fields: the platform's, or one system's part of the config. */
+export type FieldSet = Readonly<Record<string, Field<unknown>>>
+
+/** The parsed values of a field set, as the services read them. */
+export type ConfigOf<S extends FieldSet> = Readonly<{ [K in keyof S]: ReturnType<S[K]['parse']> }>
+
 function field<T>(
   env: string,
   fallback: string | undefined,
@@ -64,6 +70,11 @@ export function integer(
     },
     options,
   )
+}
+
+/** A TCP port; 0 lets the system pick a free one (tests). */
+export function port(env: string, fallback: number, doc: string): Field<number> {
+  return integer(env, fallback, { min: 0, max: 65535, doc })
 }
 
 export function decimal(

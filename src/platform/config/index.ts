@@ -1,3 +1,4 @@
 export { isLoopbackHost, MIN_EXPOSED_TOKEN_LENGTH } from './cross-checks.ts'
-export { describeConfig, type Env, loadConfig } from './load.ts'
-export { type Config, type Schema, schema } from './schema.ts'
+export type { ConfigOf, Field, FieldSet } from './fields.ts'
+export { describeSchema, type Env, loadPlatformConfig, loadSchema } from './load.ts'
+export { type PlatformConfig, type PlatformSchema, PROPAGATORS, platformSchema } from './schema.ts'

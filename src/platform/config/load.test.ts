@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { describeConfig, loadConfig } from '../../config.ts'
 import { BakeryError } from '../errors.ts'
-import { describeConfig, loadConfig } from './load.ts'
 
 test('config runs every service embedded when no variable is set', () => {
   const config = loadConfig({})

@@ -1,20 +1,21 @@
 import { BakeryError, ErrorCode } from '../errors.ts'
 import { crossFieldProblems } from './cross-checks.ts'
-import { FieldError } from './fields.ts'
-import { type Config, type Schema, schema } from './schema.ts'
+import { type ConfigOf, FieldError, type FieldSet } from './fields.ts'
+import { type PlatformConfig, platformSchema } from './schema.ts'
 import { type Env, withSeedAliases } from './seed-aliases.ts'
 
 export type { Env }
 
 /**
- * Parses every field, collecting all problems before failing, so one start-up shows the whole list.
- * The seed's legacy variable names are folded into the standard ones first.
+ * Parses every field of `schema` (the composed config, or a part of it), collecting all problems
+ * before failing, so one start-up shows the whole list. The seed's legacy variable names are
+ * folded into the standard ones first.
  */
-export function loadConfig(env: Env): Config {
+export function loadSchema<S extends FieldSet>(schema: S, env: Env): ConfigOf<S> {
   const merged = withSeedAliases(env)
   const problems: string[] = []
   const values: Record<string, unknown> = {}
-  for (const [key, field] of Object.entries(schema) as [keyof Schema, Schema[keyof Schema]][]) {
+  for (const [key, field] of Object.entries(schema)) {
     const raw = merged[field.env] ?? field.fallback
     if (raw === undefined) {
       values[key] = undefined
@@ -34,14 +35,19 @@ export function loadConfig(env: Env): Config {
       details: problems,
     })
   }
-  return Object.freeze(values) as Config
+  return Object.freeze(values) as ConfigOf<S>
+}
+
+/** The platform's settings alone (platform tests and tools that run no system). */
+export function loadPlatformConfig(env: Env): PlatformConfig {
+  return loadSchema(platformSchema, env)
 }
 
 /** The effective config as `bakery config` prints it: secrets redacted, URLs without passwords. */
-export function describeConfig(config: Config): Record<string, string> {
+export function describeSchema<S extends FieldSet>(schema: S, config: ConfigOf<S>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [key, field] of Object.entries(schema) as [keyof Schema, Schema[keyof Schema]][]) {
-    const value: unknown = config[key]
+  for (const [key, field] of Object.entries(schema)) {
+    const value: unknown = (config as Record<string, unknown>)[key]
     out[field.env] = field.secret ? redact(value) : show(value)
   }
   return out

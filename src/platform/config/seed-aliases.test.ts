@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { requireServer } from '../../../test/support/servers.ts'
+import { describeConfig, loadConfig } from '../../config.ts'
 import { openDatabase } from '../db/index.ts'
 import { createLogger } from '../log/index.ts'
 import { openTimeSeries } from '../tsdb/index.ts'
-import { describeConfig, loadConfig } from './index.ts'
 
 test("gh-8 config folds the stream seed's POSTGRES_* names into DATABASE_URL with the seed's defaults", () => {
   assert.equal(

@@ -1,7 +1,7 @@
 // One service's view of the process's infrastructure: the same shared adapters, each behind the
 // service's fault seams, so every service gets db, queue, stream and cache faults without code of
 // its own. Wrapped once per service and opened lazily like the adapters themselves.
-import type { Infra } from '../infra.ts'
+import type { Infra } from '../infra-types.ts'
 import { faultyCache, REDIS_METHODS } from './cache.ts'
 import { faultyDatabase } from './db.ts'
 import type { Seam } from './model.ts'

@@ -1,7 +1,7 @@
 // What every HTTP service does at its edge before a route sees a request: trust (or not) the
 // proxy in front, cap writes per client, and drop connections that send their body too slowly.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../config/index.ts'
+import type { PlatformConfig } from '../config/index.ts'
 import { BakeryError, ErrorCode } from '../errors.ts'
 
 export interface HttpEdge {
@@ -11,7 +11,7 @@ export interface HttpEdge {
   writesPerSecond: number
 }
 
-export function httpEdge(config: Pick<Config, 'trustProxy' | 'rateLimitWrites'>): HttpEdge {
+export function httpEdge(config: Pick<PlatformConfig, 'trustProxy' | 'rateLimitWrites'>): HttpEdge {
   return { trustProxy: parseTrustProxy(config.trustProxy), writesPerSecond: config.rateLimitWrites }
 }
 

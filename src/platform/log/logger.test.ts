@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { test } from 'node:test'
-import { loadConfig } from '../config/index.ts'
+import { loadPlatformConfig as loadConfig } from '../config/index.ts'
 import { createTelemetry } from '../telemetry/index.ts'
 import { createLogging } from './logger.ts'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { context, SpanKind, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { loadConfig } from '../config/index.ts'
+import { loadPlatformConfig as loadConfig } from '../config/index.ts'
 import {
   extractTraceContext,
   injectTraceContext,

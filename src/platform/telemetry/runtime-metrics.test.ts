@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig } from '../config/index.ts'
+import { loadPlatformConfig as loadConfig } from '../config/index.ts'
 import { createTelemetry } from './telemetry.ts'
 
 test('runtime metrics appear in every service /metrics text when telemetry is created', async (t) => {

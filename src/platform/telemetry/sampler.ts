@@ -8,10 +8,10 @@ import {
   type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base'
-import type { Config } from '../config/index.ts'
+import type { PlatformConfig } from '../config/index.ts'
 
 export function createSampler(
-  name: Config['tracesSampler'],
+  name: PlatformConfig['tracesSampler'],
   ratio: number,
   options: { traceBackground?: boolean } = {},
 ): Sampler {
@@ -19,7 +19,7 @@ export function createSampler(
   return options.traceBackground ? inner : createQuietSampler(inner)
 }
 
-function namedSampler(name: Config['tracesSampler'], ratio: number): Sampler {
+function namedSampler(name: PlatformConfig['tracesSampler'], ratio: number): Sampler {
   switch (name) {
     case 'always_on':
       return new AlwaysOnSampler()

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { context, SpanKind, trace } from '@opentelemetry/api'
-import { loadConfig } from '../config/index.ts'
+import { loadPlatformConfig as loadConfig } from '../config/index.ts'
 import { injectTraceContext, startConsumerSpan } from './propagation.ts'
 import { createSpanStore, type StoredSpan } from './span-store.ts'
 import { createTelemetry } from './telemetry.ts'

@@ -21,7 +21,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import type { Config } from '../config/index.ts'
+import type { PlatformConfig } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
 import { serializeOpenMetrics } from './openmetrics.ts'
 import { withPrometheusNames } from './prometheus-names.ts'
@@ -80,7 +80,7 @@ function installContextManager(): void {
   contextManagerInstalled = true
 }
 
-export function createTelemetry(config: Config, options: TelemetryOptions = {}): Telemetry {
+export function createTelemetry(config: PlatformConfig, options: TelemetryOptions = {}): Telemetry {
   installContextManager()
   usePropagators(config.propagators)
   const tracingOn = !config.otelSdkDisabled
@@ -209,7 +209,7 @@ export function createTelemetry(config: Config, options: TelemetryOptions = {}):
   }
 }
 
-function otlpUrl(config: Config, signal: 'traces' | 'metrics'): string {
+function otlpUrl(config: PlatformConfig, signal: 'traces' | 'metrics'): string {
   const base = config.otlpEndpoint?.href.replace(/\/+$/, '') ?? ''
   return `${base}/v1/${signal}`
 }
@@ -227,7 +227,7 @@ function grpcMetadata(headers: Record<string, string>): Metadata {
   return metadata
 }
 
-function otlpTraceExporter(config: Config) {
+function otlpTraceExporter(config: PlatformConfig) {
   if (config.otlpProtocol === 'grpc') {
     return new OtlpGrpcTraceExporter({
       url: otlpGrpcUrl(config.otlpEndpoint),
@@ -240,7 +240,7 @@ function otlpTraceExporter(config: Config) {
     : new OtlpProtoTraceExporter(options)
 }
 
-function otlpMetricExporter(config: Config) {
+function otlpMetricExporter(config: PlatformConfig) {
   if (config.otlpProtocol === 'grpc') {
     return new OtlpGrpcMetricExporter({
       url: otlpGrpcUrl(config.otlpEndpoint),

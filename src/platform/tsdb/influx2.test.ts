@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
-import { loadConfig } from '../config/index.ts'
+import { loadPlatformConfig as loadConfig } from '../config/index.ts'
 import { openTimeSeries } from './index.ts'
 import { parseCountCsv } from './influx2.ts'
 

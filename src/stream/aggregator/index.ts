@@ -8,8 +8,8 @@ import {
   type HttpService,
   httpEdge,
 } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import type { StreamDeps } from '../config.ts'
 import { isDisabled } from '../disabled.ts'
 import { MEASUREMENT } from '../event.ts'
 import { streamMigrations } from '../schema.ts'
@@ -17,7 +17,7 @@ import { type CountPoint, highCounts, lowCounts, merge } from './counts.ts'
 import { createLiveBuckets } from './live-buckets.ts'
 import { MIN_STREAM_BUCKET_MS, parseWindow } from './window.ts'
 
-export function createAggregator(deps: ServiceDeps): HttpService {
+export function createAggregator(deps: StreamDeps): HttpService {
   const { config, log } = deps
   const schema = config.streamSchema
   let prepared: Promise<{ db: Database; tsdb: TimeSeriesStore }> | undefined

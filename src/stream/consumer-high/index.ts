@@ -4,14 +4,14 @@
 import type { Database, Queryable } from '../../platform/db/index.ts'
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import type { HttpService } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { StreamRecord } from '../../platform/stream/index.ts'
+import type { StreamDeps } from '../config.ts'
 import { createStreamConsumer, type ParsedRecord } from '../consumer-kit.ts'
 import { isHigh } from '../event.ts'
 import { createWriteLatency } from '../metrics.ts'
 import { streamMigrations } from '../schema.ts'
 
-export function createConsumerHigh(deps: ServiceDeps): HttpService {
+export function createConsumerHigh(deps: StreamDeps): HttpService {
   const { config } = deps
   const schema = config.streamSchema
   const timed = createWriteLatency(deps.telemetry.meter, 'postgres')

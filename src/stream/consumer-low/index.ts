@@ -6,8 +6,8 @@
 // never collide (the seed's offset mod 1e6 alone did, one million offsets apart); the block tag
 // adds one series per million records of a partition.
 import type { HttpService } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { Point, TimeSeriesStore } from '../../platform/tsdb/index.ts'
+import type { StreamDeps } from '../config.ts'
 import { createStreamConsumer, type ParsedRecord } from '../consumer-kit.ts'
 import { isHigh, MEASUREMENT } from '../event.ts'
 import { createWriteLatency } from '../metrics.ts'
@@ -23,7 +23,7 @@ export function toPoint({ record, event }: ParsedRecord): Point {
   }
 }
 
-export function createConsumerLow(deps: ServiceDeps): HttpService {
+export function createConsumerLow(deps: StreamDeps): HttpService {
   const timed = createWriteLatency(deps.telemetry.meter, 'influxdb')
   let store: TimeSeriesStore | undefined
   const open = async () => {

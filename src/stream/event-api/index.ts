@@ -3,14 +3,14 @@
 import { SpanKind } from '@opentelemetry/api'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import { createHttpService, type HttpService, httpEdge } from '../../platform/http/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import type { Stream } from '../../platform/stream/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
+import type { StreamDeps } from '../config.ts'
 import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 import { parseBody } from './parse.ts'
 
-export function createEventApi(deps: ServiceDeps): HttpService {
+export function createEventApi(deps: StreamDeps): HttpService {
   const { config, telemetry } = deps
   const metrics = createIngestMetrics(telemetry.meter, 'event-api')
   let stream: Stream | undefined

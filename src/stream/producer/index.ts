@@ -4,8 +4,8 @@
 
 import { faultyFetch } from '../../platform/faults/index.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
 import { unsampledTraceparent } from '../../platform/telemetry/index.ts'
+import type { StreamDeps } from '../config.ts'
 import { isDisabled } from '../disabled.ts'
 import { createIngestMetrics } from '../metrics.ts'
 
@@ -19,7 +19,7 @@ export interface SeedEvent {
   amount: string
 }
 
-export function createProducer(deps: ServiceDeps): Service {
+export function createProducer(deps: StreamDeps): Service {
   const { config, log } = deps
   const send = faultyFetch(deps.infra.seam('http-client'))
   const metrics = createIngestMetrics(deps.telemetry.meter, 'producer')

@@ -5,7 +5,7 @@
 import { bakeTimeMs } from '../../bakery/orders/contract.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import { malformed } from '../../platform/queue/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { TrackingDeps } from '../config.ts'
 import { createHopWorker, type HopContext } from '../hop-worker.ts'
 import type { HopMessage } from '../messages.ts'
 import { journeyQueues } from '../queues.ts'
@@ -18,7 +18,7 @@ export interface Enrichment {
   bakeProfile: { bakeMs: number; mistakeRate: number }
 }
 
-export function createEnrichment(deps: ServiceDeps): Service {
+export function createEnrichment(deps: TrackingDeps): Service {
   const queues = journeyQueues(deps.config.ordersQueue)
   async function enrich(message: HopMessage, { store }: HopContext): Promise<HopMessage> {
     const { customer, pastry } = message

@@ -9,7 +9,7 @@ import { hostname } from 'node:os'
 import { Type } from 'typebox'
 import type { AcceptedAnswer, ReceptionHooks } from '../../bakery/orders/contract.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { TrackingDeps } from '../config.ts'
 import { createHopTracker, type HopTracker } from '../hop.ts'
 import { field, journeyView, nowMs } from '../journey.ts'
 import { registerActivityGauges } from '../metrics.ts'
@@ -19,7 +19,7 @@ import { preferredWait } from './prefer.ts'
 
 const ORDER_KEY = '^[0-9a-f]{32}$'
 
-export function createEntrypoint(deps: ServiceDeps): ReceptionHooks {
+export function createEntrypoint(deps: TrackingDeps): ReceptionHooks {
   const { config, log } = deps
   let store: TrackingStore | undefined
   let tracker: HopTracker | undefined

@@ -4,13 +4,13 @@
 
 import type { Service } from '../../platform/lifecycle/index.ts'
 import { malformed } from '../../platform/queue/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { TrackingDeps } from '../config.ts'
 import { createHopWorker } from '../hop-worker.ts'
 import { field } from '../journey.ts'
 import { journeyHistogram } from '../metrics.ts'
 import { journeyQueues } from '../queues.ts'
 
-export function createResponseBuilder(deps: ServiceDeps): Service {
+export function createResponseBuilder(deps: TrackingDeps): Service {
   const queues = journeyQueues(deps.config.ordersQueue)
   const total = journeyHistogram(deps.telemetry.meter)
   return createHopWorker({

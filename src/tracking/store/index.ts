@@ -1,7 +1,7 @@
 import { closeRedis, openRedis, type Redis } from '../../platform/cache/index.ts'
 import { faultyCache, withoutCacheFaults } from '../../platform/faults/index.ts'
 import type { Logger } from '../../platform/log/index.ts'
-import type { ServiceDeps } from '../../platform/service-kit.ts'
+import type { TrackingDeps } from '../config.ts'
 import { createMemoryTrackingStore } from './memory.ts'
 import type { TrackingStore } from './port.ts'
 
@@ -44,7 +44,7 @@ export async function openTrackingStore(url: URL, options: OpenTrackingStoreOpti
  * entrypoint of a process share it, so however many requests wait there is one subscriber.
  */
 export function processTrackingStore(
-  deps: Pick<ServiceDeps, 'config' | 'infra' | 'log'>,
+  deps: Pick<TrackingDeps, 'config' | 'infra' | 'log'>,
 ): Promise<TrackingStore> {
   const { config, infra } = deps
   const connection = async () => {

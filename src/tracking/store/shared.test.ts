@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { redisClient, uniquePrefix } from '../../../test/support/redis.ts'
 import { requireServer } from '../../../test/support/servers.ts'
-import { loadConfig } from '../../platform/config/index.ts'
+import { loadConfig } from '../../config.ts'
 import { withoutCacheFaults } from '../../platform/faults/index.ts'
 import { createInfra } from '../../platform/infra.ts'
 import { createLogger } from '../../platform/log/index.ts'
@@ -19,7 +19,7 @@ test('process tracking store is one per process and uses the shared Redis connec
   redisClient(t, url, prefix)
   const infra = createInfra(loadConfig({ REDIS_URL: url, BAKERY_TRACKING_PREFIX: prefix }), log)
   t.after(() => infra.close())
-  const deps = { config: infra.config, infra, log }
+  const deps = { config: loadConfig({ REDIS_URL: url, BAKERY_TRACKING_PREFIX: prefix }), infra, log }
   const [store, again] = await Promise.all([processTrackingStore(deps), processTrackingStore(deps)])
   // Each caller gets its own view behind its service's cache fault seam, over the one store.
   assert.equal(withoutCacheFaults(store), withoutCacheFaults(again))
@@ -39,8 +39,8 @@ test('process tracking store is one per process and uses the shared Redis connec
 test('process tracking store is the embedded one for memory://', async (t) => {
   const infra = createInfra(loadConfig({}), log)
   t.after(() => infra.close())
-  const store = await processTrackingStore({ config: infra.config, infra, log })
+  const store = await processTrackingStore({ config: loadConfig({}), infra, log })
   assert.equal(store.kind, 'memory')
-  const again = await processTrackingStore({ config: infra.config, infra, log })
+  const again = await processTrackingStore({ config: loadConfig({}), infra, log })
   assert.equal(withoutCacheFaults(again), withoutCacheFaults(store))
 })

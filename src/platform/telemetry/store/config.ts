@@ -1,7 +1,7 @@
-import type { Config } from '../../config/index.ts'
+import type { PlatformConfig } from '../../config/index.ts'
 import type { ItemCaps } from './caps.ts'
 
-export function capsOf(config: Config): ItemCaps {
+export function capsOf(config: PlatformConfig): ItemCaps {
   return {
     attributeValueLength: config.attributeValueLengthLimit,
     attributesPerSpan: config.spanAttributeCountLimit,

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/index.ts'
+import type { PlatformConfig } from '../../config/index.ts'
 import { capsOf } from './config.ts'
 import { openTelemetryStore, type TelemetryStore } from './telemetry-store.ts'
 
@@ -28,7 +28,7 @@ export {
 } from './telemetry-store.ts'
 
 /** The store as the config describes it; `live: false` for tools that must not start a run. */
-export function openConfiguredStore(config: Config, live = true): TelemetryStore {
+export function openConfiguredStore(config: PlatformConfig, live = true): TelemetryStore {
   return openTelemetryStore({
     location: config.telemetryStore,
     runs: config.telemetryRuns,
