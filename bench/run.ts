@@ -3,8 +3,8 @@
 //   orders     bakery orders pipeline vs the reference, traced and untraced (real PostgreSQL + RabbitMQ)
 //   embedded   `npm start` mode: start-up time, RSS at rest and under load, throughput
 //   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
-//   albums-proxy  album store alone and through the proxy (bench/albums.ts, the albums issue's)
-//   stream     stream ingest (bench/stream.ts, the stream issue's benchmark)
+//   albums-proxy  album store alone and through the proxy (bench/albums.ts)
+//   stream     stream ingest (bench/stream.ts)
 //   tracing    CPU per order of the spans one order produces (micro-benchmark)
 //   order-signals  CPU ns of an exemplar point and a per-order log line (micro-benchmark)
 // --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.

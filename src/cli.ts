@@ -36,7 +36,7 @@ Options:
 Services:
 ${services.map((s) => `  ${s.name.padEnd(18)} ${s.kind.padEnd(6)} ${s.description}`).join('\n')}
 
-Configuration comes from environment variables; see README.md or run \`bakery config\`.`
+Configuration comes from environment variables; see docs/configuration.md or run \`bakery config\`.`
 
 function write(text: string): void {
   process.stdout.write(`${text}\n`)

@@ -1,4 +1,4 @@
-// gh-4/#12: a database outage is never a 500. Every HTTP service that reads the database, started
+// A database outage is never a 500. Every HTTP service that reads the database, started
 // against a loopback stand-in for PostgreSQL, answers its read routes with 503 + Retry-After and
 // reports not ready while the port is closed or the server refuses clients; then recovers.
 import assert from 'node:assert/strict'
@@ -39,7 +39,7 @@ const outages: { name: string; mode: PgOutageMode | 'closed' }[] = [
   },
 ]
 
-test('gh-4 services answer 503 with Retry-After, never 500, and are not ready while PostgreSQL is unreachable', async (t) => {
+test('services answer 503 with Retry-After, never 500, and are not ready while PostgreSQL is unreachable', async (t) => {
   const realUrl = await requireServer(t, 'postgres')
   if (!realUrl) return
   const outage = await createPgOutage(t, realUrl)

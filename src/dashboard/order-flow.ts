@@ -1,5 +1,5 @@
-// Live order flow, read from the traces: the seed's span names are the contract (issue 4 keeps
-// them), so this works in embedded mode and for processes that export to the OTLP receiver alike.
+// Live order flow, read from the traces: the bakery seed's span names (the original demo's, kept
+// by the reception and the baker) are the contract, so this works in embedded mode and for processes that export to the OTLP receiver alike.
 import type { SpanStore, StoredSpan } from '../platform/telemetry/index.ts'
 
 export interface Percentiles {

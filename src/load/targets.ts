@@ -1,6 +1,6 @@
 // The load targets: bakery orders (:8000, followed to `finished`), coffee orders (:8080, followed
 // to `ready`), album pages (:9080, each user walking the catalogue) and stream events (:9998), as
-// SPEC.md describes their contracts.
+// docs/bakery.md, coffee.md, albums.md and stream.md describe their APIs.
 import { PASTRIES } from '../bakery/orders/contract.ts'
 import { albumsTarget } from './album-walk.ts'
 import { coffeeTarget } from './coffee-target.ts'

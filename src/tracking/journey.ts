@@ -1,10 +1,10 @@
 // The order journey: which hops a tracked request passes, the record fields each hop writes,
 // and the view `GET /orders/:key/journey` returns. Timestamps are epoch milliseconds with
 // microsecond decimals so hop latencies add up to the total without rounding drift.
+import { HOPS, type Hop, type HopState, type HopView, type JourneyView } from './journey-view.ts'
 import type { Fields } from './store/index.ts'
 
-export const HOPS = ['accepted', 'enriched', 'baked', 'boxed'] as const
-export type Hop = (typeof HOPS)[number]
+export { HOPS, type Hop, type HopState, type HopView, type JourneyView }
 
 /** Record field names. */
 export const field = {
@@ -22,34 +22,6 @@ export const field = {
 /** Wall-clock epoch ms with sub-millisecond precision. */
 export function nowMs(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000
-}
-
-export type HopState = 'pending' | 'working' | 'stalled' | 'done'
-
-export interface HopView {
-  hop: Hop
-  state: HopState
-  start: string | null
-  end: string | null
-  /** end − start: the hop's own work. */
-  latencyMs: number | null
-  /** start − the previous hop's end: time spent in the queue before this hop. */
-  queuedMs: number | null
-  worker: string | null
-  heartbeats: number
-  lastHeartbeat: string | null
-  redelivered: boolean
-}
-
-export interface JourneyView {
-  orderKey: string
-  /** finished = finalised by the last hop; stalled = a started hop went quiet. */
-  status: 'in-progress' | 'stalled' | 'finished'
-  hops: HopView[]
-  /** Last end − first start (so far, while in progress). */
-  totalMs: number | null
-  start: string | null
-  end: string | null
 }
 
 const ms = (value: string | undefined): number | undefined => {

@@ -192,7 +192,7 @@ for (const mode of modes) {
       }
     })
 
-    test('gh-4 reception lists orders by orderTime newest first after sequential and concurrent posts', async (t) => {
+    test('reception lists orders by orderTime newest first after sequential and concurrent posts', async (t) => {
       const bakery = await startBakery(t, mode, { bakers: 0 })
       if (!bakery) return
       for (let i = 0; i < 5; i++) await postOrder(bakery.url, { customer: `s${i}`, pastry: 'escargot' })

@@ -44,7 +44,7 @@ test('trace viewer follows a span link from the consumer trace to the producer t
   const { page, screenshot } = session
   await session.logIn(dashboard, '/#/traces?attribute=bakery.order_key%3Df00d')
   await page.getByRole('link', { name: 'receive-order' }).click()
-  // A figure, not an assertion: how long the page took to load on loopback (the issue asks < 1 s).
+  // A figure, not an assertion: how long the page took to load on loopback (the target is under 1 s).
   const loadMs = await page.evaluate(() => {
     const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[]
     return nav ? Math.round(nav.loadEventEnd - nav.startTime) : -1

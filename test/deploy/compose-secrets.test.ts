@@ -68,7 +68,7 @@ test('compose takes every password and the admin token from .env, and the script
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  // No literal credential left: the old defaults are gone.
+  // No literal credential: every password and the token come from the generated .env.
   assert.doesNotMatch(text, /bakery-admin|guest:guest|PASSWORD: bakery\b|:bakery@/)
   const grafana = compose.services.grafana?.environment ?? {}
   assert.equal(grafana.GF_AUTH_ANONYMOUS_ENABLED, 'false')

@@ -1,5 +1,5 @@
 // /admin/faults on every service: the model's bodies, 400s naming the bad field with the valid
-// values, the bakery_fault_active gauge, schedules, and the older flat body still acting.
+// values, the bakery_fault_active gauge, schedules, and the flat body acting too.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'

@@ -2,36 +2,18 @@
 // and its HTTP API proves the series exist. Also: deploy/prometheus/prometheus.yml scrapes every
 // service and passes promtool.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type TestContext, test } from 'node:test'
-import { parse, stringify } from 'yaml'
+import { test } from 'node:test'
+import { parse } from 'yaml'
 import { schema } from '../../src/config.ts'
 import { startCli } from '../support/cli.ts'
 import { catalogue, defaultPort, readRepoFile, repoRoot } from '../support/deploy.ts'
 import { exportedSeriesNames } from '../support/exported-metrics.ts'
 import { startSplitOrders } from '../support/isolated-servers.ts'
-import { freePort, provision, stopProcess, waitFor } from '../support/processes.ts'
+import { stopProcess, waitFor } from '../support/processes.ts'
+import { prometheusBinary, startPrometheus } from '../support/prometheus.ts'
 import { requireServer } from '../support/servers.ts'
-
-function which(binary: string): string | undefined {
-  const result = spawnSync('bash', ['-c', `command -v ${binary}`], { encoding: 'utf8' })
-  return result.status === 0 ? result.stdout.trim() : undefined
-}
-
-function prometheusBinaries(): { prometheus: string; promtool: string } {
-  if (!which('prometheus') || !which('promtool')) provision('prometheus')
-  const prometheus = which('prometheus')
-  const promtool = which('promtool')
-  assert.ok(
-    prometheus && promtool,
-    'prometheus and promtool are installed by scripts/provision.d/prometheus.sh',
-  )
-  return { prometheus, promtool }
-}
 
 interface ScrapeConfig {
   job_name: string
@@ -53,7 +35,7 @@ test('prometheus.yml scrapes every catalogue service on its port and passes prom
       `${definition.name}: ${targets}`,
     )
   }
-  const { promtool } = prometheusBinaries()
+  const promtool = prometheusBinary('promtool')
   const check = spawnSync(promtool, ['check', 'config', 'deploy/prometheus/prometheus.yml'], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -86,49 +68,7 @@ async function query(base: string, promql: string): Promise<Vector[]> {
   return body.data.result
 }
 
-/** A real Prometheus on a free loopback port scraping `targets` (job name → URL) every second. */
-async function startPrometheus(
-  t: TestContext,
-  binary: string,
-  targets: Record<string, string>,
-  flags: string[] = [],
-): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'bakery-prometheus-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '900ms' },
-    scrape_configs: Object.entries(targets).map(([name, url]) => ({
-      job_name: name,
-      static_configs: [{ targets: [new URL(url).host] }],
-    })),
-  }
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config))
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const server: ChildProcess = spawn(
-    binary,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-      ...flags,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let log = ''
-  server.stderr?.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000)
-  })
-  t.after(() => stopProcess(server))
-  await waitFor(`prometheus ready (${log})`, 30_000, async () =>
-    (await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined,
-  )
-  return base
-}
-
 test('prometheus scrapes a running bakery and its API returns the services series', async (t) => {
-  const { prometheus } = prometheusBinaries()
   const http = catalogue.filter((d) => d.kind === 'http')
   const ports = Object.fromEntries(
     Object.entries(schema)
@@ -152,7 +92,7 @@ test('prometheus scrapes a running bakery and its API returns the services serie
       await (await fetch(`${url}/`, { signal: AbortSignal.timeout(5_000) })).arrayBuffer()
   }
 
-  const base = await startPrometheus(t, prometheus, urls)
+  const { base } = await startPrometheus(t, urls)
   const jobs = Object.keys(urls)
   await waitFor('every bakery target up', 30_000, async () => {
     const up = await query(base, 'up == 1')
@@ -208,10 +148,9 @@ test('prometheus with exemplar storage keeps an order key and trace id from rece
   const amqp = await requireServer(t, 'amqp')
   const postgres = await requireServer(t, 'postgres')
   if (!amqp || !postgres) return
-  const { prometheus } = prometheusBinaries()
   // Separate processes, as deployed: a worker alone serves /metrics on its own port.
   const { reception, baker, urls: targets } = await startSplitOrders(t, amqp, postgres)
-  const base = await startPrometheus(t, prometheus, targets, ['--enable-feature=exemplar-storage'])
+  const { base } = await startPrometheus(t, targets, ['--enable-feature=exemplar-storage'])
 
   // The client's own trace id: the reception's server span continues it.
   const traceId = randomBytes(16).toString('hex')

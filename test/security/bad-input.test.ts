@@ -1,4 +1,4 @@
-// The bad inputs against the real services (embedded stores): each a 4xx naming the field,
+// Bad inputs against the real services (embedded stores): each a 4xx naming the field,
 // never a 5xx, and none of them trips a breaker that other clients depend on.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'

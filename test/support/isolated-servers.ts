@@ -60,7 +60,7 @@ export async function startSplitOrders(
     ...isolated.env,
     BAKE_TIME_SCALE: '0',
     BAKER_MISTAKE_RATE: '0',
-    // The bare orders flow (reception → queue → baker); the journey's hops are the tracking issue's.
+    // The bare orders flow (reception → queue → baker); the journey's hops are tested in test/tracking.
     BAKERY_ORDER_JOURNEY: 'false',
     // The shared PostgreSQL serves every test of the machine; two small pools are plenty here.
     DATABASE_POOL_SIZE: '3',

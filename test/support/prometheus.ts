@@ -14,10 +14,11 @@ function which(binary: string): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined
 }
 
-export function prometheusBinary(): string {
-  if (!which('prometheus')) provision('prometheus')
-  const binary = which('prometheus')
-  assert.ok(binary, 'prometheus is installed by scripts/provision.d/prometheus.sh')
+/** `prometheus` or `promtool`, installed by scripts/provision.d/prometheus.sh when missing. */
+export function prometheusBinary(name: 'prometheus' | 'promtool' = 'prometheus'): string {
+  if (!which(name)) provision('prometheus')
+  const binary = which(name)
+  assert.ok(binary, `${name} is installed by scripts/provision.d/prometheus.sh`)
   return binary
 }
 
@@ -29,9 +30,11 @@ export interface RunningPrometheus {
   upJobs(): Promise<Set<string>>
 }
 
+/** Prometheus scraping `targets` (job name → URL); `flags` go on its command line. */
 export async function startPrometheus(
   t: TestContext,
   targets: Record<string, string>,
+  flags: string[] = [],
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'bakery-prometheus-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -52,11 +55,16 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...flags,
     ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   )
+  let log = ''
+  server.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000)
+  })
   t.after(() => stopProcess(server))
-  await waitFor('prometheus ready', 30_000, async () =>
+  await waitFor(`prometheus ready (${log})`, 30_000, async () =>
     (await fetch(`${base}/-/ready`, { signal: AbortSignal.timeout(2_000) })).ok ? true : undefined,
   )
   const get = async <T>(path: string): Promise<T> => {

@@ -46,3 +46,50 @@ export function useRoute(): { path: string; query: URLSearchParams } {
   }, [])
   return route
 }
+
+export interface UrlForm<F extends string, C extends string> {
+  /** What the text inputs hold now. */
+  form: Record<F, string>
+  /** What the checkboxes hold now. */
+  checks: Record<C, boolean>
+  /** A text input's handler: keeps its value in `form`. */
+  set: (name: F) => (e: { currentTarget: { value: string } }) => void
+  /** A checkbox's handler: keeps its state in `checks`. */
+  toggle: (name: C) => (e: { currentTarget: { checked: boolean } }) => void
+  /** The filters of the URL (what the page shows), as query parameters for the API. */
+  params: URLSearchParams
+  /** Puts the inputs into the URL under `route` (empty fields and unticked flags left out). */
+  submit: (event: Event) => void
+}
+
+/** A filter form whose fields (and `true` flags) live in the hash route's query, so a search can be linked to. */
+export function useUrlForm<F extends string, C extends string = never>(
+  route: string,
+  query: URLSearchParams,
+  fields: readonly F[],
+  flags: readonly C[] = [],
+): UrlForm<F, C> {
+  const [form, setForm] = useState(
+    () => Object.fromEntries(fields.map((f) => [f, query.get(f) ?? ''])) as Record<F, string>,
+  )
+  const [checks, setChecks] = useState(
+    () => Object.fromEntries(flags.map((c) => [c, query.get(c) === 'true'])) as Record<C, boolean>,
+  )
+  const params = new URLSearchParams()
+  for (const f of fields) if (query.get(f)) params.set(f, query.get(f) ?? '')
+  for (const c of flags) if (query.get(c) === 'true') params.set(c, 'true')
+  return {
+    form,
+    checks,
+    set: (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value }),
+    toggle: (name) => (e) => setChecks({ ...checks, [name]: e.currentTarget.checked }),
+    params,
+    submit: (event) => {
+      event.preventDefault()
+      const next = new URLSearchParams()
+      for (const f of fields) if (form[f]) next.set(f, form[f])
+      for (const c of flags) if (checks[c]) next.set(c, 'true')
+      location.hash = `#${route}?${next}`
+    },
+  }
+}

@@ -80,7 +80,7 @@ function byNewestFirst(a: OrderRecord, b: OrderRecord): number {
 
 for (const adapter of adapters) {
   describe(`order store on ${adapter.name}`, () => {
-    test('gh-4 order list follows orderTime newest first after 5 orders 1 s apart and 30 concurrent ones', async (t) => {
+    test('order list follows orderTime newest first after 5 orders 1 s apart and 30 concurrent ones', async (t) => {
       const opened = await open(t, await adapter.url(t))
       if (!opened) return
       const { store } = opened
@@ -148,7 +148,7 @@ for (const adapter of adapters) {
 }
 
 describe('order store on postgres, a large table', () => {
-  test('gh-4 order list pages are read from the (order_time, seq) index without a seq scan or sort', async (t) => {
+  test('order list pages are read from the (order_time, seq) index without a seq scan or sort', async (t) => {
     const opened = await open(t, await requireServer(t, 'postgres'))
     if (!opened) return
     const { db, schema, store, sent } = opened

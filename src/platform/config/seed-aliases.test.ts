@@ -8,7 +8,7 @@ import { openDatabase } from '../db/index.ts'
 import { createLogger } from '../log/index.ts'
 import { openTimeSeries } from '../tsdb/index.ts'
 
-test("gh-8 config folds the stream seed's POSTGRES_* names into DATABASE_URL with the seed's defaults", () => {
+test("config folds the stream seed's POSTGRES_* names into DATABASE_URL with the seed's defaults", () => {
   assert.equal(
     loadConfig({ POSTGRES_HOST: 'timescale' }).databaseUrl.href,
     'postgres://user:pass@timescale:5432/postgres',
@@ -35,7 +35,7 @@ test("gh-8 config folds the stream seed's POSTGRES_* names into DATABASE_URL wit
   assert.doesNotMatch(shown, /:pass@/, 'the password is redacted')
 })
 
-test("gh-8 config folds the stream seed's INFLUXDB_* names into INFLUX_URL and INFLUX_DATABASE", () => {
+test("config folds the stream seed's INFLUXDB_* names into INFLUX_URL and INFLUX_DATABASE", () => {
   const config = loadConfig({
     INFLUXDB_HOST: 'http://influxdb:8086',
     INFLUXDB_TOKEN: 'tok/en==',
@@ -63,7 +63,7 @@ test("gh-8 config folds the stream seed's INFLUXDB_* names into INFLUX_URL and I
   assert.equal(standard.influxDatabase, 'mine')
 })
 
-test("gh-8 the seed's InfluxDB token and bucket reach InfluxDB as a Token header and the database", async (t) => {
+test("the seed's InfluxDB token and bucket reach InfluxDB as a Token header and the database", async (t) => {
   const seen: { method: string; path: string; db: string | null; auth: string | undefined }[] = []
   const server = createServer((request: IncomingMessage, response) => {
     const url = new URL(request.url ?? '/', 'http://x')
@@ -111,7 +111,7 @@ test("gh-8 the seed's InfluxDB token and bucket reach InfluxDB as a Token header
   )
 })
 
-test("gh-8 the seed's POSTGRES_* names reach the PostgreSQL server", async (t) => {
+test("the seed's POSTGRES_* names reach the PostgreSQL server", async (t) => {
   const url = await requireServer(t, 'postgres')
   if (!url) return
   const real = new URL(url)

@@ -1,5 +1,6 @@
-// The seeds' own variable names, folded into the standard ones when those are unset, so a seed's
-// deployment runs unchanged. Each seed name keeps the seed's default (SPEC sections 1 and 3).
+// The seeds' own variable names (a seed is one of the original demos Bakery re-implements), folded
+// into the standard ones when those are unset, so a seed's deployment runs unchanged. Each seed
+// name keeps the seed's default (docs/configuration.md lists them).
 
 export type Env = Readonly<Record<string, string | undefined>>
 

@@ -132,7 +132,7 @@ describe('database adapter postgres, server out of reach', () => {
     await assert.rejects(db.ping(), isUnavailable)
   }
 
-  test('gh-4 postgres adapter reports a closed port as BKR_DB_UNAVAILABLE', async (t) => {
+  test('postgres adapter reports a closed port as BKR_DB_UNAVAILABLE', async (t) => {
     const server = net.createServer()
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as net.AddressInfo
@@ -144,7 +144,7 @@ describe('database adapter postgres, server out of reach', () => {
     ['53300', 'sorry, too many clients already'],
     ['57P03', 'the database system is starting up'],
   ] as const) {
-    test(`gh-4 postgres adapter reports a server refusing clients with ${sqlstate} as BKR_DB_UNAVAILABLE`, async (t) => {
+    test(`postgres adapter reports a server refusing clients with ${sqlstate} as BKR_DB_UNAVAILABLE`, async (t) => {
       const server = net.createServer((socket) => {
         socket.on('error', () => socket.destroy())
         socket.once('data', () => socket.end(fatalErrorResponse(sqlstate, message)))

@@ -1,5 +1,5 @@
-// The older flat fault body (`{ errorRate, latencyMs, jitterMs, down, slowDripMs, durationMs }` per
-// target) still works: it is translated into faults of the model, so both forms act the same way.
+// The flat fault body (`{ errorRate, latencyMs, jitterMs, down, slowDripMs, durationMs }` per
+// target) works too: it is translated into faults of the model, so both forms act the same way.
 import { FAULT_SERVICES, type Seam } from './model.ts'
 
 export const LEGACY_FIELDS = [

@@ -153,7 +153,7 @@ test('http server limits body size, hides 5xx details and answers 404 as JSON', 
   assert.equal(echoed.headers['x-request-id'], 'req-42')
 })
 
-test('gh-4 http server answers 503 with Retry-After and BKR_DB_UNAVAILABLE when the database is away', async (t) => {
+test('http server answers 503 with Retry-After and BKR_DB_UNAVAILABLE when the database is away', async (t) => {
   const { service } = build()
   t.after(() => service.app.close())
   for (const url of ['/db-away', '/db-away-wrapped']) {

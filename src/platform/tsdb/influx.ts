@@ -4,6 +4,7 @@
 // go as basic auth (1.x, or v1 credentials on 2.x); a password without a user is an API token,
 // sent as `Authorization: Token` (2.x/3.x).
 import { BakeryError, ErrorCode } from '../errors.ts'
+import { IDENTIFIER, influxCaller } from './influx-http.ts'
 import { toLine } from './line-protocol.ts'
 import { type Bucket, bucketStarts, type TimeSeriesStore } from './port.ts'
 
@@ -12,8 +13,6 @@ export interface InfluxOptions {
   database: string
   timeoutMs?: number
 }
-
-const IDENTIFIER = /^[A-Za-z_][\w-]{0,127}$/
 
 export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore {
   if (!IDENTIFIER.test(options.database))
@@ -27,48 +26,12 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
     const pass = decodeURIComponent(base.password)
     headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
   }
-  base.username = ''
-  base.password = ''
-  const timeoutMs = options.timeoutMs ?? 5000
-  const endpoint = (path: string, params: Record<string, string>) => {
-    const url = new URL(path, base)
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
-    return url
-  }
-
-  async function call(url: URL, init: RequestInit, what: string): Promise<Response> {
-    let response: Response
-    try {
-      response = await fetch(url, {
-        ...init,
-        headers: { ...headers, ...init.headers },
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-    } catch (error) {
-      throw new BakeryError(ErrorCode.TSDB_UNAVAILABLE, `InfluxDB ${what} failed`, {
-        cause: error,
-        retryable: true,
-        status: 503,
-      })
-    }
-    if (!response.ok) {
-      const body = await response.text().catch(() => '')
-      throw new BakeryError(
-        ErrorCode.TSDB_UNAVAILABLE,
-        `InfluxDB ${what} answered ${response.status}: ${body.slice(0, 200)}`,
-        {
-          retryable: response.status >= 500,
-          status: 503,
-        },
-      )
-    }
-    return response
-  }
+  const call = influxCaller(base, headers, options.timeoutMs ?? 5000)
 
   async function influxql(q: string, method: 'GET' | 'POST'): Promise<InfluxResult[]> {
     const params: Record<string, string> = { q, epoch: 'ms' }
     if (method === 'GET') params.db = options.database
-    const response = await call(endpoint('query', params), { method }, 'query')
+    const response = await call('query', params, { method }, 'query')
     const body = (await response.json()) as { results?: InfluxResult[] }
     const failed = body.results?.find((r) => r.error)
     if (failed)
@@ -89,7 +52,8 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
     async write(points) {
       if (points.length === 0) return
       await call(
-        endpoint('write', { db: options.database, precision: 'ns' }),
+        'write',
+        { db: options.database, precision: 'ns' },
         { method: 'POST', body: points.map(toLine).join('\n'), headers: { 'content-type': 'text/plain' } },
         'write',
       )
@@ -111,7 +75,7 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
       return starts.map((time): Bucket => ({ time, count: counts.get(time) ?? 0 }))
     },
     async ping() {
-      await call(endpoint('ping', {}), { method: 'GET' }, 'ping')
+      await call('ping', {}, { method: 'GET' }, 'ping')
     },
     async close() {},
   }

@@ -3,6 +3,7 @@
 // `Authorization: Token`. The 1.x adapter (influx.ts) reaches 2.x through its v1-compatibility
 // endpoints instead; this one needs no DBRP mapping and can create its bucket.
 import { BakeryError, ErrorCode } from '../errors.ts'
+import { IDENTIFIER, influxCaller } from './influx-http.ts'
 import { toLine } from './line-protocol.ts'
 import { type Bucket, bucketStarts, type TimeSeriesStore } from './port.ts'
 
@@ -13,8 +14,6 @@ export interface Influx2Options {
   token: string
   timeoutMs?: number
 }
-
-const IDENTIFIER = /^[A-Za-z_][\w-]{0,127}$/
 
 /** Flux counting `field` of `measurement` per window, every window present, stamped at its start. */
 export function countFlux(
@@ -57,42 +56,11 @@ export function createInflux2TimeSeries(options: Influx2Options): TimeSeriesStor
   if (!IDENTIFIER.test(options.bucket)) {
     throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid InfluxDB bucket name ${options.bucket}`)
   }
-  const base = new URL(options.url.href)
-  base.username = ''
-  base.password = ''
-  const timeoutMs = options.timeoutMs ?? 5000
-  const auth = { authorization: `Token ${options.token}` }
-
-  async function call(path: string, params: Record<string, string>, init: RequestInit, what: string) {
-    const url = new URL(path, base)
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
-    let response: Response
-    try {
-      response = await fetch(url, {
-        ...init,
-        headers: { ...auth, ...init.headers },
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-    } catch (error) {
-      throw new BakeryError(ErrorCode.TSDB_UNAVAILABLE, `InfluxDB ${what} failed`, {
-        cause: error,
-        retryable: true,
-        status: 503,
-      })
-    }
-    if (!response.ok) {
-      const body = await response.text().catch(() => '')
-      throw new BakeryError(
-        ErrorCode.TSDB_UNAVAILABLE,
-        `InfluxDB ${what} answered ${response.status}: ${body.slice(0, 200)}`,
-        {
-          retryable: response.status >= 500,
-          status: 503,
-        },
-      )
-    }
-    return response
-  }
+  const call = influxCaller(
+    options.url,
+    { authorization: `Token ${options.token}` },
+    options.timeoutMs ?? 5000,
+  )
 
   return {
     kind: 'influx',

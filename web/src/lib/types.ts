@@ -5,9 +5,13 @@
 import type { OrderFlow as ServerOrderFlow } from '../../../src/dashboard/order-flow.ts'
 import type { LinkedFrom, LinkTarget } from '../../../src/dashboard/trace-routes.ts'
 import type { StoredSpan, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
+import type { ExemplarRecord, LogRecord } from '../../../src/platform/telemetry/store/rows.ts'
+import type { JourneyView } from '../../../src/tracking/journey-view.ts'
 
 export type { Percentiles } from '../../../src/dashboard/order-flow.ts'
 export type { AttributeValue, TraceSummary } from '../../../src/platform/telemetry/span-store.ts'
+export type { ExemplarRecord, RunInfo } from '../../../src/platform/telemetry/store/rows.ts'
+export type { HopView, JourneyView } from '../../../src/tracking/journey-view.ts'
 export type { LinkedFrom, LinkTarget }
 
 /** What JSON makes of a server record: a property that may be undefined is left out. */
@@ -48,79 +52,14 @@ export interface Order {
   finishedTime?: string
 }
 
-export interface LogLine {
-  run: number
-  timeMs: number
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'
-  service: string
-  message: string
-  traceId: string | null
-  spanId: string | null
-  orderKey: string | null
-  attributes: Record<string, unknown>
-}
-
-export interface RunInfo {
-  id: number
-  startedMs: number
-  endedMs: number | null
-  source: 'live' | 'import'
-  label: string
-  spans: number
-  logs: number
-  snapshots: number
-}
-
-export interface ExemplarRecord {
-  run: number
-  timeMs: number
-  service: string
-  metric: string
-  value: number
-  traceId: string
-  spanId: string
-  orderKey: string | null
-}
+/** A stored log line as GET /api/logs and the signals answer it. */
+export type LogLine = LogRecord
 
 export interface OrderSignals {
   orderKey: string
   traces: (TraceSummary & { linked: boolean })[]
   logs: LogLine[]
-  journey: { available: boolean; view?: { status?: string; hops?: JourneyHopView[] }; reason?: string }
+  /** The reception's journey answer, passed through (absent or partial when it had none). */
+  journey: { available: boolean; view?: Partial<JourneyView>; reason?: string }
   exemplars: ExemplarRecord[]
-}
-
-export interface JourneyHopView {
-  hop: string
-  state: string
-  start?: string | null
-  end?: string | null
-  latencyMs?: number | null
-  worker?: string | null
-}
-
-/**
- * GET /orders/:key/journey (src/tracking/journey.ts). Declared here, not imported: that module's
- * imports reach server code the browser's type library does not cover.
- */
-export interface HopView {
-  hop: 'accepted' | 'enriched' | 'baked' | 'boxed'
-  state: 'pending' | 'working' | 'stalled' | 'done'
-  start: string | null
-  end: string | null
-  latencyMs: number | null
-  queuedMs: number | null
-  worker: string | null
-  heartbeats: number
-  lastHeartbeat: string | null
-  redelivered: boolean
-}
-
-export interface JourneyView {
-  orderKey: string
-  status: 'in-progress' | 'stalled' | 'finished'
-  hops: HopView[]
-  totalMs: number | null
-  start: string | null
-  end: string | null
 }

@@ -1,5 +1,4 @@
-import { useState } from 'preact/hooks'
-import { usePoll } from '../hooks.ts'
+import { usePoll, useUrlForm } from '../hooks.ts'
 import type { LogLine } from '../lib/types.ts'
 import { LogTable } from './log-table.tsx'
 
@@ -7,18 +6,8 @@ const FIELDS = ['q', 'level', 'service', 'orderKey', 'run'] as const
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal']
 
 export function LogsPage({ query }: { query: URLSearchParams }) {
-  const [form, setForm] = useState(() => Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? ''])))
-  const params = new URLSearchParams()
-  for (const f of FIELDS) if (query.get(f)) params.set(f, query.get(f) ?? '')
+  const { form, set, params, submit: search } = useUrlForm('/logs', query, FIELDS)
   const result = usePoll<{ logs: LogLine[]; services: string[] }>(`/api/logs?${params}`, 3000)
-  const search = (event: Event) => {
-    event.preventDefault()
-    const next = new URLSearchParams()
-    for (const f of FIELDS) if (form[f]) next.set(f, form[f] ?? '')
-    location.hash = `#/logs?${next}`
-  }
-  const set = (name: (typeof FIELDS)[number]) => (e: { currentTarget: { value: string } }) =>
-    setForm({ ...form, [name]: e.currentTarget.value })
   return (
     <>
       <h1>Logs</h1>

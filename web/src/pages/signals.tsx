@@ -3,6 +3,7 @@ import { usePoll } from '../hooks.ts'
 import { formatClock, formatDuration, shortId } from '../lib/format.ts'
 import type { OrderSignals } from '../lib/types.ts'
 import { LogTable } from './log-table.tsx'
+import { TraceTable } from './trace-table.tsx'
 
 function SignalsSearch({ initial }: { initial: string }) {
   const [key, setKey] = useState(initial)
@@ -45,32 +46,7 @@ export function SignalsPage({ orderKey }: { orderKey: string }) {
         <>
           <section class="card" aria-labelledby="sig-traces">
             <h2 id="sig-traces">Traces ({data.traces.length})</h2>
-            <table data-testid="signal-traces">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Root span</th>
-                  <th scope="col">Services</th>
-                  <th scope="col">Spans</th>
-                  <th scope="col">Duration</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.traces.map((t) => (
-                  <tr key={t.traceId} class={t.error ? 'err' : undefined}>
-                    <td>{formatClock(t.startTimeMs)}</td>
-                    <td>
-                      <a href={`#/traces/${t.traceId}`}>{t.rootName || '(no root)'}</a>
-                      {t.linked && <span class="badge">linked</span>}
-                      {t.error && <span class="badge err">error</span>}
-                    </td>
-                    <td>{t.services.join(', ')}</td>
-                    <td>{t.spanCount}</td>
-                    <td>{formatDuration(t.durationMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TraceTable traces={data.traces} testId="signal-traces" />
           </section>
           <section class="card" aria-labelledby="sig-journey">
             <h2 id="sig-journey">Journey</h2>

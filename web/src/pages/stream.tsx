@@ -7,7 +7,7 @@ import { type CountPoint, mergePoints, splitOpenBucket, toChartData, totals } fr
 const WINDOW_MS = 600_000
 /** The aggregator's default bucket (GET /api without a bucket parameter). */
 const BUCKET_MS = 10_000
-// The seed web UI's colours.
+// The colours of the original stream demo's (the stream seed's) web UI.
 const SERIES = [
   { label: 'Low', stroke: '#ED6D85' },
   { label: 'High', stroke: '#57A0E5' },

@@ -1,20 +1,13 @@
-import { useState } from 'preact/hooks'
-import { usePoll } from '../hooks.ts'
-import { formatClock, formatDuration, shortId } from '../lib/format.ts'
+import { usePoll, useUrlForm } from '../hooks.ts'
 import type { Info, TraceSummary } from '../lib/types.ts'
+import { TraceTable } from './trace-table.tsx'
 
 const FIELDS = ['service', 'root', 'name', 'attribute', 'minDurationMs'] as const
 // Flags the form keeps in the URL: errors only, and single-span internal traces (hidden by default).
 const CHECKS = ['error', 'singleSpan'] as const
 
 export function TracesPage({ query, info }: { query: URLSearchParams; info: Info | undefined }) {
-  const [form, setForm] = useState(() => Object.fromEntries(FIELDS.map((f) => [f, query.get(f) ?? ''])))
-  const [checks, setChecks] = useState(() =>
-    Object.fromEntries(CHECKS.map((c) => [c, query.get(c) === 'true'])),
-  )
-  const params = new URLSearchParams()
-  for (const f of FIELDS) if (query.get(f)) params.set(f, query.get(f) ?? '')
-  for (const c of CHECKS) if (query.get(c) === 'true') params.set(c, 'true')
+  const { form, checks, set, toggle, params, submit: search } = useUrlForm('/traces', query, FIELDS, CHECKS)
   // A run of the telemetry store, opened from the Runs page.
   if (query.get('run')) params.set('run', query.get('run') ?? '')
   const embedded = info?.traces.embedded !== false
@@ -23,13 +16,6 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
     embedded ? '/api/traces/names' : undefined,
     10_000,
   )
-  const search = (event: Event) => {
-    event.preventDefault()
-    const next = new URLSearchParams()
-    for (const f of FIELDS) if (form[f]) next.set(f, form[f] ?? '')
-    for (const c of CHECKS) if (checks[c]) next.set(c, 'true')
-    location.hash = `#/traces?${next}`
-  }
   const field = (
     name: (typeof FIELDS)[number],
     label: string,
@@ -47,18 +33,13 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
         pattern={numeric ? '[0-9]*' : undefined}
         placeholder={placeholder}
         value={form[name]}
-        onInput={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
+        onInput={set(name)}
       />
     </label>
   )
   const check = (name: (typeof CHECKS)[number], label: string) => (
     <label class="check">
-      <input
-        type="checkbox"
-        name={name}
-        checked={checks[name]}
-        onChange={(e) => setChecks({ ...checks, [name]: e.currentTarget.checked })}
-      />
+      <input type="checkbox" name={name} checked={checks[name]} onChange={toggle(name)} />
       {label}
     </label>
   )
@@ -110,35 +91,7 @@ export function TracesPage({ query, info }: { query: URLSearchParams; info: Info
             every 3 s
           </span>
         </h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Root span</th>
-              <th scope="col">Services</th>
-              <th scope="col">Spans</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Trace</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.data?.traces.map((t) => (
-              <tr key={t.traceId} class={t.error ? 'err' : undefined}>
-                <td>{formatClock(t.startTimeMs)}</td>
-                <td>
-                  <a href={`#/traces/${t.traceId}`}>{t.rootName || '(no root)'}</a>
-                  {t.error && <span class="badge err">error</span>}
-                </td>
-                <td>{t.services.join(', ')}</td>
-                <td>{t.spanCount}</td>
-                <td>{formatDuration(t.durationMs)}</td>
-                <td>
-                  <code>{shortId(t.traceId)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {result.data && <TraceTable traces={result.data.traces} showId />}
       </section>
     </>
   )

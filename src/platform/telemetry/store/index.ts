@@ -10,18 +10,18 @@ export { exportRun } from './otlp-export.ts'
 export { importRun } from './otlp-import.ts'
 export {
   type Attributes,
+  type ExemplarRecord,
   LOG_LEVELS,
   type LogInput,
   type LogLevelName,
   type LogRecord,
   ORDER_KEY_ATTRIBUTES,
+  type RunInfo,
 } from './rows.ts'
 export {
-  type ExemplarRecord,
   limitStoreBytes,
   MEMORY_LOCATION,
   openTelemetryStore,
-  type RunInfo,
   type TelemetryStore,
   type TelemetryStoreOptions,
   type TelemetryStoreStats,

@@ -1,5 +1,6 @@
-// Stored spans and log records as SQLite rows. Times are whole microseconds since the epoch, so
-// OTLP nanoseconds survive an export → import → export round trip unchanged.
+// Stored spans and log records as SQLite rows, and the records the store answers with. Times are
+// whole microseconds since the epoch, so OTLP nanoseconds survive an export → import → export round
+// trip unchanged. No runtime imports: the dashboard's web app takes the record types from here.
 import type { AttributeValue, StoredSpan } from '../span-store.ts'
 
 export type Attributes = Record<string, AttributeValue>
@@ -169,4 +170,26 @@ export function rowToLog(row: LogRow): LogRecord {
     orderKey: row.order_key,
     attributes: JSON.parse(row.attributes) as Attributes,
   }
+}
+
+export interface RunInfo {
+  id: number
+  startedMs: number
+  endedMs: number | null
+  source: 'live' | 'import'
+  label: string
+  spans: number
+  logs: number
+  snapshots: number
+}
+
+export interface ExemplarRecord {
+  run: number
+  timeMs: number
+  service: string
+  metric: string
+  value: number
+  traceId: string
+  spanId: string
+  orderKey: string | null
 }

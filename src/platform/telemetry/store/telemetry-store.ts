@@ -8,7 +8,7 @@ import { type CapCounters, createCapper, DEFAULT_CAPS, type ItemCaps } from './c
 import { openDatabase, setMaxBytes } from './database.ts'
 import { createLogQueries, type LogQueries } from './log-queries.ts'
 import { createPruner, type PruneCounters } from './pruning.ts'
-import type { Attributes, LogInput } from './rows.ts'
+import type { Attributes, ExemplarRecord, LogInput, RunInfo } from './rows.ts'
 import { createPersistentSpanStore, createSpanQueries, type SpanQueries } from './span-queries.ts'
 import { createWriter, type MetricSnapshotInput, type WriteCounters } from './writer.ts'
 
@@ -29,28 +29,6 @@ export interface TelemetryStoreOptions {
   label?: string
   /** Least time between two budget checks (each reads the file size). */
   pruneCheckMs?: number
-}
-
-export interface RunInfo {
-  id: number
-  startedMs: number
-  endedMs: number | null
-  source: 'live' | 'import'
-  label: string
-  spans: number
-  logs: number
-  snapshots: number
-}
-
-export interface ExemplarRecord {
-  run: number
-  timeMs: number
-  service: string
-  metric: string
-  value: number
-  traceId: string
-  spanId: string
-  orderKey: string | null
 }
 
 export interface TelemetryStoreStats {
