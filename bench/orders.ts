@@ -1,13 +1,17 @@
 // Benchmark (not a test): the bakery orders pipeline on real PostgreSQL + RabbitMQ against the plain
 // reference pipeline (bench/reference-pipeline.ts), same load, same run, alternating rounds.
 //   node bench/orders.ts [--rounds 3] [--duration 20s] [--warmup 3s] [--vus 64]
-//                        [--variants reference,traced,untraced,split,journey] [--cpu-prof] [--app-dir DIR]
+//                        [--variants reference,traced,untraced,split,journey,everything] [--cpu-prof]
+//                        [--app-dir DIR]
 //                        [--bakery-env DATABASE_POOL_SIZE=40,BAKER_PREFETCH=200]
 // Variants: reference; traced = bakery with every span sampled into the in-process span store;
 // untraced = bakery with OTEL_SDK_DISABLED=true; split = traced, reception and baker as two
 // processes (the seed's layout); journey = traced with the tracking hops in between (reception,
 // enrichment, baker, response-builder, Redis tracking store): more work per order than the
-// reference does, so it is listed for information, not as the comparison. Each run starts a fresh server (new table or
+// reference does, so it is listed for information, not as the comparison; everything = all of
+// `bakery start` in one process (what `npm start` runs: every service, the journey, the dashboard)
+// on the same servers, with the stream's Kafka and InfluxDB embedded and no demo traffic, so the
+// difference to journey is what the idle services cost the order path. Each run starts a fresh server (new table or
 // schema, new queue) so table size does not drift; rounds alternate the order (ABC, CBA, …) so a
 // slow drift of the machine does not favour one side. Prints a table and ratios, writes JSON to
 // bench/results/. --cpu-prof writes V8 CPU profiles of the servers to bench/results/profiles/.
@@ -19,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import amqp from 'amqplib'
 import pg from 'pg'
+import { schema as configSchema } from '../src/config.ts'
 import { type LoadSummary, parseDuration, startLoad } from '../src/load/index.ts'
 import { reachable } from '../test/support/servers.ts'
 import {
@@ -58,7 +63,16 @@ const { values } = parseArgs({
 // split = traced, with reception and baker in two processes (as the seed ran them).
 // memstore / diskstore = traced, with the dashboard in the process and its telemetry store in
 // memory or in a SQLite file (spans, logs and metric snapshots written in batches).
-const VARIANTS = ['reference', 'traced', 'untraced', 'split', 'journey', 'memstore', 'diskstore'] as const
+const VARIANTS = [
+  'reference',
+  'traced',
+  'untraced',
+  'split',
+  'journey',
+  'everything',
+  'memstore',
+  'diskstore',
+] as const
 type Variant = (typeof VARIANTS)[number]
 const variants = values.variants
   .split(',')
@@ -73,6 +87,23 @@ async function ensureDatabase(name: string): Promise<string> {
   if (!rowCount) await admin.query(`CREATE DATABASE ${name}`)
   await admin.end()
   return `${values['pg-url']}/${name}`
+}
+
+/** Every other service of `bakery start` on a free port, the stream embedded, no demo traffic. */
+async function everythingEnv(receptionPort: number): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: 'memory://',
+    INFLUX_URL: 'memory://',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    BAKERY_DEMO_TRAFFIC: 'false',
+    BAKERY_RATE_LIMIT_WRITES: '0',
+    BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
+  }
+  for (const field of Object.values(configSchema))
+    if (field.env.endsWith('_PORT') && !(field.env in env)) env[field.env] = String(await freePort())
+  env.BAKERY_RECEPTION_PORT = String(receptionPort)
+  env.BAKERY_WORKER_PORT = '0'
+  return env
 }
 
 /** Starts one variant; returns the server and a cleanup for what it created. */
@@ -102,6 +133,7 @@ async function startVariant(
     return { server, others: [], cleanup: async () => {} }
   }
   const schema = `bench_${id}`
+  const withJourney = variant === 'journey' || variant === 'everything'
   const queue = `bench-orders-${id}`
   const databaseUrl = await ensureDatabase(BENCH_DB)
   const env = {
@@ -116,8 +148,14 @@ async function startVariant(
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
     // The reference bakes straight from its queue; so does Bakery unless the journey is measured.
-    BAKERY_ORDER_JOURNEY: variant === 'journey' ? 'true' : 'false',
-    ...(variant === 'journey' ? { REDIS_URL: values['redis-url'] } : {}),
+    BAKERY_ORDER_JOURNEY: withJourney ? 'true' : 'false',
+    ...(withJourney ? { REDIS_URL: values['redis-url'] } : {}),
+    ...(variant === 'everything'
+      ? {
+          ...(await everythingEnv(port)),
+          BAKERY_TELEMETRY_STORE: join(tmpdir(), `bakery-bench-${id}.sqlite`),
+        }
+      : {}),
     ...Object.fromEntries(
       values['bakery-env']
         .split(',')
@@ -143,9 +181,11 @@ async function startVariant(
         ? [cli, 'reception']
         : variant === 'journey'
           ? [cli, 'start', 'reception', 'enrichment', 'baker', 'response-builder']
-          : variant === 'memstore' || variant === 'diskstore'
-            ? [cli, 'start', 'reception', 'baker', 'dashboard']
-            : [cli, 'start', 'reception', 'baker'],
+          : variant === 'everything'
+            ? [cli, 'start']
+            : variant === 'memstore' || variant === 'diskstore'
+              ? [cli, 'start', 'reception', 'baker', 'dashboard']
+              : [cli, 'start', 'reception', 'baker'],
     nodeFlags,
     env,
     url,
@@ -406,6 +446,8 @@ const pairs: [Variant, Variant][] = [
   ['split', 'traced'],
   ['journey', 'reference'],
   ['journey', 'traced'],
+  ['everything', 'reference'],
+  ['everything', 'journey'],
   ['diskstore', 'memstore'],
 ]
 const ratioRows = pairs
