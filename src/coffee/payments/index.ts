@@ -11,9 +11,8 @@ import {
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import type { CoffeeDeps } from '../config.ts'
-import { paymentsMigrations } from './migrations.ts'
+import { PAYMENTS_SCHEMA as SCHEMA, paymentsMigrations } from './migrations.ts'
 
-const SCHEMA = 'payments'
 
 const PaymentBody = Type.Object({
   orderId: Type.String({
