@@ -11,8 +11,7 @@ import {
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import type { CoffeeDeps } from '../config.ts'
-import { PAYMENTS_SCHEMA as SCHEMA, paymentsMigrations } from './migrations.ts'
-
+import { paymentsMigrations, PAYMENTS_SCHEMA as SCHEMA } from './migrations.ts'
 
 const PaymentBody = Type.Object({
   orderId: Type.String({
