@@ -1,11 +1,9 @@
-// `bakery migrate` and `bakery seed-albums` as a user runs them, against a fresh PostgreSQL
+// `bakery seed-albums` as a user runs it, against a fresh PostgreSQL
 // database (created and dropped here, so the fixed schema name cannot clash with anyone).
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
 import pg from 'pg'
-import { loadConfig } from '../src/config.ts'
-import { migrationSets } from '../src/migrations.ts'
 import { runCli, startCli } from './support/cli.ts'
 import { requireServer } from './support/servers.ts'
 
@@ -24,25 +22,6 @@ async function freshDatabase(t: Parameters<typeof requireServer>[0]): Promise<st
   url.pathname = `/${name}`
   return url.href
 }
-
-test('bakery migrate applies every registered system from empty, then nothing', async (t) => {
-  const url = await freshDatabase(t)
-  if (!url) return
-  assert.ok(migrationSets.some((s) => s.system === 'albums'))
-  const env = { DATABASE_URL: url, LOG_LEVEL: 'silent' }
-  const first = runCli(['migrate'], env)
-  assert.equal(first.status, 0, first.stderr)
-  const config = loadConfig(env)
-  for (const set of migrationSets) {
-    const versions = (await set.load()).map((m) => m.version).sort((a, b) => a - b)
-    const line = `${set.system} (schema ${set.schema(config)}): applied ${versions.join(', ')}`
-    assert.ok(first.stdout.split('\n').includes(line), `${line} in ${first.stdout}`)
-  }
-  assert.match(first.stdout, /^albums \(schema albums\): applied 1, 2$/m)
-  const again = runCli(['migrate'], env)
-  assert.equal(again.status, 0, again.stderr)
-  assert.equal(again.stdout.match(/: up to date$/gm)?.length, migrationSets.length)
-})
 
 test('bakery seed-albums appends N albums in batches that the store then pages through', async (t) => {
   const url = await freshDatabase(t)

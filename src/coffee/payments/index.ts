@@ -11,9 +11,7 @@ import {
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import type { CoffeeDeps } from '../config.ts'
-import { paymentsMigrations } from './migrations.ts'
-
-const SCHEMA = 'payments'
+import { paymentsMigrations, PAYMENTS_SCHEMA as SCHEMA } from './migrations.ts'
 
 const PaymentBody = Type.Object({
   orderId: Type.String({

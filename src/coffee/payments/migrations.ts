@@ -1,5 +1,7 @@
 import type { Migration } from '../../platform/db/index.ts'
 
+export const PAYMENTS_SCHEMA = 'payments'
+
 export const paymentsMigrations: readonly Migration[] = [
   {
     version: 1,
