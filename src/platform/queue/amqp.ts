@@ -12,6 +12,7 @@ import {
 } from 'amqplib'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
+import { coalesceFrameWrites } from './amqp-coalesce.ts'
 import { assertSpec, stringHeaders } from './amqp-topology.ts'
 import type { Consumer, Delivery, PublishOptions, PublishTarget, Queue, QueueSpec } from './port.ts'
 import { deadLetterName } from './topic.ts'
@@ -53,6 +54,7 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
     // Nagle's algorithm plus delayed ACKs stalls every confirm by ~40 ms when acks share the socket.
     const conn = await connect(url.href, { noDelay: true, heartbeat: 10 } as Options.Connect)
     conn.on('error', (error: unknown) => log.warn({ err: error }, 'amqp connection error'))
+    if (!coalesceFrameWrites(conn)) log.debug('amqp frame writes not coalesced: unknown amqplib shape')
     conn.on('close', () => {
       if (connection !== conn) return
       connection = undefined
