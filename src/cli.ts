@@ -184,7 +184,7 @@ async function dbCommand(command: string, args: string[]): Promise<void> {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       fail(error.message)
     }
-    if (error instanceof Error && error.message.startsWith('--')) fail(error.message)
+    if (error instanceof BakeryError && error.code === ErrorCode.CLI_USAGE) fail(error.message)
     throw error
   }
 }

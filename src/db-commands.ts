@@ -1,9 +1,11 @@
 // `bakery migrate` and `bakery seed-albums`: one-shot database commands against DATABASE_URL.
 // With the default memory:// database they work on a throw-away PGlite (useful only as a check).
+
 import { parseArgs } from 'node:util'
 import type { Config } from './config.ts'
 import { migrateAll } from './migrations.ts'
 import { openDatabase } from './platform/db/index.ts'
+import { BakeryError, ErrorCode } from './platform/errors.ts'
 import type { Logger } from './platform/log/index.ts'
 
 export async function runMigrate(config: Config, log: Logger, write: (line: string) => void): Promise<void> {
@@ -31,10 +33,10 @@ export async function runSeedAlbums(
   const count = Number(values.count)
   const batch = Number(values.batch)
   if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
-    throw new Error('--count must be an integer from 1 to 10000000')
+    throw new BakeryError(ErrorCode.CLI_USAGE, '--count must be an integer from 1 to 10000000')
   }
   if (!Number.isInteger(batch) || batch < 1 || batch > 50_000) {
-    throw new Error('--batch must be an integer from 1 to 50000')
+    throw new BakeryError(ErrorCode.CLI_USAGE, '--batch must be an integer from 1 to 50000')
   }
   const { ALBUM_SCHEMA, albumMigrations } = await import('./albums/store/migrations.ts')
   const { createAlbumRepository } = await import('./albums/store/repository.ts')

@@ -4,6 +4,7 @@
 
 import { adminPortKey, catalogue } from '../catalogue.ts'
 import type { Config } from '../config.ts'
+import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import type { FaultState } from '../platform/faults/index.ts'
 
 export interface ProcessFaults {
@@ -71,7 +72,10 @@ export function createRemote(config: Config, token: string | undefined, urls?: r
         const found = answers.filter((p): p is ProcessFaults => typeof p === 'object')
         // Another stack on a configured port may refuse this token: only all-refused is an error.
         if (found.length === 0 && answers.includes('refused')) {
-          throw new Error('the admin token was refused (set BAKERY_ADMIN_TOKEN)')
+          throw new BakeryError(
+            ErrorCode.HTTP_UNAUTHORIZED,
+            'the admin token was refused (set BAKERY_ADMIN_TOKEN)',
+          )
         }
         // One process answers on several addresses: keep it once (same services).
         const seen = new Set<string>()
@@ -91,7 +95,8 @@ export function createRemote(config: Config, token: string | undefined, urls?: r
         processes.find((p) => p.url === own && p.services.includes(service)) ??
         processes.find((p) => p.services.includes(service))
       if (!owner) {
-        throw new Error(
+        throw new BakeryError(
+          ErrorCode.SERVICE_NOT_STARTED,
           `no running process answers for ${service} (tried ${candidates.join(', ')}); start it, or pass --url`,
         )
       }

@@ -15,6 +15,8 @@ import { createGroundTruthLog } from './ground-truth.ts'
 import { REASONS } from './model.ts'
 import type { RunView } from './runner.ts'
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode))
+
 export const INCIDENT_HELP = `Usage: bakery incident <command>
 
   list                          the catalogue (name, title, symptom)
@@ -49,12 +51,17 @@ async function call(
     headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }).catch((error: unknown) => {
-    throw new Error(
+    throw new BakeryError(
+      ErrorCode.DEPENDENCY_FAILED,
       `the dashboard at ${base.href} is not reachable (${errorMessage(error)}); is bakery start running?`,
     )
   })
-  const parsed = (await response.json().catch(() => ({}))) as { message?: string }
-  if (!response.ok) throw new Error(parsed.message ?? `the dashboard answered ${response.status}`)
+  const parsed = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
+  if (!response.ok) {
+    // The dashboard's own code when it sent one (e.g. an unknown incident), so callers can branch on it.
+    const code = KNOWN_CODES.has(parsed.code ?? '') ? (parsed.code as ErrorCode) : ErrorCode.DEPENDENCY_FAILED
+    throw new BakeryError(code, parsed.message ?? `the dashboard answered ${response.status}`)
+  }
   return parsed
 }
 
@@ -107,7 +114,12 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
         for (const i of catalogue) io.out(`${i.name.padEnd(22)} ${i.title}\n${''.padEnd(22)} ${i.symptom}`)
         return 0
       case 'start': {
-        if (!name) throw new Error(`start needs an incident name: ${catalogue.map((i) => i.name).join(', ')}`)
+        if (!name) {
+          throw new BakeryError(
+            ErrorCode.CLI_USAGE,
+            `start needs an incident name: ${catalogue.map((i) => i.name).join(', ')}`,
+          )
+        }
         const seed = number('seed', values.seed)
         const durationS = number('duration', values.duration)
         const { run } = (await dashboard('POST', '/api/incidents/run', {
@@ -134,7 +146,9 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
         return 0
       }
       case 'grade': {
-        if (!values.run || !values.answer) throw new Error('grade needs --run <id> and --answer <file.json>')
+        if (!values.run || !values.answer) {
+          throw new BakeryError(ErrorCode.CLI_USAGE, 'grade needs --run <id> and --answer <file.json>')
+        }
         const log = createGroundTruthLog(join(config.incidentDir, 'ground-truth.jsonl'))
         const answer = parseAnswer(JSON.parse(await readFile(values.answer, 'utf8')))
         io.out(formatGrade(gradeAnswer(await log.get(values.run), answer)))
@@ -142,7 +156,7 @@ export async function runIncidentCommand(argv: string[], config: Config, io: Com
       }
       case 'export': {
         if (!values.run || !values.format || !values.out)
-          throw new Error('export needs --run, --format and --out')
+          throw new BakeryError(ErrorCode.CLI_USAGE, 'export needs --run, --format and --out')
         const files = await exportRun({
           log: createGroundTruthLog(join(config.incidentDir, 'ground-truth.jsonl')),
           incidentDir: config.incidentDir,

@@ -192,7 +192,9 @@ export function createIncidentRunner(deps: RunnerDeps): IncidentRunner {
         if (++ticks % SAMPLE_EVERY_CHECKS === 0) await deps.metrics.sample()
         if (Date.now() >= startedMs + plan.injectS * 1000) await r.watch.check()
       }
-      if (failures.length > 0) throw new Error(`the incident could not be staged: ${failures.join('; ')}`)
+      if (failures.length > 0) {
+        throw new BakeryError(ErrorCode.INTERNAL, `the incident could not be staged: ${failures.join('; ')}`)
+      }
     } catch (error) {
       r.state = 'failed'
       r.error = errorMessage(error)

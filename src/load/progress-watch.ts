@@ -1,7 +1,9 @@
 // Says why orders do not finish instead of reporting them "lost" at the end: before the run a
 // probe order must leave `pending`, and during the run, orders left `pending` for a few seconds
 // while none bakes or finishes mean nobody consumes the orders queue.
+
 import { setTimeout as sleep } from 'node:timers/promises'
+import { BakeryError, ErrorCode } from '../platform/errors.ts'
 
 export interface ProgressWatchOptions {
   /** The reception's base URL. */
@@ -25,7 +27,12 @@ async function list(url: string, status: string, signal?: AbortSignal): Promise<
   const response = await fetch(`${url}/orders?status=${status}&limit=1`, {
     signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(5_000)]) : AbortSignal.timeout(5_000),
   })
-  if (!response.ok) throw new Error(`GET /orders?status=${status} answered ${response.status}`)
+  if (!response.ok) {
+    throw new BakeryError(
+      ErrorCode.DEPENDENCY_FAILED,
+      `GET /orders?status=${status} answered ${response.status}`,
+    )
+  }
   return ((await response.json()) as { orders: OrderView[] }).orders
 }
 

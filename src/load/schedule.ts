@@ -2,11 +2,17 @@
 // `rampMs`, independent of how fast the server answers (so latency is measured from the intended
 // send time and slow replies are not hidden: no coordinated omission). Closed loop: virtual users
 // start one by one over the ramp and each waits for its reply before the next request.
+import { BakeryError, ErrorCode } from '../platform/errors.ts'
 
 /** Parses 15m, 30s, 500ms, 1h or a bare number of seconds into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text)
-  if (!match) throw new Error(`"${text}" is not a duration (examples: 500ms, 30s, 15m, 1h, 20)`)
+  if (!match) {
+    throw new BakeryError(
+      ErrorCode.LOAD_OPTIONS_INVALID,
+      `"${text}" is not a duration (examples: 500ms, 30s, 15m, 1h, 20)`,
+    )
+  }
   const value = Number(match[1])
   const unit = match[2] ?? 's'
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit] ?? 1000

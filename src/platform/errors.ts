@@ -55,6 +55,7 @@ export const ErrorCode = {
   INCIDENT_NOT_RUNNING: 'BKR_INCIDENT_NOT_RUNNING',
   INCIDENT_RUN_UNKNOWN: 'BKR_INCIDENT_RUN_UNKNOWN',
   INCIDENT_ANSWER_INVALID: 'BKR_INCIDENT_ANSWER_INVALID',
+  CLI_USAGE: 'BKR_CLI_USAGE',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -1,8 +1,10 @@
 // A tracking hop as a queue worker: consume the hop's queue, run the hop (tracked: start,
 // heartbeats, end, span, latency), hand the message on to the next queue; the shared consumer
 // runner acks, retries with backoff and dead-letters (unparseable messages at once).
+
 import { hostname } from 'node:os'
 import { context, trace } from '@opentelemetry/api'
+import { BakeryError, ErrorCode, notStarted } from '../platform/errors.ts'
 import type { ReadinessCheck, Service } from '../platform/lifecycle/index.ts'
 import type { Delivery, PublishTarget, Queue, QueueSpec } from '../platform/queue/index.ts'
 import {
@@ -42,6 +44,11 @@ export interface HopWorkerOptions {
   finish?: (message: HopMessage, fields: Fields, context: HopContext) => Promise<void>
 }
 
+/** A readiness check that fails while the hop is starting (the probe answers 503 meanwhile). */
+function notReady(message: string): BakeryError {
+  return new BakeryError(ErrorCode.SERVICE_NOT_STARTED, message, { retryable: true, status: 503 })
+}
+
 export function createHopWorker(options: HopWorkerOptions): Service {
   const { deps } = options
   const log = deps.log
@@ -49,7 +56,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
   let consuming = false
 
   async function handle(message: HopMessage, delivery: Delivery): Promise<void> {
-    if (!hop) throw new Error(`${options.name} is not started`)
+    if (!hop) throw notStarted(options.name)
     const { queue, tracker } = hop
     const span = startConsumerSpan(deps.telemetry.tracer, `receive ${options.input.name}`, delivery.headers, {
       attributes: {
@@ -91,21 +98,21 @@ export function createHopWorker(options: HopWorkerOptions): Service {
     {
       name: 'tracking-store',
       async check() {
-        if (!hop) throw new Error('not started')
+        if (!hop) throw notReady('not started')
         await hop.store.ping()
       },
     },
     {
       name: 'queue',
       async check() {
-        if (!hop) throw new Error('not started')
+        if (!hop) throw notReady('not started')
         await hop.queue.ping()
       },
     },
     {
       name: 'consumer',
       async check() {
-        if (!consuming) throw new Error(`not consuming ${options.input.name}`)
+        if (!consuming) throw notReady(`not consuming ${options.input.name}`)
       },
     },
   ]

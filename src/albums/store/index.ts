@@ -1,5 +1,7 @@
 // The album store (seed 2, :9080): the catalog in PostgreSQL/PGlite behind the seed's REST API.
+
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { createHttpService, type HttpApp, type HttpService, httpEdge } from '../../platform/http/index.ts'
 import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
 import type { AlbumsDeps } from '../config.ts'
@@ -18,7 +20,11 @@ export function createAlbumStore(deps: AlbumsDeps, options: AlbumStoreOptions = 
   const schema = options.schema ?? ALBUM_SCHEMA
   let repository: AlbumRepository | undefined
   const repo = () => {
-    if (!repository) throw new Error('album store used before start')
+    if (!repository) {
+      throw new BakeryError(ErrorCode.SERVICE_NOT_STARTED, 'album store used before start', {
+        retryable: true,
+      })
+    }
     return repository
   }
   const http = createHttpService({

@@ -1,7 +1,9 @@
 // The order store on the database port: the same parameterised SQL on PostgreSQL and PGlite.
 // Every write takes a batch (unnest arrays), so callers group concurrent work into one statement.
 // Status only moves forward: pending → baking → finished; a redelivery cannot move it back.
+
 import type { Database, Queryable } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { type OutboxEntry, outboxInsert } from '../../platform/outbox/index.ts'
 
 export type OrderStatus = 'pending' | 'baking' | 'finished'
@@ -156,7 +158,10 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
         const outboxId = created.get(o.orderKey)
         if (outboxId !== undefined) return { orderKey: o.orderKey, created: true, outboxId }
         const first = o.idempotencyKey === undefined ? undefined : existing.get(o.idempotencyKey)
-        if (!first) throw new Error(`order ${o.orderKey} was neither inserted nor found`)
+        if (!first)
+          throw new BakeryError(ErrorCode.INTERNAL, `order ${o.orderKey} was neither inserted nor found`, {
+            retryable: true,
+          })
         // A first order stored before fingerprints existed has none: it is taken as the same payload.
         const reused =
           first.fingerprint !== null &&

@@ -1,9 +1,11 @@
 // Payments (ours; the seed had a wiremock stub): authorises an order's total. Authorisations are
 // keyed by order id, so a caller may retry a POST safely: the same order is authorised once.
 // Its faults (`PUT /admin/faults`, target `payments`) are the platform's, as on every service.
+
 import { randomUUID } from 'node:crypto'
 import { type Static, Type } from 'typebox'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
   createHttpService,
   type HttpService,
@@ -75,7 +77,7 @@ export function createPayments(deps: CoffeeDeps): HttpService {
             )
             row = existing.rows[0]
           }
-          if (!row) throw new Error('authorisation vanished')
+          if (!row) throw new BakeryError(ErrorCode.INTERNAL, 'authorisation vanished')
           return reply
             .code(inserted.rows[0] ? 201 : 200)
             .header('location', `/payments/${row.id}`)

@@ -1,8 +1,10 @@
 // Runs the self-tests: for each, the signature must be absent before, present while the fault
 // acts (set through the service's own /admin/faults), and gone within 2 s of clearing it.
+
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { CHECKS, type Check } from './checks.ts'
 import type { VerifyResult } from './result.ts'
 import type { VerifyStack } from './stack.ts'
@@ -22,7 +24,12 @@ async function admin(stack: VerifyStack, check: Check, method: string, body?: un
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await response.text()
-  if (response.status !== 200) throw new Error(`${method} /admin/faults answered ${response.status}: ${text}`)
+  if (response.status !== 200) {
+    throw new BakeryError(
+      ErrorCode.DEPENDENCY_FAILED,
+      `${method} /admin/faults answered ${response.status}: ${text}`,
+    )
+  }
 }
 
 /** Probes until `want` is seen or `withinMs` passes; the time it took, or undefined. */

@@ -2,10 +2,12 @@
 // reception, baker and the order journey hops, the event API and consumer-low, in this process on free loopback ports,
 // wired as `bakery start` wires them, with spans kept in memory for the checks to read. Adapters
 // come from the environment, so the same checks run embedded or on the real servers.
+
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { type Config, loadConfig } from '../../config.ts'
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { attachFaultControl } from '../../platform/fault-control.ts'
 import type { HttpService } from '../../platform/http/index.ts'
 import { createInfra, type Infra } from '../../platform/infra.ts'
@@ -87,7 +89,7 @@ export async function startVerifyStack(env: Record<string, string | undefined>):
   try {
     for (const name of STACK_SERVICES) {
       const definition = findService(name)
-      if (!definition) throw new Error(`no service ${name}`)
+      if (!definition) throw new BakeryError(ErrorCode.SERVICE_UNKNOWN, `no service ${name}`)
       const deps = {
         config,
         log: logging.forService(name),

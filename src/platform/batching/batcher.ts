@@ -1,6 +1,7 @@
 // Group commit for any per-item operation: items that arrive while earlier batches are in flight
 // wait and go together in the next one. An idle batcher runs an item at once (no added latency);
 // under load, batches grow by themselves, so round trips per item fall as concurrency rises.
+import { BakeryError, ErrorCode } from '../errors.ts'
 
 export interface BatcherOptions<I, O> {
   /** Runs one batch; returns one result per item, in order. A throw fails every item of the batch. */
@@ -56,7 +57,11 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     try {
       const results = await options.run(batch.map((e) => e.item))
       if (results.length !== batch.length) {
-        throw new Error(`batch returned ${results.length} results for ${batch.length} items`)
+        throw new BakeryError(
+          ErrorCode.INTERNAL,
+          `batch returned ${results.length} results for ${batch.length} items`,
+          { retryable: true },
+        )
       }
       for (let i = 0; i < batch.length; i++) (batch[i] as Entry<I, O>).resolve(results[i] as O)
     } catch (error) {

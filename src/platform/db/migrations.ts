@@ -22,7 +22,8 @@ export async function migrate(
   schema: string,
   migrations: readonly Migration[],
 ): Promise<number[]> {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`)
+  if (!SCHEMA_NAME.test(schema))
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid schema name ${schema}`)
   const ordered = [...migrations].sort((a, b) => a.version - b.version)
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bakery.migrate.${schema}`])

@@ -1,8 +1,18 @@
 // The cache seam (Redis, and the tracking store on it or embedded): commands are slowed, hang
 // until they time out, or fail as a lost connection does. Any object whose methods return promises
 // can be wrapped; `exempt` methods (close, subscriptions) pass untouched.
+
 import { setTimeout as sleep } from 'node:timers/promises'
+import { BakeryError, ErrorCode } from '../errors.ts'
 import { hit, type SeamSlot } from './registry.ts'
+
+/**
+ * An injected cache failure, with the message the Redis client gives for the same failure. Like
+ * a real one it is a failed dependency (502), and worth retrying.
+ */
+function injected(message: string): BakeryError {
+  return new BakeryError(ErrorCode.DEPENDENCY_FAILED, message, { retryable: true, status: 502 })
+}
 
 async function before(slot: SeamSlot): Promise<void> {
   const latency = hit(slot, 'latency')
@@ -10,9 +20,9 @@ async function before(slot: SeamSlot): Promise<void> {
   const timeout = hit(slot, 'timeout')
   if (timeout) {
     await sleep(timeout.params.ms ?? 0)
-    throw new Error('Command timed out')
+    throw injected('Command timed out')
   }
-  if (hit(slot, 'error')) throw new Error('Connection is closed.')
+  if (hit(slot, 'error')) throw injected('Connection is closed.')
 }
 
 const targets = new WeakMap<object, object>()

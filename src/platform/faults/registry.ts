@@ -1,6 +1,7 @@
 // The faults of one process, by target, with their schedules running on timers. Seams hold a slot
 // per service and seam: with no fault the slot's `active` list is empty, so a seam's check is one
 // length test (the fast path every call pays).
+import { BakeryError, ErrorCode } from '../errors.ts'
 
 import { type FaultSpec, type FaultState, type FaultType, faultId, type Seam } from './model.ts'
 import { firstStart, nextStart } from './schedule.ts'
@@ -105,7 +106,13 @@ export function createFaultRegistry(): FaultRegistry {
       const previous = entries.get(id)
       if (previous) remove(previous, spec.by)
       else if (entries.size >= MAX_FAULTS) {
-        throw new RangeError(`at most ${MAX_FAULTS} faults at once; clear some first`)
+        throw new BakeryError(
+          ErrorCode.FAULT_INVALID,
+          `at most ${MAX_FAULTS} faults at once; clear some first`,
+          {
+            status: 400,
+          },
+        )
       }
       const setAt = Date.now()
       const entry: Entry = { spec, setAt, active: false, nextChange: undefined, timer: undefined }

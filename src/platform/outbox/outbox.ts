@@ -7,7 +7,7 @@
 import { type Attributes, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api'
 import { createBatcher } from '../batching/index.ts'
 import type { Database, Queryable } from '../db/index.ts'
-import { errorMessage } from '../errors.ts'
+import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
 import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
@@ -59,7 +59,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, queue, log, schema } = options
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`)
+  if (!SCHEMA_NAME.test(schema))
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid schema name ${schema}`)
   const table = `${schema}.outbox`
   const pollIntervalMs = options.pollIntervalMs ?? 5000
   const graceMs = options.graceMs ?? 10_000

@@ -1,6 +1,8 @@
 // The outbox INSERT, shared by `Outbox.add` and by callers that write their own rows and the
 // outbox rows in one statement.
+
 import { randomUUID } from 'node:crypto'
+import { BakeryError, ErrorCode } from '../errors.ts'
 import type { OutboxEntry, OutboxMessage } from './message.ts'
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -21,7 +23,8 @@ export function outboxInsert(
   firstParam: number,
   where = '',
 ): { sql: string; params(messages: readonly OutboxEntry['message'][]): unknown[] } {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${schema}`)
+  if (!SCHEMA_NAME.test(schema))
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid schema name ${schema}`)
   const p = (i: number) => `$${firstParam + i}::text[]`
   return {
     sql: `INSERT INTO ${schema}.outbox (message_id, exchange, routing_key, headers, content_type, body)

@@ -174,7 +174,7 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
     let settled = false
     // After the channel closed, the broker already requeued the message: settling is a no-op.
     const settle = (action: () => void) => {
-      if (settled) throw new Error('message already settled')
+      if (settled) throw new BakeryError(ErrorCode.INTERNAL, 'message already settled')
       settled = true
       if (entry.channel !== channel) return
       try {

@@ -91,7 +91,7 @@ export function createMemoryQueue(): Queue {
     consumer.inFlight++
     let settled = false
     const settle = () => {
-      if (settled) throw new Error('message already settled')
+      if (settled) throw new BakeryError(ErrorCode.INTERNAL, 'message already settled')
       settled = true
       consumer.inFlight--
       schedule()

@@ -1,7 +1,9 @@
 // The embedded stream: an append-only log per partition in process memory, with consumer groups
 // that split partitions among their members and keep committed offsets, as Kafka does. Nothing
 // survives the process; it exists so `bakery start` runs the stream pipeline without a broker.
+
 import { setTimeout as sleep } from 'node:timers/promises'
+import { BakeryError, ErrorCode } from '../errors.ts'
 import type {
   PartitionLag,
   Stream,
@@ -47,6 +49,10 @@ interface Member {
 interface Group {
   committed: Map<number, bigint>
   members: Member[]
+}
+
+function closedError(): BakeryError {
+  return new BakeryError(ErrorCode.STREAM_UNAVAILABLE, 'stream is closed', { retryable: true })
 }
 
 export function createMemoryStream(
@@ -143,7 +149,7 @@ export function createMemoryStream(
       topicLog(topic, partitions)
     },
     async produce(messages: readonly StreamMessage[]) {
-      if (closed) throw new Error('stream is closed')
+      if (closed) throw closedError()
       const touched = new Set<string>()
       const grown = new Set<Partition>()
       const now = Date.now()
@@ -151,7 +157,9 @@ export function createMemoryStream(
         const log = topicLog(message.topic)
         const partition = message.partition ?? pickPartition(message, log.length)
         const target = log[partition]
-        if (!target) throw new Error(`topic ${message.topic} has no partition ${partition}`)
+        if (!target) {
+          throw new BakeryError(ErrorCode.INTERNAL, `topic ${message.topic} has no partition ${partition}`)
+        }
         const record: StreamRecord = {
           topic: message.topic,
           partition,
@@ -240,7 +248,7 @@ export function createMemoryStream(
       })
     },
     async ping() {
-      if (closed) throw new Error('stream is closed')
+      if (closed) throw closedError()
     },
     retentionStats: () => ({ ...stats }),
     async close() {

@@ -16,7 +16,7 @@ export interface InfluxOptions {
 
 export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore {
   if (!IDENTIFIER.test(options.database))
-    throw new Error(`invalid InfluxDB database name ${options.database}`)
+    throw new BakeryError(ErrorCode.CONFIG_INVALID, `invalid InfluxDB database name ${options.database}`)
   const base = new URL(options.url.href)
   const headers: Record<string, string> = {}
   const token = !base.username && base.password ? decodeURIComponent(base.password) : undefined
@@ -60,7 +60,7 @@ export function createInfluxTimeSeries(options: InfluxOptions): TimeSeriesStore 
     },
     async countByBucket(query) {
       if (!IDENTIFIER.test(query.measurement) || !IDENTIFIER.test(query.field)) {
-        throw new Error('invalid measurement or field name')
+        throw new BakeryError(ErrorCode.INTERNAL, 'invalid measurement or field name')
       }
       const starts = bucketStarts(query.fromMs, query.toMs, query.bucketMs)
       const from = starts[0] ?? query.fromMs

@@ -1,4 +1,5 @@
 // InfluxDB line protocol, the text every InfluxDB version accepts on its write endpoint.
+import { BakeryError, ErrorCode } from '../errors.ts'
 import type { Point } from './port.ts'
 
 const escapeMeasurement = (s: string) => s.replace(/[\\, ]/g, (c) => `\\${c}`)
@@ -8,7 +9,8 @@ const escapeString = (s: string) => s.replace(/["\\]/g, (c) => `\\${c}`)
 function fieldValue(value: number | bigint | string | boolean): string {
   if (typeof value === 'bigint') return `${value}i`
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`field value ${value} is not finite`)
+    if (!Number.isFinite(value))
+      throw new BakeryError(ErrorCode.INTERNAL, `field value ${value} is not finite`)
     return String(value)
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false'
@@ -24,6 +26,6 @@ export function toLine(point: Point): string {
   const fields = Object.entries(point.fields)
     .map(([k, v]) => `${escapeKey(k)}=${fieldValue(v)}`)
     .join(',')
-  if (fields === '') throw new RangeError('a point needs at least one field')
+  if (fields === '') throw new BakeryError(ErrorCode.INTERNAL, 'a point needs at least one field')
   return `${escapeMeasurement(point.measurement)}${tags} ${fields} ${point.timeNs}`
 }

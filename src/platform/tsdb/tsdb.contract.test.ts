@@ -27,7 +27,7 @@ test('line protocol escapes names and types integer, float and string fields', (
     }),
     'my\\ event,a\\ b=x\\,y amount=1.5,n=3i,note="say \\"hi\\"" 5',
   )
-  assert.throws(() => toLine(point(1, Number.NaN)), RangeError)
+  assert.throws(() => toLine(point(1, Number.NaN)), { code: 'BKR_INTERNAL' })
 })
 
 for (const adapter of adapters) {

@@ -2,6 +2,7 @@
 // events with amount random in [0, 10) as a JSON string, as the seed did. A failed POST keeps
 // the batch for the next round, bounded (the seed's buffer grew without limit).
 
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { faultyFetch } from '../../platform/faults/index.ts'
 import type { Service } from '../../platform/lifecycle/index.ts'
 import { unsampledTraceparent } from '../../platform/telemetry/index.ts'
@@ -66,7 +67,11 @@ export function createProducer(deps: StreamDeps): Service {
         signal: AbortSignal.timeout(10_000),
       })
       await response.arrayBuffer()
-      if (response.status >= 400) throw new Error(`event API answered ${response.status}`)
+      if (response.status >= 400) {
+        throw new BakeryError(ErrorCode.DEPENDENCY_FAILED, `event API answered ${response.status}`, {
+          retryable: true,
+        })
+      }
       metrics.ingested(batch.length)
     } catch (error) {
       buffer = [...batch, ...buffer]

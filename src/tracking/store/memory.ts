@@ -1,6 +1,7 @@
 // Embedded adapter of the tracking store: the same records, TTL, counters and completion
 // notifications as Redis, in one process. Notifications are delivered asynchronously, as a
 // keyspace event would be, so callers cannot come to rely on a synchronous callback.
+import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type {
   ActivityCounts,
   Fields,
@@ -105,7 +106,8 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
       return () => listeners.delete(listener)
     },
     async ping() {
-      if (closed) throw new Error('tracking store is closed')
+      if (closed)
+        throw new BakeryError(ErrorCode.DEPENDENCY_FAILED, 'tracking store is closed', { retryable: true })
     },
     async close() {
       closed = true

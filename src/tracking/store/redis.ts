@@ -178,7 +178,9 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     },
     async ping() {
       // Readiness must answer now: a PING would wait in the offline queue while Redis is away.
-      if (redis.status !== 'ready') throw new Error(`redis is ${redis.status}`)
+      if (redis.status !== 'ready') {
+        throw new BakeryError(ErrorCode.DEPENDENCY_FAILED, `redis is ${redis.status}`, { retryable: true })
+      }
       await redis.ping()
     },
     async close() {
