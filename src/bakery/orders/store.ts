@@ -3,8 +3,9 @@
 // Status only moves forward: pending → baking → finished; a redelivery cannot move it back.
 import type { Database, Queryable } from '../../platform/db/index.ts'
 import { type OutboxEntry, outboxInsert } from '../../platform/outbox/index.ts'
+import type { OrderStatus } from './view.ts'
 
-export type OrderStatus = 'pending' | 'baking' | 'finished'
+export type { OrderStatus }
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'baking', 'finished']
 
 export interface OrderRecord {
