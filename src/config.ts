@@ -1,8 +1,8 @@
 // The whole config: the platform's settings and every system's own part, composed in the order
-// `bakery config` and the README's env table list them (grouped by concern: process, ports,
-// infrastructure, each system, telemetry). The CLI loads it once; each service receives it typed as
-// its own part only (its system's `XxxDeps`). Every env var the product reads is declared in one of
-// these parts; the README table is checked against this schema by a test.
+// `bakery config` and the env table of docs/configuration.md list them (grouped by concern:
+// process, ports, infrastructure, each system, telemetry). The CLI loads it once; each service
+// receives it typed as its own part only (its system's `XxxDeps`). Every env var the product reads
+// is declared in one of these parts; a test checks the docs table and the README's list against it.
 import { albumsPorts, albumsSettings } from './albums/config.ts'
 import { bakeryPorts, bakerySettings } from './bakery/config.ts'
 import { coffeePorts, coffeeSettings } from './coffee/config.ts'
@@ -28,7 +28,7 @@ export type { Env }
 
 export const schema = {
   ...processSettings,
-  // ports (SPEC section 0)
+  // ports (the README's ports table)
   ...bakeryPorts,
   ...coffeePorts,
   ...albumsPorts,

@@ -1,5 +1,6 @@
-// The coffee shop's event contract: the seed's topic exchange and routing key, our ready event, and
-// the protobuf codecs. Reception owns order.Created, the barista owns order.Ready.
+// The coffee shop's event contract (the seed: the original italolelis/coffee-shop demo): the seed's
+// topic exchange and routing key, our ready event, and the protobuf codecs. Reception owns
+// order.Created, the barista owns order.Ready.
 import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf'
 import type { OutboxMessage } from '../platform/outbox/index.ts'
 import { malformed } from '../platform/queue/index.ts'

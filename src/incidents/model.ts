@@ -1,5 +1,5 @@
 // What an incident is: a story (symptom, hints, root cause, fix) and a script of load and faults.
-// Numbers in a script are ranges; a seed picks one value from each, so a run is reproducible.
+// Numbers in a script are ranges; a random seed picks one value from each, so a run is reproducible.
 
 /** Where a root cause sits, in the sense the OpenRCA records use: a whole service, one process of it, or a dependency it calls. */
 export const LEVELS = ['service', 'process', 'dependency'] as const
@@ -31,7 +31,7 @@ export interface RootCause {
   readonly reason: Reason
 }
 
-/** A value, or a [min, max] range the seed picks from. */
+/** A value, or a [min, max] range the random seed picks from. */
 export type Param = number | string | boolean | readonly [number, number]
 
 export interface FaultTemplate {

@@ -1,6 +1,7 @@
-// The seed's tables in the stream schema, plus partition/offset columns for audits. With the
-// TimescaleDB extension installed, events becomes a hypertable; without it, a plain table with
-// a time index (the aggregator buckets with date_bin either way).
+// The seed's tables (the seed: the original StreamProc demo, marcelbeumer/go-playground) in the
+// stream schema, plus partition/offset columns for audits. With the TimescaleDB extension
+// installed, events becomes a hypertable; without it, a plain table with a time index (the
+// aggregator buckets with date_bin either way).
 import type { Migration } from '../platform/db/index.ts'
 
 export const streamMigrations: readonly Migration[] = [

@@ -6,7 +6,7 @@ import type { ServiceDeps } from '../platform/service-kit.ts'
 
 export const trackingSettings = {
   orderJourney: flag('BAKERY_ORDER_JOURNEY', true, {
-    doc: 'Orders pass the tracking hops: orders → enrichment → orders.enriched → baker → orders.baked → response-builder. false: the baker takes orders straight from the orders queue',
+    doc: 'Orders are tracked through the journey: the reception records each one, enrichment (when it runs) joins the order flow before the baker, the baker hands journey orders to the response-builder (orders.baked). false: no journey records, the hops stay idle, orders go straight to the baker',
   }),
   trackingPrefix: text('BAKERY_TRACKING_PREFIX', 'bakery:journey:', {
     maxLength: 200,

@@ -1,6 +1,7 @@
 // The album API's schemas: one source of truth for the OpenAPI document (both services register
 // routes with them) and for the hand-written validator, which reads its limits from here so the
-// seed's messages and the documented schema cannot drift apart (a property test checks both agree).
+// seed's messages (the seed: the original mcarr-and/go-gin-marshalling demo) and the documented
+// schema cannot drift apart (a property test checks both agree).
 import { Type } from 'typebox'
 
 /** The seed's limits (mcarr-and/go-gin-marshalling). Price 0 counts as absent, so it must be > 0. */

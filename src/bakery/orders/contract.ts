@@ -11,5 +11,4 @@ export { flowBinding, ORDER_ACCEPTED, type OrderFlow, orderFlow } from './flow.t
 export type { AcceptedAnswer, AcceptedOrder, BakerHooks, ReceptionHooks } from './hooks.ts'
 export { bakeTimeMs, PASTRIES, type Pastry } from './menu.ts'
 export { ORDER_KEY, type OrderMessage, parseOrderMessage } from './message.ts'
-export type { OrderStatus } from './store.ts'
-export { type OrderView, orderView } from './view.ts'
+export { type OrderStatus, type OrderView, orderView } from './view.ts'

@@ -1,4 +1,5 @@
-// The seed's menu and bake times: FNV-1a-32 of the pastry name, mod 100, in milliseconds.
+// The seed's menu and bake times (the seed: the original whatsfordinner/bakery demo): FNV-1a-32 of
+// the pastry name, mod 100, in milliseconds.
 // No Node API here: the dashboard (web/) imports the menu too.
 
 export const PASTRIES = [

@@ -5,8 +5,9 @@
 import type { Database, Queryable } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import { type OutboxEntry, outboxInsert } from '../../platform/outbox/index.ts'
+import type { OrderStatus } from './view.ts'
 
-export type OrderStatus = 'pending' | 'baking' | 'finished'
+export type { OrderStatus }
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'baking', 'finished']
 
 export interface OrderRecord {

@@ -1,6 +1,7 @@
 // The order as GET /orders/:key shows it: one view, used by the reception and by whoever answers
-// with the finished order.
-import type { OrderStatus } from './store.ts'
+// with the finished order. No imports: the dashboard's web app takes the view's type from here.
+
+export type OrderStatus = 'pending' | 'baking' | 'finished'
 
 export interface OrderView {
   pastry: string

@@ -1,5 +1,5 @@
 // Typed building blocks for the config schema: each field knows its env var, its default,
-// how to parse a raw string and how to describe what it allows (for errors and the README).
+// how to parse a raw string and how to describe what it allows (for errors and docs/configuration.md).
 
 export interface Field<T> {
   readonly env: string

@@ -44,13 +44,8 @@ export interface Info {
   panels: Record<string, boolean>
 }
 
-export interface Order {
-  pastry: string
-  customer: string
-  orderTime: string
-  status: string
-  finishedTime?: string
-}
+/** GET /orders/:key of the reception. */
+export type { OrderView as Order } from '../../../src/bakery/orders/view.ts'
 
 /** A stored log line as GET /api/logs and the signals answer it. */
 export type LogLine = LogRecord
