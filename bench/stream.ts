@@ -1,17 +1,23 @@
-// Stream pipeline benchmark (not a test): event API ingest rate with batches of 100 and 1,000,
-// end-to-end lag (API → Kafka → consumer-high → PostgreSQL row) at 1,000 events/s, and Kafka's
-// own ProducerPerformance tool on the same broker as the anchor. Needs the servers started by
-// scripts/provision.sh (Kafka, PostgreSQL, InfluxDB); prints figures, asserts nothing.
-//   npm run bench:stream [-- --seconds 10 --connections 4]
+// Stream pipeline benchmark (not a test). Two parts, on the servers scripts/provision.sh starts
+// (Kafka, PostgreSQL, InfluxDB); prints figures, asserts nothing.
+// 1. Ingest, in alternating rounds (A B C, then C B A, …): `bakery event-api` as its own process
+//    loaded by closed-loop users posting batches of 100 and of 1,000 events, and Kafka's own
+//    ProducerPerformance (40 B records, acks=all, idempotent) on the same broker. The ratio is the
+//    event API's events/s over ProducerPerformance's records/s of the same round, median of the
+//    rounds; server CPU µs per event says what the API costs whatever else the machine runs.
+// 2. End-to-end lag (API → Kafka → consumer-high → PostgreSQL row) at 1,000 events/s, open loop,
+//    with the consumers' default flush interval (BAKERY_STREAM_FLUSH_MS) unless --flush-ms is given.
+//   npm run bench:stream [-- --rounds 3 --seconds 10 --connections 4 --batches 100,1000 --cpu-prof]
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readdirSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { mkdirSync, readdirSync } from 'node:fs'
+import { homedir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import type { WiredDeps } from '../src/config.ts'
 import { loadConfig } from '../src/config.ts'
+import { parseDuration, startLoad } from '../src/load/index.ts'
 import type { HttpService } from '../src/platform/http/index.ts'
 import { createInfra } from '../src/platform/infra.ts'
 import { createLogger } from '../src/platform/log/index.ts'
@@ -19,11 +25,31 @@ import { createTelemetry } from '../src/platform/telemetry/index.ts'
 import { createConsumerHigh } from '../src/stream/consumer-high/index.ts'
 import { createConsumerLow } from '../src/stream/consumer-low/index.ts'
 import { createEventApi } from '../src/stream/event-api/index.ts'
+import {
+  cliPath,
+  fixed,
+  freePort,
+  median,
+  processCpuSeconds,
+  progress,
+  repoRoot,
+  startServer,
+  table,
+  writeResult,
+} from './support.ts'
 
 const { values } = parseArgs({
   options: {
+    rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2s' },
     connections: { type: 'string', default: '4' },
+    batches: { type: 'string', default: '100,1000' },
+    records: { type: 'string', default: '1000000' },
+    'flush-ms': { type: 'string' },
+    'lag-seconds': { type: 'string', default: '10' },
+    'skip-lag': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
     brokers: { type: 'string', default: '127.0.0.1:9092' },
     database: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
     influx: { type: 'string', default: 'http://127.0.0.1:8086' },
@@ -31,8 +57,14 @@ const { values } = parseArgs({
 })
 const seconds = Number(values.seconds)
 const connections = Number(values.connections)
+const batches = values.batches.split(',').map(Number)
 const id = randomUUID().replaceAll('-', '').slice(0, 10)
-const env = {
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ')
+const profDir = join(repoRoot, 'bench', 'results', 'profiles')
+if (values['cpu-prof']) mkdirSync(profDir, { recursive: true })
+const streamEnv = {
   KAFKA_BROKERS: values.brokers,
   DATABASE_URL: values.database,
   INFLUX_URL: values.influx,
@@ -40,123 +72,99 @@ const env = {
   BAKERY_STREAM_GROUP_PREFIX: `bench-${id}`,
   BAKERY_STREAM_SCHEMA: `bench_${id}`,
   INFLUX_DATABASE: `bench_${id}`,
-  BAKERY_STREAM_FLUSH_MS: '100',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   BAKERY_BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
-}
-const config = loadConfig(env)
-const log = createLogger({ level: 'warn', format: 'json' })
-const telemetry = createTelemetry(config)
-const infra = createInfra(config, log)
-const started: HttpService[] = []
-async function start(name: string, factory: (deps: WiredDeps) => HttpService): Promise<HttpService> {
-  const service = factory({
-    config,
-    log: log.child({ service: name }),
-    telemetry: telemetry.forService(name),
-    rootTelemetry: telemetry,
-    infra,
-    port: 0,
-  })
-  await service.start()
-  started.push(service)
-  return service
+  BAKERY_RATE_LIMIT_WRITES: '0',
+  ...(values['flush-ms'] ? { BAKERY_STREAM_FLUSH_MS: values['flush-ms'] } : {}),
 }
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-const batchBody = (n: number) =>
-  JSON.stringify(Array.from({ length: n }, () => ({ time: Date.now(), amount: String(Math.random() * 10) })))
 
-async function ingest(api: HttpService, batch: number): Promise<void> {
-  const latencies: number[] = []
-  let events = 0
-  let failures = 0
-  const deadline = Date.now() + seconds * 1000
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (Date.now() < deadline) {
-        const body = batchBody(batch)
-        const t0 = performance.now()
-        const response = await fetch(`${api.url()}/`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        })
-        await response.arrayBuffer()
-        latencies.push(performance.now() - t0)
-        if (response.status === 200) events += batch
-        else failures++
-      }
-    }),
-  )
-  latencies.sort((a, b) => a - b)
-  console.log(
-    `event API, batches of ${batch}, ${connections} connections, ${seconds} s: ${Math.round(events / seconds)} events/s, ` +
-      `${Math.round(latencies.length / seconds)} requests/s, request p50 ${pct(latencies, 50).toFixed(1)} ms p99 ${pct(latencies, 99).toFixed(1)} ms, ${failures} failed`,
-  )
+interface IngestRun {
+  round: number
+  side: string
+  perSec: number
+  requestP99Ms: number | null
+  /** Server CPU µs per event (event API) in the measured window. */
+  cpuUsPerEvent: number | null
+  failures: number
 }
 
-async function drained(): Promise<number> {
-  // The ingest phases leave a backlog; lag is measured from an empty pipeline.
-  const stream = await infra.stream()
-  const t0 = Date.now()
-  for (const consumer of ['consumer-high', 'consumer-low']) {
-    const group = `${config.streamGroupPrefix}.${consumer}`
-    while (Date.now() - t0 < 300_000) {
-      const lag = await stream.lag(config.kafkaTopic, group)
-      if (lag.every((l) => l.lag === 0)) break
-      await sleep(500)
+async function ingest(round: number, batch: number): Promise<IngestRun> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const server = await startServer({
+    name: `stream-event-api-${batch}-${round}`,
+    args: [cliPath, 'event-api'],
+    // Its own topic: the lag part below starts from an empty one.
+    env: {
+      ...streamEnv,
+      KAFKA_TOPIC: `bench-ingest-${id}`,
+      BAKERY_EVENT_API_PORT: String(port),
+      OTEL_TRACES_SAMPLER: 'always_on',
+    },
+    url,
+    probe: '/readyz',
+    nodeFlags: values['cpu-prof']
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profDir}`,
+          `--cpu-prof-name=event-api-${batch}-${round}-${id}.cpuprofile`,
+        ]
+      : [],
+  })
+  try {
+    const run = startLoad({
+      url,
+      target: 'events',
+      batch,
+      vus: connections,
+      durationMs: seconds * 1000,
+      warmupMs: parseDuration(values.warmup),
+    })
+    let cpu = 0
+    let used = Number.NaN
+    run.on('phase', (phase) => {
+      if (phase === 'load') cpu = processCpuSeconds(server.pid)
+      else if (phase === 'done') used = processCpuSeconds(server.pid) - cpu
+    })
+    const summary = await run.done
+    const events = summary.events?.count ?? 0
+    return {
+      round,
+      side: `event API, batches of ${batch}`,
+      perSec: summary.events?.perSec ?? 0,
+      requestP99Ms: summary.acceptMs?.p99 ?? null,
+      cpuUsPerEvent: events > 0 ? fixed((used * 1e6) / events, 2) : null,
+      failures: Object.values(summary.errors).reduce((a, b) => a + b, 0),
     }
+  } finally {
+    await server.stop()
   }
-  return Date.now() - t0
 }
 
-async function endToEnd(api: HttpService): Promise<void> {
-  // Open loop: 100 events every 100 ms = 1,000 events/s, each stamped with its send time.
-  const db = await infra.database()
-  console.log(`consumers drained the ingest backlog in ${((await drained()) / 1000).toFixed(1)} s`)
-  const before = Date.now()
-  let sent = 0
-  const ticks = seconds * 10
-  for (let i = 0; i < ticks; i++) {
-    const due = before + i * 100
-    await sleep(Math.max(0, due - Date.now()))
-    void fetch(`${api.url()}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: batchBody(100),
-    }).then((r) => r.arrayBuffer())
-    sent += 100
-  }
-  // consumer-high stores the events above the watermark; wait until those sent in the window are in.
-  await sleep(3000)
-  const { rows } = await db.query<{ lag_ms: number }>(
-    `SELECT extract(epoch FROM (stored_at - time)) * 1000 AS lag_ms FROM ${config.streamSchema}.events
-     WHERE time >= to_timestamp($1::float8 / 1000)`,
-    [before],
-  )
-  const lags = rows.map((r) => Number(r.lag_ms)).sort((a, b) => a - b)
-  console.log(
-    `end-to-end at 1,000 events/s for ${seconds} s (${sent} sent, ${lags.length} high rows, consumer flush ${config.streamFlushMs} ms): ` +
-      `lag p50 ${pct(lags, 50).toFixed(1)} ms, p99 ${pct(lags, 99).toFixed(1)} ms, max ${(lags.at(-1) ?? 0).toFixed(1)} ms`,
-  )
-}
-
-function kafkaAnchor(records: number, throughput: number): void {
+function kafkaJars(): { version: string; lib: string } | undefined {
   const cache = join(homedir(), '.cache/bakery/kafka')
   const version = readdirSync(cache).find((d) => /^\d/.test(d))
-  if (!version) {
-    console.log('Kafka anchor: no jars under ~/.cache/bakery/kafka (run scripts/provision.d/kafka.sh)')
-    return
-  }
+  return version ? { version, lib: join(cache, version, 'lib') } : undefined
+}
+
+/** ProducerPerformance's summary line: "N records sent, R records/sec (…), A ms avg latency, …". */
+function producerPerformance(
+  round: number,
+  records: number,
+  throughput: number,
+): IngestRun & { line: string } {
+  const jars = kafkaJars()
+  if (!jars) throw new Error('no Kafka jars under ~/.cache/bakery/kafka (run scripts/provision.d/kafka.sh)')
   const result = spawnSync(
     'java',
     [
       '-Xmx512m',
       '-cp',
-      `${join(cache, version, 'lib')}/*`,
+      `${jars.lib}/*`,
       'org.apache.kafka.tools.ProducerPerformance',
       '--topic',
       `bench-anchor-${id}`,
@@ -171,39 +179,176 @@ function kafkaAnchor(records: number, throughput: number): void {
       'acks=all',
       'enable.idempotence=true',
     ],
-    { encoding: 'utf8', timeout: 120_000 },
+    { encoding: 'utf8', timeout: 300_000 },
   )
-  const summary = result.stdout.trim().split('\n').at(-1) ?? result.stderr
-  console.log(
-    `Kafka ProducerPerformance ${version}, ${records} records of 40 B, throughput ${throughput}: ${summary}`,
-  )
+  const line = result.stdout.trim().split('\n').at(-1) ?? result.stderr
+  const perSec = Number(/([\d.]+) records\/sec/.exec(line)?.[1] ?? 0)
+  const p99 = /([\d.]+) ms 99th/.exec(line)?.[1]
+  return {
+    round,
+    side: `Kafka ProducerPerformance ${jars.version}`,
+    perSec,
+    requestP99Ms: p99 === undefined ? null : Number(p99),
+    cpuUsPerEvent: null,
+    failures: result.status === 0 ? 0 : 1,
+    line,
+  }
 }
 
-const api = await start('event-api', createEventApi)
-await start('consumer-high', createConsumerHigh)
-await start('consumer-low', createConsumerLow)
-console.log(`# stream bench ${new Date().toISOString()}, Node ${process.version}, Kafka at ${values.brokers}`)
-await ingest(api, 100) // warm-up
-await ingest(api, 100)
-await ingest(api, 1000)
-await endToEnd(api)
-kafkaAnchor(500_000, -1)
-kafkaAnchor(seconds * 1000, 1000)
-for (const service of started.reverse()) {
-  console.error(`${new Date().toISOString()} stopping ${service.name}`)
-  await service.stop()
-}
-console.error(`${new Date().toISOString()} cleaning up`)
-const db = await infra.database()
-await db.exec(`DROP SCHEMA IF EXISTS ${config.streamSchema} CASCADE`)
-await fetch(
-  new URL(`query?q=${encodeURIComponent(`DROP DATABASE "${config.influxDatabase}"`)}`, values.influx),
-  { method: 'POST' },
+// --- part 1: ingest, alternating rounds
+console.log(
+  `# stream bench ${new Date().toISOString()}, Node ${process.version}, Kafka at ${values.brokers}, load average ${loadBefore}`,
 )
-console.error(`${new Date().toISOString()} closing adapters`)
-await infra.close()
-await telemetry.shutdown()
-console.error(`${new Date().toISOString()} done`)
+const sides = [...batches.map((b) => `api-${b}`), 'kafka']
+const runs: IngestRun[] = []
+for (let round = 1; round <= Number(values.rounds); round++) {
+  for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+    progress(`round ${round}: ${side}`)
+    const run =
+      side === 'kafka'
+        ? producerPerformance(round, Number(values.records), -1)
+        : await ingest(round, Number(side.slice(4)))
+    runs.push(run)
+    progress(`  ${run.perSec.toFixed(0)}/s`)
+  }
+}
+console.log(
+  `\nIngest: ${connections} closed-loop users per event API run, ${seconds} s measured after ${values.warmup} warm-up; ProducerPerformance ${values.records} records of 40 B\n`,
+)
+console.log(
+  table(
+    ['round', 'side', 'events/s', 'request p99 ms', 'server CPU µs/event', 'failed'],
+    runs.map((r) => [r.round, r.side, Math.round(r.perSec), r.requestP99Ms, r.cpuUsPerEvent, r.failures]),
+  ),
+)
+const ratios = batches.map((batch) => {
+  const perRound = Array.from({ length: Number(values.rounds) }, (_, i) => {
+    const api = runs.find((r) => r.round === i + 1 && r.side === `event API, batches of ${batch}`)
+    const kafka = runs.find((r) => r.round === i + 1 && r.side.startsWith('Kafka'))
+    return api && kafka && kafka.perSec > 0 ? api.perSec / kafka.perSec : Number.NaN
+  }).filter(Number.isFinite)
+  const cpu = runs
+    .filter((r) => r.side === `event API, batches of ${batch}` && r.cpuUsPerEvent !== null)
+    .map((r) => r.cpuUsPerEvent as number)
+  return {
+    batch,
+    ratio: fixed(median(perRound), 3),
+    perRound: perRound.map((r) => fixed(r, 3)),
+    cpuUsPerEvent: fixed(median(cpu), 2),
+  }
+})
+console.log('')
+for (const r of ratios) {
+  console.log(
+    `event API / ProducerPerformance, batches of ${r.batch}, median of ${r.perRound.length} alternating rounds: ${r.ratio} (${r.perRound.join(', ')}); server CPU ${r.cpuUsPerEvent} µs/event`,
+  )
+}
+console.log(
+  `load average before: ${loadBefore}, after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+)
+
+// --- part 2: end-to-end lag with the consumers in this process
+async function endToEnd(): Promise<Record<string, unknown>> {
+  const config = loadConfig(streamEnv)
+  const log = createLogger({ level: 'warn', format: 'json' })
+  const telemetry = createTelemetry(config)
+  const infra = createInfra(config, log)
+  const started: HttpService[] = []
+  const start = async (name: string, factory: (deps: WiredDeps) => HttpService) => {
+    const service = factory({
+      config,
+      log: log.child({ service: name }),
+      telemetry: telemetry.forService(name),
+      rootTelemetry: telemetry,
+      infra,
+      port: 0,
+    })
+    await service.start()
+    started.push(service)
+    return service
+  }
+  try {
+    const api = await start('event-api', createEventApi)
+    await start('consumer-high', createConsumerHigh)
+    await start('consumer-low', createConsumerLow)
+    // One batch first, then wait until both groups have joined and committed it: lag is measured
+    // on a pipeline that is running, not one still joining its consumer groups.
+    const stream = await infra.stream()
+    const t0 = Date.now()
+    await fetch(`${api.url()}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { time: Date.now(), amount: '9' },
+        { time: Date.now(), amount: '1' },
+      ]),
+    })
+    await sleep(1000)
+    for (const consumer of ['consumer-high', 'consumer-low']) {
+      const group = `${config.streamGroupPrefix}.${consumer}`
+      while (Date.now() - t0 < 300_000) {
+        const lag = await stream.lag(config.kafkaTopic, group)
+        if (lag.every((l) => l.lag === 0)) break
+        await sleep(500)
+      }
+    }
+    progress(`consumers joined and drained a first batch in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    // Open loop: 100 events every 100 ms = 1,000 events/s, each stamped with its send time.
+    const db = await infra.database()
+    const before = Date.now()
+    const ticks = Number(values['lag-seconds']) * 10
+    const body = () =>
+      JSON.stringify(
+        Array.from({ length: 100 }, () => ({ time: Date.now(), amount: String(Math.random() * 10) })),
+      )
+    for (let i = 0; i < ticks; i++) {
+      await sleep(Math.max(0, before + i * 100 - Date.now()))
+      void fetch(`${api.url()}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(),
+      }).then((r) => r.arrayBuffer())
+    }
+    // consumer-high stores the events above the watermark; wait until those sent are in.
+    await sleep(config.streamFlushMs + 3000)
+    const { rows } = await db.query<{ lag_ms: number }>(
+      `SELECT extract(epoch FROM (stored_at - time)) * 1000 AS lag_ms FROM ${config.streamSchema}.events
+       WHERE time >= to_timestamp($1::float8 / 1000)`,
+      [before],
+    )
+    const lags = rows.map((r) => Number(r.lag_ms)).sort((a, b) => a - b)
+    const result = {
+      sent: ticks * 100,
+      highRows: lags.length,
+      flushMs: config.streamFlushMs,
+      p50: fixed(pct(lags, 50), 1),
+      p99: fixed(pct(lags, 99), 1),
+      max: fixed(lags.at(-1) ?? 0, 1),
+    }
+    console.log(
+      `\nend-to-end at 1,000 events/s for ${values['lag-seconds']} s (${result.sent} sent, ${result.highRows} high rows, consumer flush ${result.flushMs} ms${values['flush-ms'] ? '' : ', the default'}): ` +
+        `lag p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms`,
+    )
+    return result
+  } finally {
+    for (const service of started.reverse()) await service.stop()
+    const db = await infra.database()
+    await db.exec(`DROP SCHEMA IF EXISTS ${config.streamSchema} CASCADE`)
+    await fetch(
+      new URL(`query?q=${encodeURIComponent(`DROP DATABASE "${config.influxDatabase}"`)}`, values.influx),
+      { method: 'POST' },
+    ).catch(() => {})
+    await infra.close()
+    await telemetry.shutdown()
+  }
+}
+
+const lag = values['skip-lag'] ? null : await endToEnd()
+console.log(
+  `results: ${writeResult('stream', { options: values, node: process.version, at: new Date().toISOString(), loadBefore, ratios, runs, lag })}`,
+)
 // A benchmark must not hang a session: report what still holds the loop, then leave.
 setTimeout(() => {
   console.error('still open 10 s after shutdown:', process.getActiveResourcesInfo())

@@ -78,10 +78,12 @@ export const streamFlowSettings = {
     max: 1000000,
     doc: 'Most records a consumer writes in one store batch',
   }),
-  streamFlushMs: integer('BAKERY_STREAM_FLUSH_MS', 2000, {
+  // Not the seed's 2 s: a batch's first event waits up to this long, so 2 s put the lag's p99
+  // above 2 s; 500 ms keeps it under 1 s at 1,000 events/s and still writes ~500 rows a batch.
+  streamFlushMs: integer('BAKERY_STREAM_FLUSH_MS', 500, {
     min: 1,
     max: 600000,
-    doc: 'How long a consumer waits to fill a batch before writing it',
+    doc: 'How long a consumer waits to fill a batch before writing it (the seed waited 2000)',
   }),
   streamRetryMs: integer('BAKERY_STREAM_RETRY_MS', 5000, {
     min: 1,

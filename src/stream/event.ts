@@ -51,7 +51,26 @@ export function parseEvent(text: string): Parsed {
  * JSON string, as the seed's consumers read it (ours read a number too).
  */
 export function encodeEvent(event: StreamEvent): Buffer {
-  return Buffer.from(`{"time":${event.time},"amount":"${event.amount}"}`)
+  return Buffer.from(encodedText(event))
+}
+
+const encodedText = (event: StreamEvent) => `{"time":${event.time},"amount":"${event.amount}"}`
+
+/**
+ * encodeEvent for a whole batch: one buffer for all records and a view of it per record, instead
+ * of one allocation per event (a tenth of the event API's CPU in batches of 1,000). The text is
+ * ASCII (digits, signs, `e`, `.`, `Infinity` never occurs), so a character is a byte.
+ */
+export function encodeEvents(events: readonly StreamEvent[]): Buffer[] {
+  const texts = events.map(encodedText)
+  const all = Buffer.from(texts.join(''), 'latin1')
+  const out: Buffer[] = []
+  let at = 0
+  for (const text of texts) {
+    out.push(all.subarray(at, at + text.length))
+    at += text.length
+  }
+  return out
 }
 
 /** The seed's split: amount strictly above the watermark is high; exactly at it is low. */

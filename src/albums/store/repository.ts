@@ -37,6 +37,13 @@ const toAlbum = (row: Row): StoredAlbum => ({
   version: Number(row.version),
 })
 
+/** Which of the optional filters a page query uses, as bits: one statement text per value. */
+const filterMask = (query: ListQuery): number =>
+  (query.after === undefined ? 0 : 1) |
+  (query.artist === undefined ? 0 : 2) |
+  (query.minPrice === undefined ? 0 : 4) |
+  (query.maxPrice === undefined ? 0 : 8)
+
 export function createAlbumRepository(db: Queryable, schema: string): AlbumRepository {
   const table = `${schema}.albums`
 
@@ -61,7 +68,9 @@ export function createAlbumRepository(db: Queryable, schema: string): AlbumRepos
       if (query.maxPrice !== undefined) add('price <= ?', query.maxPrice)
       params.push(query.limit)
       const sql = `SELECT ${COLUMNS} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`
-      const { rows } = await db.query<Row>(sql, params)
+      // A named statement per filter combination: PostgreSQL parses and plans a page query once per
+      // connection instead of on every page (the walk through the catalogue is the hot path).
+      const { rows } = await db.query<Row>(sql, params, { name: `${table}.list.${filterMask(query)}` })
       return rows.map(toAlbum)
     },
     get: current,

@@ -46,16 +46,22 @@ function nextLink(query: Record<string, unknown>, cursor: string): string {
 export function registerStoreRoutes(app: HttpApp, repository: () => AlbumRepository): void {
   app.get('/status', { schema: routeSchemas.status }, async () => ({ status: 'OK' as const }))
 
-  app.get('/albums', { schema: routeSchemas.list }, async (request, reply) => {
-    const raw = request.query as Record<string, unknown>
-    const query = parseListQuery(raw)
-    // One row more than asked tells whether a next page exists without a COUNT.
-    const rows = await repository().list({ ...query, limit: query.limit + 1 })
-    const page = rows.slice(0, query.limit)
-    const last = page.at(-1)
-    if (rows.length > query.limit && last) reply.header('link', nextLink(raw, encodeCursor(last.id)))
-    return page.map(body)
-  })
+  // The page is built from exactly the documented fields (`body`), so plain JSON.stringify writes
+  // what the response schema says; the schema-compiled serializer cost twice as much per page.
+  app.get(
+    '/albums',
+    { schema: routeSchemas.list, serializerCompiler: () => JSON.stringify },
+    async (request, reply) => {
+      const raw = request.query as Record<string, unknown>
+      const query = parseListQuery(raw)
+      // One row more than asked tells whether a next page exists without a COUNT.
+      const rows = await repository().list({ ...query, limit: query.limit + 1 })
+      const page = rows.slice(0, query.limit)
+      const last = page.at(-1)
+      if (rows.length > query.limit && last) reply.header('link', nextLink(raw, encodeCursor(last.id)))
+      return page.map(body)
+    },
+  )
 
   app.get('/albums/:id', { schema: routeSchemas.get }, async (request, reply) => {
     const { id: raw } = request.params as { id: string }

@@ -7,7 +7,10 @@ import type { HttpApp } from '../../platform/http/index.ts'
 export const SEED_BODY_MAX = 1024
 
 export function capped(text: string): string {
-  return text.length <= SEED_BODY_MAX ? text : `${text.slice(0, SEED_BODY_MAX)}…`
+  if (text.length <= SEED_BODY_MAX) return text
+  // A slice of a V8 string keeps the whole original alive: copy the head, so a span kept in the
+  // span store holds 1 KB, not the full page it was cut from.
+  return `${Buffer.from(text.slice(0, SEED_BODY_MAX)).toString()}…`
 }
 
 export function recordSeedSpanAttributes(scope: HttpApp): void {

@@ -159,51 +159,67 @@ type Base = { bootstrapBrokers: string[]; timeout: number; retries: number; retr
 /**
  * One send in flight per producer: @platformatic/kafka 1.35 gives concurrent idempotent sends
  * out-of-order sequence numbers (measured: OUT_OF_ORDER_SEQUENCE_NUMBER, then every later send
- * fails). Calls arriving meanwhile are coalesced into the next send (group commit), which is
- * also what makes small API batches cheap. After a failed send the producer is replaced, so a
- * broken sequence state never outlives the error it caused.
+ * fails). So sends run on SEND_LANES producers, one send in flight each: a batch arriving while
+ * every lane is busy is coalesced into a lane's next send (group commit, which keeps small API
+ * batches cheap), and a batch arriving while one is idle goes at once instead of waiting a round
+ * trip behind another (with one producer, 4 clients posting batches of 100 each waited about two
+ * broker round trips). One call's messages always go in one send of one producer, so their order
+ * per partition holds; concurrent calls were never ordered against each other. After a failed
+ * send the lane's producer is replaced, so a broken sequence state never outlives the error it
+ * caused.
  */
-function createSendQueue(base: Base, clientId: string) {
-  const MAX_MESSAGES = 20_000
-  let producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined
-  let waiting: { messages: readonly StreamMessage[]; resolve: () => void; reject: (e: unknown) => void }[] =
-    []
-  let running: Promise<void> | undefined
+export const SEND_LANES = 4
 
-  const open = () => {
-    producer ??= new Producer({ ...base, clientId: `${clientId}-producer`, idempotent: true, acks: -1 })
+type Waiting = { messages: readonly StreamMessage[]; resolve: () => void; reject: (e: unknown) => void }
+
+function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
+  const MAX_MESSAGES = 20_000
+  const producers: (Producer<Buffer, Buffer, Buffer, Buffer> | undefined)[] = Array.from({ length: lanes })
+  const running: (Promise<void> | undefined)[] = Array.from({ length: lanes })
+  let waiting: Waiting[] = []
+
+  const open = (lane: number) => {
+    const producer =
+      producers[lane] ??
+      new Producer({ ...base, clientId: `${clientId}-producer-${lane}`, idempotent: true, acks: -1 })
+    producers[lane] = producer
     return producer
   }
 
-  async function drain(): Promise<void> {
+  async function drain(lane: number): Promise<void> {
     try {
-      await drainAll()
+      await drainAll(lane)
     } finally {
       // Cleared in the same tick as the last emptiness check, so no enqueue is left unserved.
-      running = undefined
+      running[lane] = undefined
     }
   }
 
-  async function drainAll(): Promise<void> {
+  function take(): Waiting[] {
+    const group: Waiting[] = []
+    let count = 0
+    while (
+      waiting.length > 0 &&
+      (group.length === 0 || count + (waiting[0]?.messages.length ?? 0) <= MAX_MESSAGES)
+    ) {
+      const next = waiting.shift()
+      if (!next) break
+      group.push(next)
+      count += next.messages.length
+    }
+    return group
+  }
+
+  async function drainAll(lane: number): Promise<void> {
     while (waiting.length > 0) {
-      const group: typeof waiting = []
-      let count = 0
-      while (
-        waiting.length > 0 &&
-        (group.length === 0 || count + (waiting[0]?.messages.length ?? 0) <= MAX_MESSAGES)
-      ) {
-        const next = waiting.shift()
-        if (!next) break
-        group.push(next)
-        count += next.messages.length
-      }
+      const group = take()
       try {
-        await open().send({ messages: group.flatMap((g) => g.messages.map(toKafka)) })
+        await open(lane).send({ messages: group.flatMap((g) => g.messages.map(toKafka)) })
         for (const g of group) g.resolve()
       } catch (error) {
         for (const g of group) g.reject(error)
-        const broken = producer
-        producer = undefined
+        const broken = producers[lane]
+        producers[lane] = undefined
         await broken?.close().catch(() => {})
       }
     }
@@ -212,15 +228,29 @@ function createSendQueue(base: Base, clientId: string) {
   return {
     enqueue(messages: readonly StreamMessage[]): Promise<void> {
       const done = new Promise<void>((resolve, reject) => waiting.push({ messages, resolve, reject }))
-      running ??= drain()
+      const idle = running.indexOf(undefined)
+      if (idle >= 0) running[idle] = drain(idle)
       return done
     },
     async close() {
-      await running
+      await Promise.all(running)
       waiting = []
-      await producer?.close().catch(() => {})
+      await Promise.all(producers.map((p) => p?.close().catch(() => {})))
     },
   }
+}
+
+// The event API gives every record of a batch the same headers object: encode it once.
+const encodedHeaders = new WeakMap<Record<string, string>, Map<Buffer, Buffer>>()
+
+function headersOf(headers: Record<string, string> | undefined): Map<Buffer, Buffer> {
+  if (!headers) return new Map()
+  let encoded = encodedHeaders.get(headers)
+  if (!encoded) {
+    encoded = new Map(Object.entries(headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
+    encodedHeaders.set(headers, encoded)
+  }
+  return encoded
 }
 
 function toKafka(m: StreamMessage) {
@@ -229,7 +259,7 @@ function toKafka(m: StreamMessage) {
     value: m.value,
     ...(m.key === undefined ? {} : { key: Buffer.from(m.key) }),
     ...(m.partition === undefined ? {} : { partition: m.partition }),
-    headers: new Map(Object.entries(m.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
+    headers: headersOf(m.headers),
   }
 }
 

@@ -9,7 +9,7 @@ export interface StreamMessage {
   key?: string
   /** Forces the partition, mostly for tests. */
   partition?: number
-  /** W3C trace context and other metadata, as Kafka record headers. */
+  /** W3C trace context and other metadata, as Kafka record headers; not changed once produced. */
   headers?: Record<string, string>
 }
 

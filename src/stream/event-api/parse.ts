@@ -1,6 +1,6 @@
 // Request bodies of the event API. Everything is validated before anything is produced, so a
 // bad event rejects the whole batch and nothing of it is half-written.
-import { encodeEvent, parseEvent, toEvent } from '../event.ts'
+import { encodeEvents, parseEvent, type StreamEvent, toEvent } from '../event.ts'
 
 export type ParsedBody = { ok: true; events: { value: Buffer }[] } | { ok: false; message: string }
 
@@ -27,26 +27,30 @@ function parseArray(text: string, maxEvents: number): ParsedBody {
   }
   if (!Array.isArray(value)) return { ok: false, message: 'body must be a JSON array of events' }
   if (value.length > maxEvents) return tooMany(value.length, maxEvents)
-  const events: { value: Buffer }[] = []
-  for (const [index, item] of value.entries()) {
-    const parsed = toEvent(item)
+  const events: StreamEvent[] = []
+  for (let index = 0; index < value.length; index++) {
+    const parsed = toEvent(value[index])
     if (!parsed.ok) return { ok: false, message: `event ${index + 1} (line ${index + 1}): ${parsed.reason}` }
-    events.push({ value: encodeEvent(parsed.event) })
+    events.push(parsed.event)
   }
-  return { ok: true, events }
+  return encoded(events)
 }
 
 function parseLines(text: string, maxEvents: number): ParsedBody {
   const lines = text.split('\n')
   const count = lines.filter((l) => l.trim() !== '').length
   if (count > maxEvents) return tooMany(count, maxEvents)
-  const events: { value: Buffer }[] = []
+  const events: StreamEvent[] = []
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim()
     if (line === '') continue
     const parsed = parseEvent(line)
     if (!parsed.ok) return { ok: false, message: `line ${index + 1}: ${parsed.reason}` }
-    events.push({ value: encodeEvent(parsed.event) })
+    events.push(parsed.event)
   }
-  return { ok: true, events }
+  return encoded(events)
+}
+
+function encoded(events: readonly StreamEvent[]): ParsedBody {
+  return { ok: true, events: encodeEvents(events).map((value) => ({ value })) }
 }
