@@ -1,7 +1,10 @@
 // `npm run bench [-- name...] [--quick]`: runs the benchmarks one after another, each in its own
 // process so none inherits another's heap or JIT state. Never part of `npm test`.
-//   orders     bakery orders pipeline vs the reference, traced and untraced (real PostgreSQL + RabbitMQ)
-//   embedded   `npm start` mode: start-up time, RSS at rest and under load, throughput
+//   orders     bakery orders pipeline vs the reference: traced, untraced, split, the journey and all of
+//              `bakery start` in one process (real PostgreSQL + RabbitMQ + Redis)
+//   orders-store  the same with the dashboard's telemetry store in memory and on disk
+//   embedded   `npm start` as a newcomer runs it: start-up time, RSS of the npm start process tree at
+//              rest, after 2,000 orders and under load, throughput
 //   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
 //   albums-proxy  album store alone and through the proxy (bench/albums.ts)
 //   stream     stream ingest (bench/stream.ts)
@@ -14,9 +17,22 @@ import { join } from 'node:path'
 import { repoRoot, writeResult } from './support.ts'
 
 // `capture`: the bench prints figures but writes no JSON itself, so its output is kept as JSON here.
-const BENCHES: Record<string, { file: string; quick: string[]; capture?: boolean }> = {
-  orders: { file: 'orders.ts', quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'] },
-  embedded: { file: 'embedded.ts', quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s'] },
+const BENCHES: Record<string, { file: string; quick: string[]; args?: string[]; capture?: boolean }> = {
+  orders: {
+    file: 'orders.ts',
+    args: ['--variants', 'reference,traced,untraced,split,journey,everything'],
+    quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'],
+  },
+  'orders-store': {
+    file: 'orders.ts',
+    args: ['--variants', 'memstore,diskstore'],
+    quick: ['--rounds', '1', '--duration', '5s', '--warmup', '1s'],
+  },
+  embedded: {
+    file: 'embedded.ts',
+    args: ['--npm'],
+    quick: ['--starts', '1', '--duration', '5s', '--warmup', '1s', '--orders', '200'],
+  },
   albums: { file: 'album-pages.ts', quick: ['--rounds', '1', '--duration', '5s'] },
   'albums-proxy': {
     file: 'albums.ts',
@@ -45,7 +61,7 @@ for (const name of selected) {
     continue
   }
   console.log(`\n### ${name} (${bench.file})\n`)
-  const r = spawnSync(process.execPath, [file, ...(quick ? bench.quick : [])], {
+  const r = spawnSync(process.execPath, [file, ...(bench.args ?? []), ...(quick ? bench.quick : [])], {
     cwd: repoRoot,
     stdio: ['ignore', bench.capture ? 'pipe' : 'inherit', 'inherit'],
     encoding: 'utf8',
