@@ -1,6 +1,6 @@
 // The dashboard: the built web app, its JSON API under /api, the trace viewer's API backed by the
-// in-process span store, OTLP receivers for other Bakery processes (HTTP: POST /v1/traces; gRPC on
-// BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
+// in-process span store, OTLP receivers for other Bakery processes' spans and log lines (HTTP:
+// POST /v1/traces, /v1/logs; gRPC on BAKERY_DASHBOARD_OTLP_GRPC_PORT, 4317), and the load control (/api/load) that runs the built-in load generator.
 import { trace } from '@opentelemetry/api'
 import { catalogue } from '../catalogue.ts'
 import type { Config, WiredDeps } from '../config.ts'
@@ -10,6 +10,7 @@ import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process
 import { isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
 import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
+import type { LogInput } from '../platform/telemetry/store/index.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
 import { registerFaultRoutes } from './faults.ts'
@@ -18,6 +19,7 @@ import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
 import { computeOrderFlow } from './order-flow.ts'
 import { createOtlpGrpcReceiver } from './otlp-grpc.ts'
+import { registerOtlpRoutes } from './otlp-routes.ts'
 import { defaultWebDist, registerStaticFiles } from './static-files.ts'
 import { registerTelemetryRoutes } from './telemetry-routes.ts'
 import { registerTraceRoutes } from './trace-routes.ts'
@@ -38,10 +40,13 @@ export interface DashboardService extends HttpService {
 
 export function createDashboard(deps: WiredDeps, options: DashboardOptions = {}): DashboardService {
   const store = deps.rootTelemetry.spanStore
+  const telemetryStore = deps.rootTelemetry.store
+  const keepLog = telemetryStore && ((record: LogInput) => telemetryStore.addLog(record))
   const grpc = createOtlpGrpcReceiver({
     host: deps.config.host,
     port: deps.config.dashboardOtlpGrpcPort,
     store,
+    logs: keepLog,
     log: deps.log,
   })
   const upstreams = resolveUpstreams(deps.config, options.upstreams)
@@ -127,7 +132,8 @@ export function createDashboard(deps: WiredDeps, options: DashboardOptions = {})
         if (!store) return { available: false }
         return { available: true, ...computeOrderFlow(store, Date.now()) }
       })
-      registerTraceRoutes(app, store, deps.config.bodyLimitBytes)
+      registerTraceRoutes(app, store)
+      registerOtlpRoutes(app, { spans: store, logs: keepLog }, deps.config.bodyLimitBytes)
       registerTelemetryRoutes(app, deps.rootTelemetry.store, () => available('reception')?.url)
       registerIncidentRoutes(app, incidents.runner, createGroundTruthLog(incidents.groundTruthPath))
       registerAgentRoutes(app, store, incidents.metrics)

@@ -1,11 +1,8 @@
-// The trace viewer's API (search, one trace with the links in both directions) and the OTLP/HTTP
-// receiver that lets separate Bakery processes export their spans to this store.
-import { gunzipSync } from 'node:zlib'
+// The trace viewer's API: search, and one trace with the links in both directions.
 import { Type } from 'typebox'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import type { HttpApp } from '../platform/http/index.ts'
 import type { SpanStore, StoredSpan } from '../platform/telemetry/index.ts'
-import { decodeOtlpJson, decodeOtlpProtobuf } from './otlp.ts'
 import { listTraces, type TraceListQuery } from './trace-query.ts'
 
 const TraceId = Type.String({ pattern: '^[0-9a-f]{32}$' })
@@ -90,12 +87,7 @@ export function linkedFrom(store: SpanStore, traceId: string): LinkedFrom[] {
   return out
 }
 
-export function registerTraceRoutes(
-  app: HttpApp,
-  store: SpanStore | undefined,
-  /** Largest body after inflating, the same as the body limit before it. */
-  bodyLimit = 1024 * 1024,
-): void {
+export function registerTraceRoutes(app: HttpApp, store: SpanStore | undefined): void {
   app.get('/api/traces', { schema: { querystring: SearchQuery } }, async (request) => {
     if (!store) throw storeOff()
     const { attribute, ...rest } = request.query
@@ -144,64 +136,4 @@ export function registerTraceRoutes(
       return { traceId, spans, linkedFrom: linkedFrom(store, traceId), linksTo: linkTargets(store, spans) }
     },
   )
-
-  // OTLP/HTTP: its own parsers (protobuf, JSON, gzip) in an encapsulated context.
-  app.register(async (otlp) => {
-    otlp.removeAllContentTypeParsers()
-    otlp.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
-    otlp.post('/v1/traces', async (request, reply) => {
-      const type = String(request.headers['content-type'] ?? '')
-        .split(';')[0]
-        ?.trim()
-      let body = request.body as Buffer | undefined
-      if (!body) body = Buffer.alloc(0)
-      if (request.headers['content-encoding'] === 'gzip') {
-        body = inflate(body, bodyLimit)
-      }
-      let spans: StoredSpan[]
-      if (type === 'application/x-protobuf' || type === 'application/protobuf') {
-        spans = decodeOtlpProtobuf(body)
-      } else if (type === 'application/json') {
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(body.toString('utf8'))
-        } catch (error) {
-          throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid JSON', {
-            status: 400,
-            cause: error,
-          })
-        }
-        spans = decodeOtlpJson(parsed)
-      } else {
-        throw new BakeryError(
-          ErrorCode.HTTP_UNSUPPORTED_MEDIA_TYPE,
-          `unsupported content type "${type ?? ''}"; use application/x-protobuf or application/json`,
-          { status: 415 },
-        )
-      }
-      for (const span of spans) store?.add(span)
-      // An empty ExportTraceServiceResponse means full success in both encodings.
-      if (type === 'application/json') return reply.type('application/json').send({})
-      return reply.type('application/x-protobuf').send(Buffer.alloc(0))
-    })
-  })
-}
-
-/** Gunzips at most `limit` bytes: a small bomb must not become a large body past the limit. */
-function inflate(body: Buffer, limit: number): Buffer {
-  try {
-    return gunzipSync(body, { maxOutputLength: limit })
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new BakeryError(
-        ErrorCode.HTTP_PAYLOAD_TOO_LARGE,
-        `the inflated body is larger than ${limit} bytes`,
-        {
-          status: 413,
-          cause: error,
-        },
-      )
-    }
-    throw new BakeryError(ErrorCode.HTTP_VALIDATION, 'body is not valid gzip', { status: 400, cause: error })
-  }
 }

@@ -74,6 +74,24 @@ function SpanDetail({
           ))}
         </tbody>
       </table>
+      {span.resource && Object.keys(span.resource).length > 0 && (
+        <details data-testid="span-resource">
+          <summary>
+            <h3 class="inline">Resource</h3>{' '}
+            <span class="muted small">({Object.keys(span.resource).length} attributes of the process)</span>
+          </summary>
+          <table class="kv">
+            <tbody>
+              {Object.entries(span.resource).map(([k, v]) => (
+                <tr key={k}>
+                  <th scope="row">{k}</th>
+                  <td>{formatValue(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
       {spanLogs && (
         <>
           <h3>Log lines</h3>

@@ -133,7 +133,10 @@ export function createCapper(caps: ItemCaps): Capper {
     }
     const name = value(input.name)
     const statusMessage = input.statusMessage === undefined ? undefined : value(input.statusMessage)
+    // A resource within the caps stays the same object, so the store still writes it once.
+    const resource = input.resource && attributes(input.resource, caps.attributesPerSpan)
     if (
+      resource === input.resource &&
       attrs === input.attributes &&
       events === input.events &&
       links === input.links &&
@@ -141,7 +144,9 @@ export function createCapper(caps: ItemCaps): Capper {
       statusMessage === input.statusMessage
     )
       return input
-    return { ...input, name, statusMessage, attributes: attrs, events, links }
+    const out: StoredSpan = { ...input, name, statusMessage, attributes: attrs, events, links }
+    if (resource) out.resource = resource
+    return out
   }
 
   return { counters, span, attributes, value }

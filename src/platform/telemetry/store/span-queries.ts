@@ -19,9 +19,12 @@ export interface SpanQueries {
 }
 
 export function createSpanQueries(db: DatabaseSync): SpanQueries {
-  const byTrace = db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_us, rowid')
+  // With the resource's attributes, which the trace view shows per span.
+  const WITH_RESOURCE =
+    'SELECT s.*, r.attributes AS res FROM spans s LEFT JOIN resources r ON r.id = s.resource'
+  const byTrace = db.prepare(`${WITH_RESOURCE} WHERE s.trace_id = ? ORDER BY s.start_us, s.rowid`)
   const byTraceInRun = db.prepare(
-    'SELECT * FROM spans WHERE trace_id = ? AND run = ? ORDER BY start_us, rowid',
+    `${WITH_RESOURCE} WHERE s.trace_id = ? AND s.run = ? ORDER BY s.start_us, s.rowid`,
   )
   const linking = db.prepare(
     `SELECT spans.* FROM span_links JOIN spans ON spans.rowid = span_links.span_row
@@ -104,14 +107,24 @@ export function createSpanQueries(db: DatabaseSync): SpanQueries {
     getTrace(traceId, run) {
       const rows = (run === undefined
         ? byTrace.all(traceId)
-        : byTraceInRun.all(traceId, run)) as unknown as SpanRow[]
+        : byTraceInRun.all(traceId, run)) as unknown as (SpanRow & { res: string | null })[]
       // An imported copy of a trace shares its span ids with the original: show each span once.
       const seen = new Set<string>()
       const spans: StoredSpan[] = []
+      const resources = new Map<string, NonNullable<StoredSpan['resource']>>()
       for (const row of rows) {
         if (seen.has(row.span_id)) continue
         seen.add(row.span_id)
-        spans.push(rowToSpan(row))
+        const span = rowToSpan(row)
+        if (row.res) {
+          let resource = resources.get(row.res)
+          if (!resource) {
+            resource = JSON.parse(row.res) as NonNullable<StoredSpan['resource']>
+            resources.set(row.res, resource)
+          }
+          span.resource = resource
+        }
+        spans.push(span)
       }
       return spans
     },
