@@ -8,7 +8,12 @@ import { createHttpService, httpEdge } from './platform/http/index.ts'
 import { createInfra } from './platform/infra.ts'
 import { runServices, type Service } from './platform/lifecycle/index.ts'
 import { createLogging, createLogSink } from './platform/log/index.ts'
-import { combineServiceMetrics, createTelemetry, type Telemetry } from './platform/telemetry/index.ts'
+import {
+  combineServiceMetrics,
+  createTelemetry,
+  logsExported,
+  type Telemetry,
+} from './platform/telemetry/index.ts'
 import { logInputOf, openConfiguredStore, type TelemetryStore } from './platform/telemetry/store/index.ts'
 import { findService, type ServiceDefinition, services } from './services.ts'
 
@@ -124,14 +129,18 @@ async function start(names: string[], alone: boolean): Promise<void> {
   const definitions =
     names.length === 0 ? services : names.map((n) => findService(n) ?? fail(`unknown service ${n}`))
   const config = readConfig()
-  // The process that serves the dashboard keeps the telemetry store (spans, logs, metrics).
+  // The process that serves the dashboard keeps the telemetry store (spans, logs, metrics); with
+  // an OTLP endpoint, log records are also exported (to the dashboard or a collector).
   const withStore = definitions.some((d) => d.name === 'dashboard')
-  const sink = withStore ? createLogSink() : undefined
+  const sink = withStore || logsExported(config) ? createLogSink() : undefined
   const logging = createLogging({ level: config.logLevel, format: config.logFormat, sink })
   const log = logging.root
   const store = withStore ? openStore(config) : undefined
-  if (store && sink) sink.attach((record) => store.addLog(logInputOf(record)))
   const telemetry: Telemetry = createTelemetry(config, { singleService: definitions.length === 1, store })
+  sink?.attach((record) => {
+    store?.addLog(logInputOf(record))
+    telemetry.exportLog(record)
+  })
   const infra = createInfra(config, log)
   const built: Service[] = []
   const workers: { service: Service; deps: WiredDeps }[] = []

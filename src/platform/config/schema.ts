@@ -173,6 +173,9 @@ export const telemetry = {
       doc: 'OTLP transport and encoding',
     },
   ),
+  logsExporter: oneOf('OTEL_LOGS_EXPORTER', 'otlp', ['otlp', 'none'], {
+    doc: 'Where log records go besides stdout: otlp = to OTEL_EXPORTER_OTLP_ENDPOINT (…/v1/logs) when it is set, none = stdout only',
+  }),
   propagators: listOf('OTEL_PROPAGATORS', 'tracecontext,baggage', PROPAGATORS, {
     doc: 'Context propagation formats on HTTP and message headers (b3 = single header, b3multi = X-B3-*)',
   }),

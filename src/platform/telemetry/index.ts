@@ -11,6 +11,7 @@ export {
   type ExemplarReservoir,
   type ExemplarSlots,
 } from './exemplars.ts'
+export { logsExported } from './log-export.ts'
 export { OPENMETRICS_CONTENT_TYPE, serializeOpenMetrics } from './openmetrics.ts'
 export {
   type Carrier,

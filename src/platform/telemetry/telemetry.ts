@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto'
 import { Metadata } from '@grpc/grpc-js'
 import { context, type Meter, type Tracer, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { OTLPLogExporter as OtlpGrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc'
+import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http'
+import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto'
 import { OTLPMetricExporter as OtlpGrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc'
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
 import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto'
@@ -23,6 +26,7 @@ import {
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { PlatformConfig } from '../config/index.ts'
 import { createExemplarMeter, type ExemplarMeter } from './exemplars.ts'
+import { createLogExport, logsExported } from './log-export.ts'
 import { serializeOpenMetrics } from './openmetrics.ts'
 import { withPrometheusNames } from './prometheus-names.ts'
 import { usePropagators } from './propagation.ts'
@@ -53,6 +57,10 @@ export interface Telemetry {
   readonly spanStore: SpanStore | undefined
   /** The telemetry store (spans, logs, metric snapshots of every run), when this process has one. */
   readonly store: TelemetryStore | undefined
+  /** Sends one pino record (a parsed JSON line) to the OTLP log exporter, when logs are exported. */
+  exportLog(record: Record<string, unknown>): void
+  /** Whether exportLog sends anywhere (OTLP endpoint set, OTEL_LOGS_EXPORTER not none). */
+  readonly exportsLogs: boolean
   /** Takes a metric snapshot of every service into the store now. */
   snapshotMetrics(): Promise<void>
   forService(name: string): ServiceTelemetry
@@ -132,8 +140,21 @@ export function createTelemetry(config: PlatformConfig, options: TelemetryOption
     })
   }
 
+  const resources = new Map<string, Resource>()
+  const sharedResource = (name: string): Resource => {
+    let resource = resources.get(name)
+    if (!resource) {
+      resource = resourceFor(name)
+      resources.set(name, resource)
+    }
+    return resource
+  }
+  const logExport = logsExported(config)
+    ? createLogExport(config, otlpLogExporter(config), sharedResource)
+    : undefined
+
   function create(name: string): ServiceTelemetry {
-    const resource = resourceFor(name)
+    const resource = sharedResource(name)
     const serviceName = String(resource.attributes['service.name'])
     const tracer = tracingOn
       ? new BasicTracerProvider({ resource, sampler, spanLimits, spanProcessors: processors }).getTracer(
@@ -180,6 +201,8 @@ export function createTelemetry(config: PlatformConfig, options: TelemetryOption
   return {
     spanStore,
     store,
+    exportsLogs: logExport !== undefined,
+    exportLog: (record) => logExport?.emit(record),
     snapshotMetrics,
     forService(name) {
       let service = services.get(name)
@@ -194,6 +217,7 @@ export function createTelemetry(config: PlatformConfig, options: TelemetryOption
       await Promise.all([
         ...processors.map((p) => p.forceFlush()),
         ...meterProviders.map((m) => m.forceFlush().catch(() => {})),
+        logExport?.flush().catch(() => {}),
       ])
     },
     async shutdown() {
@@ -203,13 +227,14 @@ export function createTelemetry(config: PlatformConfig, options: TelemetryOption
       await Promise.all([
         ...processors.map((p) => p.shutdown()),
         ...meterProviders.map((m) => m.shutdown().catch(() => {})),
+        logExport?.shutdown().catch(() => {}),
       ])
       store?.close()
     },
   }
 }
 
-function otlpUrl(config: PlatformConfig, signal: 'traces' | 'metrics'): string {
+function otlpUrl(config: PlatformConfig, signal: 'traces' | 'metrics' | 'logs'): string {
   const base = config.otlpEndpoint?.href.replace(/\/+$/, '') ?? ''
   return `${base}/v1/${signal}`
 }
@@ -251,4 +276,17 @@ function otlpMetricExporter(config: PlatformConfig) {
   return config.otlpProtocol === 'http/json'
     ? new OtlpJsonMetricExporter(options)
     : new OtlpProtoMetricExporter(options)
+}
+
+function otlpLogExporter(config: PlatformConfig) {
+  if (config.otlpProtocol === 'grpc') {
+    return new OtlpGrpcLogExporter({
+      url: otlpGrpcUrl(config.otlpEndpoint),
+      metadata: grpcMetadata(config.otlpHeaders),
+    })
+  }
+  const options = { url: otlpUrl(config, 'logs'), headers: config.otlpHeaders }
+  return config.otlpProtocol === 'http/json'
+    ? new OtlpJsonLogExporter(options)
+    : new OtlpProtoLogExporter(options)
 }
