@@ -119,6 +119,8 @@ describe('helm template with default values: a stack that runs as is', () => {
       find<Data>(manifests, 'ConfigMap', 'bakery-otel-gateway')?.data?.['config.yaml'] ?? ''
     assert.match(gatewayConfig, /otlphttp\/dashboard:\s+endpoint: http:\/\/bakery-dashboard:3000/)
     assert.match(gatewayConfig, /traces\/dashboard:[\s\S]*?exporters: \[otlphttp\/dashboard\]/)
+    // Log lines of every pod reach the dashboard's Logs page and order signals too.
+    assert.match(gatewayConfig, /\n {4}logs:\n[\s\S]*?exporters: \[otlphttp\/dashboard\]/)
     const config = find<Data>(manifests, 'ConfigMap', 'bakery-config')?.data ?? {}
     assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://bakery-otel-agent:4318')
   })
