@@ -1,7 +1,8 @@
 // The HTTP exchange both InfluxDB adapters share (influx.ts over the 1.x API, influx2.ts over
 // /api/v2): a call with a time limit, whose transport errors and non-2xx answers become
-// BKR_TSDB_UNAVAILABLE (a 503 for whoever serves it; retryable when the server erred).
+// BKR_TSDB_UNAVAILABLE (a 503 for whoever serves it; retryable unless InfluxDB refused the data).
 import { BakeryError, ErrorCode } from '../errors.ts'
+import { retryableStatus } from './port.ts'
 
 export type InfluxCall = (
   path: string,
@@ -40,7 +41,7 @@ export function influxCaller(url: URL, headers: Record<string, string>, timeoutM
       throw new BakeryError(
         ErrorCode.TSDB_UNAVAILABLE,
         `InfluxDB ${what} answered ${response.status}: ${body.slice(0, 200)}`,
-        { retryable: response.status >= 500, status: 503 },
+        { retryable: retryableStatus(response.status), status: 503 },
       )
     }
     return response

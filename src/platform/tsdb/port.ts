@@ -45,3 +45,12 @@ export function bucketStarts(fromMs: number, toMs: number, bucketMs: number): nu
   for (let t = Math.floor(fromMs / bucketMs) * bucketMs; t < toMs; t += bucketMs) out.push(t)
   return out
 }
+
+/**
+ * Whether a refused InfluxDB request may succeed later. 400 (a point it cannot parse or store:
+ * a field type conflict, a time out of range), 413 and 422 refuse the data itself, for good;
+ * everything else (5xx, auth, a missing database, rate limits) may pass on another try.
+ */
+export function retryableStatus(status: number): boolean {
+  return status !== 400 && status !== 413 && status !== 422
+}
