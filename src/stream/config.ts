@@ -90,6 +90,11 @@ export const streamFlowSettings = {
     max: 600000,
     doc: 'Pause before a consumer retries a batch its store refused',
   }),
+  streamDeadLetterAttempts: integer('BAKERY_STREAM_DEAD_LETTER_ATTEMPTS', 3, {
+    min: 1,
+    max: 100,
+    doc: 'Tries of a consumer batch that its store refuses for good (a permanent error) before its records are written one by one and the refused ones go to the dead-letter topic (KAFKA_TOPIC plus .dlq); transient errors are retried without limit',
+  }),
 } as const
 
 export const streamSchema = { ...streamPorts, ...streamTopicSettings, ...streamFlowSettings } as const
