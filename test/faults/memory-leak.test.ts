@@ -58,7 +58,10 @@ test('memory-leak grows the heap at its rate up to its cap with the whole stack 
   // 100 ms tick and one 0.5 MB chunk), never more than its cap.
   for (const { s, mb } of samples) {
     const owed = Math.min(capMb, mbPerS * Math.max(0, s - 0.1)) - 0.5
-    assert.ok(mb >= owed * 0.9, `${mb.toFixed(1)} MB retained after ${s.toFixed(2)} s, owed ${owed.toFixed(1)}`)
+    assert.ok(
+      mb >= owed * 0.9,
+      `${mb.toFixed(1)} MB retained after ${s.toFixed(2)} s, owed ${owed.toFixed(1)}`,
+    )
   }
   const top = Math.max(...samples.map((p) => p.mb))
   assert.ok(top >= capMb * 0.95, `reached its cap: ${top.toFixed(1)} of ${capMb} MB`)
