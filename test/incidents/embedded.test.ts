@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { catalogue } from '../../src/incidents/catalogue.ts'
-import { BASELINE_LIMIT_MS, backToBaseline, runIncidentAndCheck } from './check-run.ts'
+import { BASELINE_LIMIT_MS, backToBaseline, breakersClosed, runIncidentAndCheck } from './check-run.ts'
 import { startIncidentStack } from './support.ts'
 
 // Incidents that open the payments breaker run last: the coffee flow is slow to recover after them.
@@ -41,6 +41,10 @@ test('incidents on the embedded stack are detected, verified and exported when r
         assert.ok(ms <= BASELINE_LIMIT_MS)
         st.diagnostic(`${run.name}: back to baseline ${ms} ms after the stop`)
       }
+      // The next incident starts from a healthy system: a breaker a fault opened has closed again.
+      const closedMs = await breakersClosed(stack, truth)
+      assert.ok(closedMs <= BASELINE_LIMIT_MS)
+      if (closedMs > 0) st.diagnostic(`${run.name}: breakers closed ${closedMs} ms after the stop`)
     })
   }
 })
