@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { services } from '../../src/services.ts'
+import { catalogue } from '../../src/catalogue.ts'
 import { startServicesFor } from '../incidents/support.ts'
 
 setFlagsFromString('--expose-gc')
@@ -22,7 +22,7 @@ test('memory-leak grows the heap at its rate up to its cap with the whole stack 
   const token = 'memory-leak-test-token'
   const stack = await startServicesFor(
     t,
-    services.map((s) => s.name),
+    catalogue.map((s) => s.name),
     {
       BAKERY_ADMIN_TOKEN: token,
       BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',

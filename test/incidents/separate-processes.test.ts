@@ -4,8 +4,8 @@
 // shows in this process's traces, and the fault is gone from payments when the run ends.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createRemote } from '../../src/fault-cli/remote.ts'
 import { loadConfig } from '../../src/config.ts'
+import { createRemote } from '../../src/fault-cli/remote.ts'
 import { startCli } from '../support/cli.ts'
 import { freePort, stopProcess } from '../support/processes.ts'
 import { runIncidentAndCheck } from './check-run.ts'
