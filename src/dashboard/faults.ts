@@ -5,7 +5,7 @@
 
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config.ts'
-import { configuredAddresses, createRemote } from '../fault-cli/remote.ts'
+import { configuredAddresses, createRemote, type Remote } from '../fault-cli/remote.ts'
 import { lastVerifyReport } from '../fault-cli/verify/report.ts'
 import { BakeryError, ErrorCode } from '../platform/errors.ts'
 import {
@@ -32,14 +32,30 @@ function catalogue() {
   }
 }
 
+/** Every address a fault's owner may answer at: the upstreams (they honour
+ * BAKERY_DASHBOARD_UPSTREAMS), then every configured address. */
+function candidateUrls(config: Config, upstreams: readonly Upstream[]): string[] {
+  return [...new Set([...upstreams.map((u) => u.url), ...configuredAddresses(config).values()])]
+}
+
+/** The processes that run each service, for incident runs that place faults outside this process.
+ * A new probe per call: services may have started or stopped since the last run. */
+export function faultOwners(
+  config: Config,
+  upstreams: readonly Upstream[],
+  adminToken: () => string,
+): () => Remote {
+  const urls = candidateUrls(config, upstreams)
+  return () => createRemote(config, adminToken(), urls)
+}
+
 export function registerFaultRoutes(
   app: HttpApp,
   config: Config,
   upstreams: readonly Upstream[],
   adminToken: () => string,
 ): void {
-  // The upstreams first (they honour BAKERY_DASHBOARD_UPSTREAMS), then every configured address.
-  const urls = [...new Set([...upstreams.map((u) => u.url), ...configuredAddresses(config).values()])]
+  const urls = candidateUrls(config, upstreams)
   // The caller's bearer token when it sends one (as the CLI and the Drills page do), else the
   // dashboard's own for a logged-in session: a wrong token is refused by the services (401).
   const tokenOf = (request: FastifyRequest) => {

@@ -13,7 +13,7 @@ import { createHttpService, type HttpService, httpEdge } from '../platform/http/
 import type { LogInput } from '../platform/telemetry/store/index.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
-import { registerFaultRoutes } from './faults.ts'
+import { faultOwners, registerFaultRoutes } from './faults.ts'
 import { registerIncidentRoutes } from './incident-routes.ts'
 import { createLoadControl, LOAD_TARGETS } from './load-control.ts'
 import { registerLoadRoutes } from './load-routes.ts'
@@ -56,7 +56,8 @@ export function createDashboard(deps: WiredDeps, options: DashboardOptions = {})
   const available = (name: string) => upstreams.find((u) => u.name === name)
   // The load generator runs in this process, against the services the panels already point at.
   const load = createLoadControl({ urlOf: (target) => available(LOAD_TARGETS[target])?.url, log: deps.log })
-  // Incidents act on the services of this process: their faults, database, spans and metrics.
+  // Incidents watch the spans and metrics of this process; their faults go to the process that runs
+  // each target (this one, or another found at the configured addresses).
   const panelOf: Record<string, string> = {
     reception: 'reception',
     'coffee-reception': 'coffee',
@@ -77,6 +78,7 @@ export function createDashboard(deps: WiredDeps, options: DashboardOptions = {})
     log: deps.log,
     urlOf,
     services: () => deps.rootTelemetry.serviceNames().filter((name) => name !== 'dashboard'),
+    faultOwners: faultOwners(deps.config, upstreams, () => deps.infra.adminToken),
   })
   const demo = deps.config.demoTraffic
     ? { driver: undefined as ReturnType<typeof startDemoTraffic> | undefined }

@@ -19,13 +19,20 @@ export const bakerPoolOfOne: Incident = {
     reason: 'connection pool exhausted',
   },
   fix: 'Give the baker a pool as large as its concurrency (DATABASE_POOL_SIZE), or bake fewer orders at once.',
-  faults: [{ target: 'baker.db', type: 'pool-cap', params: { connections: 1 }, startS: [2, 4] }],
+  // The baker batches its claims and finishes, so a single connection only hurts when a statement
+  // takes a real round trip: the database sits a network hop away (its latency starts with the cap).
+  // Uncapped, an order's update waits at most two round trips (its batcher runs two batches at
+  // once); capped, the claim and finish batchers queue behind each other on the one connection.
+  faults: [
+    { target: 'baker.db', type: 'pool-cap', params: { connections: 1 }, startS: 3 },
+    { target: 'baker.db', type: 'latency', params: { ms: [100, 130] }, startS: 3 },
+  ],
   decoys: [{ target: 'album-proxy.http', type: 'latency', params: { ms: [40, 80] }, startS: [1, 3] }],
   load: [
     { kind: 'orders', rate: [25, 35] },
     { kind: 'albums', rate: [2, 4] },
   ],
-  signals: [{ service: 'baker', span: '', signal: 'slow-spans', threshold: 300, minCount: 5 }],
+  signals: [{ service: 'baker', span: 'update-order', signal: 'slow-spans', threshold: 400, minCount: 5 }],
   services: [...BAKERY, 'album-store', 'album-proxy'],
   durationS: 20,
 }
@@ -84,7 +91,7 @@ export const onePastryFails: Incident = {
     { kind: 'orders', rate: [10, 15] },
     { kind: 'coffee', rate: [1, 2] },
   ],
-  signals: [{ service: 'reception', span: '', signal: 'error-spans', threshold: 0, minCount: 3 }],
+  signals: [{ service: 'reception', span: 'POST /orders', signal: 'error-spans', threshold: 0, minCount: 3 }],
   services: [...BAKERY, 'coffee-reception', 'barista', 'payments'],
   durationS: 15,
 }
@@ -140,7 +147,8 @@ export const memoryLeak: Incident = {
     { kind: 'orders', rate: [3, 5] },
     { kind: 'albums', rate: [1, 3] },
   ],
-  signals: [{ service: 'reception', span: 'v8js_memory_heap_used', signal: 'metric-rise', threshold: 24e6 }],
+  // Well above what garbage alone moves the heap by between two samples.
+  signals: [{ service: 'reception', span: 'v8js_memory_heap_used', signal: 'metric-rise', threshold: 64e6 }],
   services: [...BAKERY, 'album-store', 'album-proxy'],
   durationS: 15,
 }

@@ -1,12 +1,13 @@
-// Wires an incident runner to the services of this process: their fault registry, their shared
-// database, their span store and metrics, and their HTTP addresses (for the incident's load).
+// Wires an incident runner to the services of this process: their fault registry (and the owning
+// processes of the others), their shared database, their span store and metrics, and their HTTP
+// addresses (for the incident's load).
 
 import { join } from 'node:path'
 import type { Config } from '../config.ts'
 import type { Infra } from '../platform/infra.ts'
 import type { Logger } from '../platform/log/index.ts'
 import type { Telemetry } from '../platform/telemetry/index.ts'
-import { registryFaultPort } from './fault-port.ts'
+import { type FaultOwners, registryFaultPort } from './fault-port.ts'
 import { createGroundTruthLog } from './ground-truth.ts'
 import { createMetricHistory, type MetricHistory } from './metric-history.ts'
 import type { LoadKind } from './model.ts'
@@ -31,6 +32,8 @@ export interface InProcessOptions {
   readonly urlOf: (service: string) => string | undefined
   /** Names of the services whose metrics to sample. */
   readonly services: () => readonly string[]
+  /** Where faults of services outside this process go; without it they are refused. */
+  readonly faultOwners?: () => FaultOwners
 }
 
 export interface InProcessIncidents {
@@ -48,7 +51,7 @@ export function createInProcessIncidents(options: InProcessOptions): InProcessIn
   })
   const groundTruthPath = join(config.incidentDir, 'ground-truth.jsonl')
   const runner = createIncidentRunner({
-    faults: registryFaultPort(infra.faults),
+    faults: registryFaultPort(infra.faults, options.faultOwners),
     endpoints: {
       urlOf: (kind) => (kind === 'poison-orders' ? undefined : options.urlOf(LOAD_SERVICES[kind])),
       async poison(body) {

@@ -17,6 +17,10 @@ import {
 } from '../../src/incidents/export/openrca.ts'
 import { RCAEVAL_LOG_COLUMNS, RCAEVAL_TRACE_COLUMNS } from '../../src/incidents/export/rcaeval.ts'
 import { createGroundTruthLog, type GroundTruth } from '../../src/incidents/ground-truth.ts'
+import { LOAD_SERVICES } from '../../src/incidents/in-process.ts'
+import { startLoadDriver } from '../../src/incidents/load-driver.ts'
+import type { LoadKind } from '../../src/incidents/model.ts'
+import type { StoredSpan } from '../../src/platform/telemetry/index.ts'
 import { defer } from '../support/defer.ts'
 import type { IncidentStack } from './support.ts'
 
@@ -90,4 +94,93 @@ export async function runIncidentAndCheck(
   await checkExports(t, truth, stack.dir)
   t.diagnostic(`${name}: detect_ms=${truth.verified.detect_ms}`)
   return truth
+}
+
+export const BASELINE_LIMIT_MS = 30_000
+const BASELINE_WINDOW_S = 2
+
+/**
+ * Drives the run's load again in short windows after its stop until `done` says the system is
+ * back (true, or what is still wrong), failing after 30 s from the stop. Returns the time from the
+ * stop to the start of the window that was back (0 when it already was, for `before: true`).
+ */
+async function driveUntil(
+  stack: IncidentStack,
+  truth: GroundTruth,
+  what: string,
+  done: (fromMs: number, toMs: number) => true | string,
+  options: { checkFirst?: boolean } = {},
+): Promise<number> {
+  const endMs = truth.end_time * 1000
+  if (options.checkFirst && done(endMs, Date.now()) === true) return 0
+  const load = truth.load
+    .filter((l) => l.kind !== 'poison-orders')
+    .map((l) => ({ kind: l.kind as LoadKind, rate: l.rate, startS: 0, endS: BASELINE_WINDOW_S }))
+  const endpoints = {
+    urlOf: (kind: LoadKind) => (kind === 'poison-orders' ? undefined : stack.urls[LOAD_SERVICES[kind]]),
+    poison: async () => {},
+  }
+  const seen: string[] = []
+  for (let window = 0; Date.now() - endMs < BASELINE_LIMIT_MS && window < 30; window++) {
+    const fromMs = Date.now()
+    const driver = startLoadDriver(load, endpoints, truth.seed)
+    await new Promise((resolve) => setTimeout(resolve, BASELINE_WINDOW_S * 1000))
+    await driver.stop()
+    const answer = done(fromMs, Date.now())
+    if (answer === true) return Math.round(fromMs - endMs)
+    seen.push(answer)
+  }
+  assert.fail(`${truth.incident}: ${what} not within ${BASELINE_LIMIT_MS} ms of the stop: ${seen.join('; ')}`)
+}
+
+/**
+ * After a run has stopped, its span signal is back at its level before the injection (the share
+ * of the matching spans that are slow or errors) within 30 s of the stop, under the run's load.
+ */
+export async function backToBaseline(stack: IncidentStack, truth: GroundTruth): Promise<number> {
+  const signal = truth.expected_signals.find((s) => s.signal === 'slow-spans' || s.signal === 'error-spans')
+  assert.ok(signal, `${truth.incident} has a span signal`)
+  const store = stack.telemetry.spanStore
+  assert.ok(store, 'the stack keeps spans')
+  const hit = (span: StoredSpan) =>
+    signal.signal === 'error-spans' ? span.status === 'error' : span.durationMs >= signal.threshold
+  const share = (fromMs: number, toMs: number) => {
+    let all = 0
+    let hits = 0
+    store.each((span) => {
+      if (span.startTimeMs + span.durationMs < fromMs) return false
+      if (span.startTimeMs < fromMs || span.startTimeMs >= toMs) return true
+      if (span.service !== signal.service || !span.name.includes(signal.span)) return true
+      all++
+      if (hit(span)) hits++
+      return true
+    })
+    return { all, share: all === 0 ? 0 : hits / all }
+  }
+  const before = share(truth.start_time * 1000, truth.inject_time * 1000)
+  return driveUntil(
+    stack,
+    truth,
+    `${signal.service} ${signal.signal} back to ${(before.share * 100).toFixed(0)} % (${before.all} spans before the injection)`,
+    (fromMs, toMs) => {
+      const now = share(fromMs, toMs)
+      return now.all >= 3 && now.share <= before.share + 0.05
+        ? true
+        : `${now.all} spans, ${(now.share * 100).toFixed(0)} %`
+    },
+  )
+}
+
+/** Every circuit breaker of the process is closed again within 30 s of the stop. */
+export function breakersClosed(stack: IncidentStack, truth: GroundTruth): Promise<number> {
+  return driveUntil(
+    stack,
+    truth,
+    'every breaker closed',
+    () => {
+      const open = stack.infra.breakers.list().filter((b) => b.state !== 'closed')
+      return open.length === 0 ? true : open.map((b) => `${b.name} ${b.state}`).join(', ')
+    },
+    { checkFirst: true },
+  )
 }

@@ -8,8 +8,8 @@ import { requireServer } from '../support/servers.ts'
 import { runIncidentAndCheck } from './check-run.ts'
 import { startIncidentStack } from './support.ts'
 
-// baker-pool-of-one is not run here for now: see embedded.test.ts.
 const RUNS = [
+  { name: 'baker-pool-of-one', seed: 1, durationS: 12 },
   { name: 'poison-message', seed: 5, durationS: 10 },
   { name: 'slow-album-listing', seed: 2, durationS: 10 },
   { name: 'redis-latency', seed: 6, durationS: 10 },

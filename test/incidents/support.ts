@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { type Config, loadConfig } from '../../src/config.ts'
 import { findIncident } from '../../src/incidents/catalogue.ts'
+import type { FaultOwners } from '../../src/incidents/fault-port.ts'
 import { createInProcessIncidents, type InProcessIncidents } from '../../src/incidents/in-process.ts'
 import { attachFaultControl } from '../../src/platform/fault-control.ts'
 import type { HttpService } from '../../src/platform/http/index.ts'
@@ -86,10 +87,17 @@ export async function startIncidentStack(
   t: TestContext,
   incidents: readonly string[],
   env: Record<string, string> = {},
+  options: {
+    /** Services running in another process (not started here; `env` says where they are). */
+    elsewhere?: readonly string[]
+    faultOwners?: () => FaultOwners
+  } = {},
 ): Promise<IncidentStack> {
   const dir = await mkdtemp(join(tmpdir(), 'bakery-incident-'))
   defer(t, () => rm(dir, { recursive: true, force: true }))
-  const names = [...new Set(incidents.flatMap((name) => findIncident(name).services))]
+  const names = [...new Set(incidents.flatMap((name) => findIncident(name).services))].filter(
+    (name) => !options.elsewhere?.includes(name),
+  )
   const stack = await startServicesFor(t, names, { BAKERY_INCIDENT_DIR: dir, ...env })
   const wired = createInProcessIncidents({
     config: stack.config,
@@ -98,6 +106,7 @@ export async function startIncidentStack(
     log: createLogging({ level: 'silent', format: 'json' }).root,
     urlOf: (name) => stack.urls[name],
     services: () => names,
+    ...(options.faultOwners ? { faultOwners: options.faultOwners } : {}),
   })
   defer(t, () => wired.runner.close())
   return { ...wired, ...stack, dir }

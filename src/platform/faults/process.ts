@@ -21,16 +21,26 @@ function burnCpu(share: number): Stop {
   return () => void worker.terminate()
 }
 
+/** Doubles per retained chunk: 512 KiB, above V8's large-object size, so each chunk goes straight
+ * to the large-object space instead of being copied out of the young generation. */
+const LEAK_CHUNK = 64 * 1024
+const LEAK_CHUNK_BYTES = LEAK_CHUNK * 8
+
 function leakMemory(mbPerS: number, capMb: number): Stop {
   const retained: number[][] = []
-  let mb = 0
-  // Arrays of doubles: 8 bytes per element on the JS heap (a long string could be a cheap rope).
-  const perTick = Math.round((mbPerS * 1024 * 1024 * TICK_MS) / 1000 / 8)
-  const timer = setInterval(() => {
-    if (mb >= capMb) return
-    retained.push(new Array<number>(perTick).fill(retained.length + 0.5))
-    mb += (perTick * 8) / (1024 * 1024)
-  }, TICK_MS)
+  const startedMs = performance.now()
+  const capBytes = capMb * 1024 * 1024
+  // Each tick tops the heap up to what the rate owes by now, not a fixed amount per tick: in a busy
+  // process (every service in one, a loaded machine) ticks arrive late or not at all, and a
+  // per-tick amount would fall behind the set rate.
+  const topUp = () => {
+    const owed = Math.min(capBytes, ((performance.now() - startedMs) / 1000) * mbPerS * 1024 * 1024)
+    while ((retained.length + 1) * LEAK_CHUNK_BYTES <= owed) {
+      // Arrays of doubles: 8 bytes per element on the JS heap (a long string could be a cheap rope).
+      retained.push(new Array<number>(LEAK_CHUNK).fill(retained.length + 0.5))
+    }
+  }
+  const timer = setInterval(topUp, TICK_MS)
   timer.unref()
   return () => {
     clearInterval(timer)
