@@ -10,7 +10,7 @@
 //   npm run bench:stream [-- --rounds 3 --seconds 10 --connections 4 --batches 100,1000 --cpu-prof]
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { homedir, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -87,8 +87,10 @@ interface IngestRun {
   side: string
   perSec: number
   requestP99Ms: number | null
-  /** Server CPU µs per event (event API) in the measured window. */
+  /** CPU µs per event of the event API process in the measured window; of the whole JVM for ProducerPerformance. */
   cpuUsPerEvent: number | null
+  /** The load generator's CPU µs per event (event API runs). */
+  clientCpuUsPerEvent: number | null
   failures: number
 }
 
@@ -138,6 +140,8 @@ async function ingest(round: number, batch: number): Promise<IngestRun> {
       perSec: summary.events?.perSec ?? 0,
       requestP99Ms: summary.acceptMs?.p99 ?? null,
       cpuUsPerEvent: events > 0 ? fixed((used * 1e6) / events, 2) : null,
+      clientCpuUsPerEvent:
+        events > 0 ? fixed((summary.cpu.loadCores * summary.durationS * 1e6) / events, 2) : null,
       failures: Object.values(summary.errors).reduce((a, b) => a + b, 0),
     }
   } finally {
@@ -159,7 +163,9 @@ function producerPerformance(
 ): IngestRun & { line: string } {
   const jars = kafkaJars()
   if (!jars) throw new Error('no Kafka jars under ~/.cache/bakery/kafka (run scripts/provision.d/kafka.sh)')
-  const result = spawnSync(
+  // GNU time reports the JVM's CPU (all its threads): what a record costs the tool itself.
+  const timed = existsSync('/usr/bin/time')
+  const java = [
     'java',
     [
       '-Xmx512m',
@@ -179,17 +185,24 @@ function producerPerformance(
       'acks=all',
       'enable.idempotence=true',
     ],
-    { encoding: 'utf8', timeout: 300_000 },
-  )
+  ] as const
+  const result = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'cpu-seconds %U %S', java[0], ...java[1]], {
+        encoding: 'utf8',
+        timeout: 300_000,
+      })
+    : spawnSync(java[0], java[1], { encoding: 'utf8', timeout: 300_000 })
   const line = result.stdout.trim().split('\n').at(-1) ?? result.stderr
   const perSec = Number(/([\d.]+) records\/sec/.exec(line)?.[1] ?? 0)
   const p99 = /([\d.]+) ms 99th/.exec(line)?.[1]
+  const cpu = /cpu-seconds ([\d.]+) ([\d.]+)/.exec(result.stderr)
   return {
     round,
     side: `Kafka ProducerPerformance ${jars.version}`,
     perSec,
     requestP99Ms: p99 === undefined ? null : Number(p99),
-    cpuUsPerEvent: null,
+    cpuUsPerEvent: cpu ? fixed(((Number(cpu[1]) + Number(cpu[2])) * 1e6) / records, 2) : null,
+    clientCpuUsPerEvent: null,
     failures: result.status === 0 ? 0 : 1,
     line,
   }
@@ -217,8 +230,16 @@ console.log(
 )
 console.log(
   table(
-    ['round', 'side', 'events/s', 'request p99 ms', 'server CPU µs/event', 'failed'],
-    runs.map((r) => [r.round, r.side, Math.round(r.perSec), r.requestP99Ms, r.cpuUsPerEvent, r.failures]),
+    ['round', 'side', 'events/s', 'request p99 ms', 'CPU µs/event', 'load generator CPU µs/event', 'failed'],
+    runs.map((r) => [
+      r.round,
+      r.side,
+      Math.round(r.perSec),
+      r.requestP99Ms,
+      r.cpuUsPerEvent,
+      r.clientCpuUsPerEvent,
+      r.failures,
+    ]),
   ),
 )
 const ratios = batches.map((batch) => {
@@ -230,7 +251,16 @@ const ratios = batches.map((batch) => {
   const cpu = runs
     .filter((r) => r.side === `event API, batches of ${batch}` && r.cpuUsPerEvent !== null)
     .map((r) => r.cpuUsPerEvent as number)
+  // CPU per event is what a side costs whatever else the machine runs: ProducerPerformance's CPU
+  // per record over the event API's, per round (≥ 0.5 = the API costs at most twice the tool).
+  const cpuPerRound = Array.from({ length: Number(values.rounds) }, (_, i) => {
+    const api = runs.find((r) => r.round === i + 1 && r.side === `event API, batches of ${batch}`)
+    const kafka = runs.find((r) => r.round === i + 1 && r.side.startsWith('Kafka'))
+    return api?.cpuUsPerEvent && kafka?.cpuUsPerEvent ? kafka.cpuUsPerEvent / api.cpuUsPerEvent : Number.NaN
+  }).filter(Number.isFinite)
   return {
+    cpuRatio: fixed(median(cpuPerRound), 3),
+    cpuPerRound: cpuPerRound.map((r) => fixed(r, 3)),
     batch,
     ratio: fixed(median(perRound), 3),
     perRound: perRound.map((r) => fixed(r, 3)),
@@ -240,7 +270,8 @@ const ratios = batches.map((batch) => {
 console.log('')
 for (const r of ratios) {
   console.log(
-    `event API / ProducerPerformance, batches of ${r.batch}, median of ${r.perRound.length} alternating rounds: ${r.ratio} (${r.perRound.join(', ')}); server CPU ${r.cpuUsPerEvent} µs/event`,
+    `event API / ProducerPerformance, batches of ${r.batch}, median of ${r.perRound.length} alternating rounds: ${r.ratio} (${r.perRound.join(', ')}); ` +
+      `event API CPU ${r.cpuUsPerEvent} µs/event; CPU per record of ProducerPerformance / per event of the API ${r.cpuRatio} (${r.cpuPerRound.join(', ')})`,
   )
 }
 console.log(
