@@ -7,7 +7,7 @@
 //              rest, after 2,000 orders and under load, throughput
 //   albums     album store GET page vs a bare Fastify + pg handler (bench/album-pages.ts)
 //   albums-proxy  album store alone and through the proxy (bench/albums.ts)
-//   stream     stream ingest (bench/stream.ts)
+//   stream     event API ingest vs Kafka's ProducerPerformance, end-to-end lag (bench/stream.ts)
 //   tracing    CPU per order of the spans one order produces (micro-benchmark)
 //   order-signals  CPU ns of an exemplar point and a per-order log line (micro-benchmark)
 // --quick shortens every run (fewer rounds, shorter windows) to check the benches themselves.
@@ -39,7 +39,10 @@ const BENCHES: Record<string, { file: string; quick: string[]; args?: string[]; 
     quick: ['--duration', '3', '--warmup', '1', '--rows', '10000'],
     capture: true,
   },
-  stream: { file: 'stream.ts', quick: ['--seconds', '3'], capture: true },
+  stream: {
+    file: 'stream.ts',
+    quick: ['--rounds', '1', '--seconds', '3', '--records', '200000', '--lag-seconds', '3'],
+  },
   tracing: { file: 'tracing-cost.ts', quick: ['--orders', '5000', '--rounds', '2'] },
   'order-signals': { file: 'order-signals.ts', quick: ['--ops', '20000', '--rounds', '2'], capture: true },
 }
