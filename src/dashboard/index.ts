@@ -9,7 +9,7 @@ import { createGroundTruthLog } from '../incidents/ground-truth.ts'
 import { createInProcessIncidents, LOAD_SERVICES } from '../incidents/in-process.ts'
 import { isLoopbackHost } from '../platform/config/index.ts'
 import { faultyFetch } from '../platform/faults/index.ts'
-import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
+import { createServiceHttp, type HttpService } from '../platform/http/index.ts'
 import type { LogInput } from '../platform/telemetry/store/index.ts'
 import { registerDashboardAccess } from './access.ts'
 import { registerAgentRoutes } from './agent-routes.ts'
@@ -86,14 +86,9 @@ export function createDashboard(deps: WiredDeps, options: DashboardOptions = {})
   let endStreams = () => {}
   let endLoadStreams = () => {}
   const adminToken = () => deps.infra.adminToken
-  const service = createHttpService({
+  const service = createServiceHttp(deps, {
     name: 'dashboard',
-    host: deps.config.host,
-    port: deps.port,
-    log: deps.log,
     telemetry,
-    bodyLimit: deps.config.bodyLimitBytes,
-    edge: httpEdge(deps.config),
     // Live streams never go idle; end them so shutdown does not wait for the browser to leave.
     onStart: async () => {
       await grpc.start()

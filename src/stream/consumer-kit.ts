@@ -3,7 +3,7 @@
 // store refuses for good, one consumer span per batch linked to the producer spans, the lag
 // gauge, and an HTTP port for probes and /metrics.
 import { context, type Link, trace } from '@opentelemetry/api'
-import { createHttpService, type HttpService, httpEdge } from '../platform/http/index.ts'
+import { createServiceHttp, type HttpService } from '../platform/http/index.ts'
 import type { ReadinessCheck } from '../platform/lifecycle/index.ts'
 import type { Stream, StreamRecord, Subscription } from '../platform/stream/index.ts'
 import { markSpanError, producerSpanContext, startConsumerSpan } from '../platform/telemetry/index.ts'
@@ -128,14 +128,8 @@ export function createStreamConsumer(deps: StreamDeps, spec: ConsumerSpec): Http
     }
   }
 
-  return createHttpService({
+  return createServiceHttp(deps, {
     name: spec.name,
-    host: config.host,
-    port: deps.port,
-    log,
-    telemetry,
-    bodyLimit: config.bodyLimitBytes,
-    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await deps.infra.stream()).ping() }, ...spec.readiness],
     routes(app) {
       app.get('/', async (_request, reply) => reply.type('text/plain').send('ok'))

@@ -3,10 +3,9 @@
 // Works with defaults: the store on this host. Its breaker is on GET /admin/breakers (bearer
 // BAKERY_ADMIN_TOKEN) and in `bakery.circuit_breaker.state`, like every other breaker.
 import {
-  createHttpService,
+  createServiceHttp,
   type HttpApp,
   type HttpService,
-  httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import { registerOpenApi, useAlbumConventions } from '../api/http.ts'
@@ -28,14 +27,8 @@ export function createAlbumProxy(deps: AlbumsDeps): HttpService {
     policy,
     deps.infra.seam('http-client'),
   )
-  return createHttpService({
+  return createServiceHttp(deps, {
     name: 'album-proxy',
-    host: config.host,
-    port: deps.port,
-    log: deps.log,
-    telemetry: deps.telemetry,
-    bodyLimit: config.bodyLimitBytes,
-    edge: httpEdge(config),
     routes(app) {
       registerAdminRoutes(app, {
         token: deps.infra.adminToken,

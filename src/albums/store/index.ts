@@ -2,7 +2,7 @@
 
 import { migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import { createHttpService, type HttpApp, type HttpService, httpEdge } from '../../platform/http/index.ts'
+import { createServiceHttp, type HttpApp, type HttpService } from '../../platform/http/index.ts'
 import { registerOpenApi, useAlbumConventions, useLenientJson } from '../api/http.ts'
 import type { AlbumsDeps } from '../config.ts'
 import { ALBUM_SCHEMA, albumMigrations } from './migrations.ts'
@@ -27,15 +27,14 @@ export function createAlbumStore(deps: AlbumsDeps, options: AlbumStoreOptions = 
     }
     return repository
   }
-  const http = createHttpService({
+  const http = createServiceHttp(deps, {
     name: 'album-store',
-    host: deps.config.host,
-    port: deps.port,
-    log: deps.log,
-    telemetry: deps.telemetry,
-    bodyLimit: deps.config.bodyLimitBytes,
-    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
+    async init() {
+      const db = await deps.infra.database()
+      await migrate(db, schema, albumMigrations)
+      repository = createAlbumRepository(traceDatabase(db, deps.telemetry.tracer), schema)
+    },
     routes(app) {
       app.register(async (root: HttpApp) => {
         await registerOpenApi(root, {
@@ -52,15 +51,5 @@ export function createAlbumStore(deps: AlbumsDeps, options: AlbumStoreOptions = 
       })
     },
   })
-  return {
-    ...http,
-    name: http.name,
-    async start() {
-      const db = await deps.infra.database()
-      await migrate(db, schema, albumMigrations)
-      repository = createAlbumRepository(traceDatabase(db, deps.telemetry.tracer), schema)
-      await http.start()
-    },
-    stop: () => http.stop(),
-  }
+  return http
 }

@@ -6,10 +6,9 @@ import { SpanKind } from '@opentelemetry/api'
 import { databaseReadPolicy, guardedRead, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
-  createHttpService,
   createIdempotencyGuard,
+  createServiceHttp,
   type HttpService,
-  httpEdge,
   idempotencyKeyReused,
   payloadFingerprint,
   registerAdminRoutes,
@@ -68,16 +67,13 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
     return { store, intake }
   }
 
-  const http = createHttpService({
+  const http = createServiceHttp(deps, {
     name: 'reception',
-    host: deps.config.host,
-    port: deps.port,
-    log: deps.log,
-    telemetry: deps.telemetry,
-    bodyLimit: deps.config.bodyLimitBytes,
-    edge: httpEdge(deps.config),
     // Only the database: with the outbox, orders are accepted while the broker is away.
     readiness: [{ name: 'database', check: async () => (await deps.infra.database()).ping() }],
+    init: async () => {
+      await Promise.all([prepare(), hooks.start()])
+    },
     routes(app) {
       registerAdminRoutes(app, {
         token: deps.infra.adminToken,
@@ -165,7 +161,7 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
   })
 
   // Ready before listening: no request meets a half-initialised reception.
-  async function init(): Promise<void> {
+  async function prepare(): Promise<void> {
     const rawDb = await deps.infra.database()
     const db = traceDatabase(rawDb, tracer)
     const queue = await deps.infra.queue()
@@ -193,10 +189,6 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
 
   return {
     ...http,
-    async start() {
-      await Promise.all([init(), hooks.start()])
-      await http.start()
-    },
     async stop() {
       await hooks.stop()
       await http.stop()

@@ -6,12 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { type Static, Type } from 'typebox'
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
-import {
-  createHttpService,
-  type HttpService,
-  httpEdge,
-  registerAdminRoutes,
-} from '../../platform/http/index.ts'
+import { createServiceHttp, type HttpService, registerAdminRoutes } from '../../platform/http/index.ts'
 import type { CoffeeDeps } from '../config.ts'
 import { paymentsMigrations, PAYMENTS_SCHEMA as SCHEMA } from './migrations.ts'
 
@@ -39,15 +34,13 @@ export function createPayments(deps: CoffeeDeps): HttpService {
     description: 'Payments authorised (first time per order)',
   })
 
-  return createHttpService({
+  return createServiceHttp(deps, {
     name: 'payments',
-    host: deps.config.host,
-    port: deps.port,
-    log: deps.log,
-    telemetry,
-    bodyLimit: deps.config.bodyLimitBytes,
-    edge: httpEdge(deps.config),
     readiness: [{ name: 'database', check: async () => (await infra.database()).ping() }],
+    async init() {
+      db = traceDatabase(await infra.database(), telemetry.tracer)
+      await migrate(db, SCHEMA, paymentsMigrations)
+    },
     routes(app) {
       registerAdminRoutes(app, {
         token: infra.adminToken,
@@ -56,8 +49,6 @@ export function createPayments(deps: CoffeeDeps): HttpService {
         defaultTarget: 'payments',
       })
       app.register(async (scoped) => {
-        db = traceDatabase(await infra.database(), telemetry.tracer)
-        await migrate(db, SCHEMA, paymentsMigrations)
         scoped.post('/payments', { schema: { body: PaymentBody } }, async (request, reply) => {
           const { orderId, amount, currency = 'EUR' } = request.body as Static<typeof PaymentBody>
           const store = db as Database

@@ -6,10 +6,9 @@ import { isRedisUrl, type Redis } from '../../platform/cache/index.ts'
 import { type Database, databaseReadPolicy, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
-  createHttpService,
   createIdempotencyGuard,
+  createServiceHttp,
   type HttpService,
-  httpEdge,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
@@ -96,14 +95,15 @@ export function createCoffeeReception(deps: CoffeeDeps): HttpService {
     return { ok: details.database === 'ok' && details.amqp === 'ok', details }
   }
 
-  const http = createHttpService({
+  const http = createServiceHttp(deps, {
     name: 'coffee-reception',
-    host: config.host,
-    port: deps.port,
-    log,
-    telemetry: deps.telemetry,
-    bodyLimit: config.bodyLimitBytes,
-    edge: httpEdge(config),
+    init: async () => {
+      const parts = await prepare()
+      started = parts
+      parts.outbox.start()
+      parts.processor.start()
+      await parts.readyConsumer.start()
+    },
     readiness: [
       { name: 'database', check: async () => (await infra.database()).ping() },
       { name: 'queue', check: async () => (await infra.queue()).ping() },
@@ -134,7 +134,7 @@ export function createCoffeeReception(deps: CoffeeDeps): HttpService {
     },
   })
 
-  async function init(): Promise<Started> {
+  async function prepare(): Promise<Started> {
     if (rateLimitPolicy) redis = await infra.redis()
     const db = traceDatabase(await infra.database(), tracer)
     const queue = await infra.queue()
@@ -171,14 +171,6 @@ export function createCoffeeReception(deps: CoffeeDeps): HttpService {
 
   return {
     ...http,
-    async start() {
-      const parts = await init()
-      started = parts
-      parts.outbox.start()
-      parts.processor.start()
-      await parts.readyConsumer.start()
-      await http.start()
-    },
     async stop() {
       await http.stop()
       if (!started) return

@@ -11,4 +11,5 @@ export {
 } from './idempotency.ts'
 export { guardedRedisStore } from './redis-rate-limit.ts'
 export { createHttpService, type HttpApp, type HttpService, type HttpServiceOptions } from './server.ts'
+export { createServiceHttp, type ServiceHttpOptions } from './service-http.ts'
 export { tagRequestOrder } from './tracing.ts'

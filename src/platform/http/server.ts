@@ -46,6 +46,12 @@ export interface HttpServiceOptions {
   readiness?: readonly ReadinessCheck[]
   /** Registers the service's routes (use `app.register` for anything asynchronous). */
   routes?: (app: HttpApp) => void
+  /**
+   * Work before listening (open the database, migrate, declare queues): runs in start() before the
+   * port is bound, so no request meets a half-prepared service, and outside Fastify's plugin
+   * timeout, so a slow database delays start-up instead of failing it. A failure stops start-up.
+   */
+  init?: () => Promise<void>
   /** Work to do after listening (start consumers) and before closing (stop them). */
   onStart?: () => Promise<void>
   onStop?: () => Promise<void>
@@ -135,6 +141,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     app,
     url: () => boundUrl,
     async start() {
+      await options.init?.()
       await app.listen({ host: options.host, port: options.port })
       const address = app.server.address()
       const port = typeof address === 'object' && address ? address.port : options.port

@@ -2,12 +2,7 @@
 // per bucket over a window, plus GET /api/stream, Server-Sent Events with each bucket once closed.
 import { type Database, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import {
-  createEventStreams,
-  createHttpService,
-  type HttpService,
-  httpEdge,
-} from '../../platform/http/index.ts'
+import { createEventStreams, createServiceHttp, type HttpService } from '../../platform/http/index.ts'
 import type { TimeSeriesStore } from '../../platform/tsdb/index.ts'
 import type { StreamDeps } from '../config.ts'
 import { isDisabled } from '../disabled.ts'
@@ -63,14 +58,8 @@ export function createAggregator(deps: StreamDeps): HttpService {
       isDisabled(config, 'aggregator') ? null : await counts(start, start + bucketMs, bucketMs),
   })
 
-  return createHttpService({
+  return createServiceHttp(deps, {
     name: 'aggregator',
-    host: config.host,
-    port: deps.port,
-    log,
-    telemetry: deps.telemetry,
-    bodyLimit: config.bodyLimitBytes,
-    edge: httpEdge(config),
     readiness: [
       { name: 'postgres', check: async () => (await deps.infra.database()).ping() },
       { name: 'influxdb', check: async () => (await deps.infra.timeSeries()).ping() },

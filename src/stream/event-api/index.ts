@@ -2,7 +2,7 @@
 // whole, then produced to Kafka; 200 only once Kafka acknowledged every event of the batch.
 import { SpanKind } from '@opentelemetry/api'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
-import { createHttpService, type HttpService, httpEdge } from '../../platform/http/index.ts'
+import { createServiceHttp, type HttpService } from '../../platform/http/index.ts'
 import type { Stream } from '../../platform/stream/index.ts'
 import { injectTraceContext, withSpan } from '../../platform/telemetry/index.ts'
 import type { StreamDeps } from '../config.ts'
@@ -41,14 +41,8 @@ export function createEventApi(deps: StreamDeps): HttpService {
     )
   }
 
-  return createHttpService({
+  return createServiceHttp(deps, {
     name: 'event-api',
-    host: config.host,
-    port: deps.port,
-    log: deps.log,
-    telemetry,
-    bodyLimit: config.bodyLimitBytes,
-    edge: httpEdge(config),
     readiness: [{ name: 'kafka', check: async () => (await openStream()).ping() }],
     async onStart() {
       if (isDisabled(config, 'event-api')) return
