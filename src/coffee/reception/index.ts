@@ -2,6 +2,7 @@
 // paid through the payments service (behind the resilience policy; while it is down orders wait as
 // awaiting_payment), then published as order.Created through the outbox; the barista's order.Ready
 // marks them ready. Routes in routes.ts, SQL in store.ts.
+
 import { isRedisUrl, type Redis } from '../../platform/cache/index.ts'
 import { type Database, databaseReadPolicy, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
@@ -11,6 +12,7 @@ import {
   type HttpService,
   registerAdminRoutes,
 } from '../../platform/http/index.ts'
+import { createRelayTimer, type RelayTimer } from '../../platform/lifecycle/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ConsumerRunner, Queue } from '../../platform/queue/index.ts'
 import type { CoffeeDeps } from '../config.ts'
@@ -31,7 +33,7 @@ interface Started {
   payments: PaymentsClient
   processor: PaymentProcessor
   readyConsumer: ConsumerRunner
-  backlogTimer: NodeJS.Timeout
+  backlogCount: RelayTimer
 }
 
 /** The queues of this exchange that reception's events must reach, declared before publishing. */
@@ -156,17 +158,15 @@ export function createCoffeeReception(deps: CoffeeDeps): HttpService {
     const payments = createPaymentsClient(config.paymentsUrl, policy, infra.seam('http-client'))
     const processor = createPaymentProcessor({ db, store, outbox, payments, policy, log, tracer, meter })
     const readyConsumer = createReadyConsumer({ queue, store, log, tracer, meter })
-    const refresh = () => {
-      outbox.backlog().then(
-        (n) => {
-          backlog = n
-        },
-        () => undefined,
-      )
-    }
-    const backlogTimer = setInterval(refresh, 1000)
-    backlogTimer.unref()
-    return { db, store, outbox, payments, processor, readyConsumer, backlogTimer }
+    // The backlog the overload check reads: counted once a second, one count at a time.
+    const backlogCount = createRelayTimer({
+      run: async () => {
+        backlog = await outbox.backlog().catch(() => backlog)
+        return 1000
+      },
+    })
+    backlogCount.start()
+    return { db, store, outbox, payments, processor, readyConsumer, backlogCount }
   }
 
   return {
@@ -174,7 +174,7 @@ export function createCoffeeReception(deps: CoffeeDeps): HttpService {
     async stop() {
       await http.stop()
       if (!started) return
-      clearInterval(started.backlogTimer)
+      await started.backlogCount.stop()
       await started.readyConsumer.stop()
       await started.processor.stop()
       await started.outbox.stop()

@@ -4,6 +4,7 @@
 import { type Meter, SpanKind, type Tracer } from '@opentelemetry/api'
 import type { Database } from '../../platform/db/index.ts'
 import { errorMessage } from '../../platform/errors.ts'
+import { createRelayTimer } from '../../platform/lifecycle/index.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import type { Outbox } from '../../platform/outbox/index.ts'
 import type { ResiliencePolicy } from '../../platform/resilience/index.ts'
@@ -49,9 +50,6 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
       const n = await store.countAwaitingPayment().catch(() => undefined)
       if (n !== undefined) result.observe(n)
     })
-  let timer: NodeJS.Timeout | undefined
-  let stopped = true
-  let sweeping: Promise<void> | undefined
 
   async function settle(order: Pick<CoffeeOrder, 'id' | 'customerName' | 'items' | 'total'>): Promise<void> {
     await withSpan(
@@ -97,7 +95,7 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
   }
 
   async function sweepOnce(): Promise<void> {
-    for (let round = 0; round < 20 && !stopped; round++) {
+    for (let round = 0; round < 20 && !sweeps.stopped; round++) {
       const waiting = await store.awaitingPayment(200, Math.min(1000, sweepMs))
       const todo = waiting.filter((o) => !inFlight.has(o.id))
       const [first, ...rest] = todo
@@ -111,7 +109,7 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
         ))
       )
         return
-      for (let i = 0; i < rest.length && !stopped; i += concurrency) {
+      for (let i = 0; i < rest.length && !sweeps.stopped; i += concurrency) {
         const results = await Promise.allSettled(rest.slice(i, i + concurrency).map(attempt))
         if (results.some((r) => r.status === 'rejected')) return
       }
@@ -119,22 +117,16 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
     }
   }
 
-  function schedule(ms: number): void {
-    if (stopped) return
-    clearTimeout(timer)
-    timer = setTimeout(sweep, ms)
-    timer.unref()
-  }
-
-  function sweep(): void {
-    if (stopped || sweeping) return
-    sweeping = sweepOnce()
-      .catch((error: unknown) => log.warn({ err: errorMessage(error) }, 'payment sweep failed'))
-      .finally(() => {
-        sweeping = undefined
-        schedule(sweepMs)
-      })
-  }
+  // One sweep at a time; a wake during one is dropped (that sweep reads the waiting orders anyway).
+  const sweeps = createRelayTimer({
+    run: async () => {
+      await sweepOnce().catch((error: unknown) =>
+        log.warn({ err: errorMessage(error) }, 'payment sweep failed'),
+      )
+      return sweepMs
+    },
+  })
+  const sweep = () => sweeps.wake()
 
   // The moment payments is back (breaker closed), the waiting orders go through.
   policy.onStateChange((to) => {
@@ -147,14 +139,10 @@ export function createPaymentProcessor(options: PaymentProcessorOptions): Paymen
       attempt(order).catch(() => undefined)
     },
     start() {
-      if (!stopped) return
-      stopped = false
-      sweep()
+      sweeps.start()
     },
     async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await Promise.allSettled([sweeping, ...inFlight.values()])
+      await Promise.allSettled([sweeps.stop(), ...inFlight.values()])
     },
   }
 }

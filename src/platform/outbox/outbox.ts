@@ -8,6 +8,7 @@ import { type Attributes, type Span, SpanKind, type Tracer, trace } from '@opent
 import { createBatcher } from '../batching/index.ts'
 import type { Database, Queryable } from '../db/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
+import { createRelayTimer } from '../lifecycle/index.ts'
 import type { Logger } from '../log/index.ts'
 import type { Queue } from '../queue/index.ts'
 import { extractTraceContext, injectTraceContext, markSpanError } from '../telemetry/index.ts'
@@ -68,9 +69,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const inFlight = new Set<string>()
   const failed = new Set<string>()
   const publishing = new Set<Promise<unknown>>()
-  let timer: NodeJS.Timeout | undefined
-  let stopped = true
-  let relayRunning: Promise<void> | undefined
   let rerun = false
   let backoffMs = 0
 
@@ -201,38 +199,31 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return published
   }
 
-  function schedule(delayMs: number): void {
-    if (stopped) return
-    clearTimeout(timer)
-    timer = setTimeout(wake, delayMs)
-    timer.unref()
+  /** One relay pass: publishes stored rows until none are left; resolves to the next pass's delay. */
+  async function relayPass(): Promise<number> {
+    try {
+      let count: number
+      do {
+        rerun = false
+        count = await relayOnce()
+        if (count > 0) log.info({ count }, 'outbox relay published stored messages')
+      } while ((count >= relayBatch || rerun) && !relay.stopped)
+      backoffMs = 0
+      return failed.size > 0 ? 100 : pollIntervalMs
+    } catch (error) {
+      backoffMs = Math.min(5000, backoffMs === 0 ? 200 : backoffMs * 2)
+      log.warn({ err: errorMessage(error), retryInMs: backoffMs }, 'outbox relay failed')
+      return backoffMs
+    }
   }
 
-  function wake(): void {
-    if (stopped) return
-    if (relayRunning) {
+  const relay = createRelayTimer({
+    run: relayPass,
+    onWakeWhileRunning: () => {
       rerun = true
-      return
-    }
-    relayRunning = (async () => {
-      try {
-        let count: number
-        do {
-          rerun = false
-          count = await relayOnce()
-          if (count > 0) log.info({ count }, 'outbox relay published stored messages')
-        } while ((count >= relayBatch || rerun) && !stopped)
-        backoffMs = 0
-        schedule(failed.size > 0 ? 100 : pollIntervalMs)
-      } catch (error) {
-        backoffMs = Math.min(5000, backoffMs === 0 ? 200 : backoffMs * 2)
-        log.warn({ err: errorMessage(error), retryInMs: backoffMs }, 'outbox relay failed')
-        schedule(backoffMs)
-      }
-    })().finally(() => {
-      relayRunning = undefined
-    })
-  }
+    },
+  })
+  const wake = () => relay.wake()
 
   return {
     async add(tx, messages) {
@@ -273,16 +264,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return Number(rows[0]?.n ?? 0)
     },
     start() {
-      if (!stopped) return
-      stopped = false
       // A start runs the relay once: rows a crashed predecessor left behind go out now.
-      wake()
+      relay.start()
     },
     async stop(timeoutMs = 5000) {
-      stopped = true
-      clearTimeout(timer)
+      const relayStopped = relay.stop()
       const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())
-      await Promise.race([Promise.allSettled([...publishing, relayRunning]), deadline])
+      await Promise.race([Promise.allSettled([...publishing, relayStopped]), deadline])
       await Promise.race([deleter.idle(), deadline])
     },
   }
