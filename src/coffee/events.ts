@@ -3,7 +3,7 @@
 // order.Created, the barista owns order.Ready.
 import { create, fromBinary, type MessageInitShape, toBinary } from '@bufbuild/protobuf'
 import type { OutboxMessage } from '../platform/outbox/index.ts'
-import { malformed } from '../platform/queue/index.ts'
+import { malformed, type QueueSpec } from '../platform/queue/index.ts'
 import { injectTraceContext } from '../platform/telemetry/index.ts'
 import { type Created, CreatedSchema, type Ready, ReadySchema } from './gen/order/order_pb.ts'
 
@@ -17,6 +17,19 @@ export const READY_KEY = 'orders.ready'
 export const BARISTA_QUEUE = 'orders_barista'
 /** Reception's queue of ready events, bound to `orders.ready`. */
 export const RECEPTION_READY_QUEUE = 'coffee_reception_ready'
+
+/**
+ * The queues the shop's events must reach, declared once here and by each side before it
+ * publishes or consumes (whoever starts first), so no order.Created or order.Ready is unroutable.
+ */
+export const BARISTA_QUEUE_SPEC: QueueSpec = {
+  name: BARISTA_QUEUE,
+  bindings: [{ exchange: ORDERS_EXCHANGE, pattern: CREATED_KEY }],
+}
+export const RECEPTION_READY_QUEUE_SPEC: QueueSpec = {
+  name: RECEPTION_READY_QUEUE,
+  bindings: [{ exchange: ORDERS_EXCHANGE, pattern: READY_KEY }],
+}
 export const PROTOBUF = 'application/x-protobuf'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -10,7 +10,7 @@ import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import { type ConsumerRunner, createConsumerRunner, type Delivery } from '../../platform/queue/index.ts'
 import { startConsumerSpan } from '../../platform/telemetry/index.ts'
 import type { CoffeeDeps } from '../config.ts'
-import { BARISTA_QUEUE, CREATED_KEY, type Created, decodeCreated, ORDERS_EXCHANGE } from '../events.ts'
+import { BARISTA_QUEUE, BARISTA_QUEUE_SPEC, CREATED_KEY, type Created, decodeCreated } from '../events.ts'
 import { createOrderBrewing } from './brewing.ts'
 import { createCrew } from './crew.ts'
 import { baristaMigrations, BARISTA_SCHEMA as S } from './migrations.ts'
@@ -79,10 +79,7 @@ export function createBarista(deps: CoffeeDeps): Service {
       const db = traceDatabase(await infra.database(), tracer)
       const queue = await infra.queue()
       await migrate(db, S, baristaMigrations)
-      await queue.declare({
-        name: BARISTA_QUEUE,
-        bindings: [{ exchange: ORDERS_EXCHANGE, pattern: CREATED_KEY }],
-      })
+      await queue.declare(BARISTA_QUEUE_SPEC)
       const box = createOutbox({
         db,
         schema: S,

@@ -16,7 +16,7 @@ import { createRelayTimer, type RelayTimer } from '../../platform/lifecycle/inde
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
 import type { ConsumerRunner, Queue } from '../../platform/queue/index.ts'
 import type { CoffeeDeps } from '../config.ts'
-import { BARISTA_QUEUE, CREATED_KEY, ORDERS_EXCHANGE, READY_KEY, RECEPTION_READY_QUEUE } from '../events.ts'
+import { BARISTA_QUEUE_SPEC, RECEPTION_READY_QUEUE_SPEC } from '../events.ts'
 import { createMenuCache } from './menu-cache.ts'
 import { COFFEE_SCHEMA, coffeeMigrations } from './migrations.ts'
 import { createPaymentProcessor, type PaymentProcessor } from './payment-processor.ts'
@@ -38,14 +38,8 @@ interface Started {
 
 /** The queues of this exchange that reception's events must reach, declared before publishing. */
 async function declareQueues(queue: Queue): Promise<void> {
-  await queue.declare({
-    name: BARISTA_QUEUE,
-    bindings: [{ exchange: ORDERS_EXCHANGE, pattern: CREATED_KEY }],
-  })
-  await queue.declare({
-    name: RECEPTION_READY_QUEUE,
-    bindings: [{ exchange: ORDERS_EXCHANGE, pattern: READY_KEY }],
-  })
+  await queue.declare(BARISTA_QUEUE_SPEC)
+  await queue.declare(RECEPTION_READY_QUEUE_SPEC)
 }
 
 export function createCoffeeReception(deps: CoffeeDeps): HttpService {
