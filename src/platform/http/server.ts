@@ -63,6 +63,11 @@ export interface HttpService extends Service {
   url(): string
 }
 
+/** How long a route plugin may take to register: one that opens the database and migrates
+ * (payments) waits for embedded PostgreSQL, which takes longer than Fastify's default 10 s when
+ * every service starts in one process on a loaded machine; a hung start-up still fails. */
+const PLUGIN_TIMEOUT_MS = 60_000
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export function createHttpService(options: HttpServiceOptions): HttpService {
@@ -72,6 +77,7 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
     // Per-request log lines cost throughput; errors are still logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
+    pluginTimeout: PLUGIN_TIMEOUT_MS,
     // A client that trickles its body is dropped within REQUEST_TIMEOUT_MS + one check interval
     // (Node checks every 30 s unless told otherwise).
     requestTimeout: REQUEST_TIMEOUT_MS,
