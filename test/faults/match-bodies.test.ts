@@ -71,4 +71,10 @@ test('a pastry match on reception.http hits that pastry in every body the recept
     .getFinishedSpans()
     .filter((s) => s.name === 'POST /orders' && s.attributes['http.response.status_code'] === 500)
   assert.equal(failedSpans.length, 5 + sent.failed, 'every failed order is one 500 server span')
+  // A learner groups the failures by what was ordered: the refused requests say it too.
+  assert.deepEqual(
+    [...new Set(failedSpans.map((s) => s.attributes['bakery.pastry']))],
+    ['escargot'],
+    'each failed span names its pastry',
+  )
 })

@@ -3,6 +3,7 @@
 // go through the database breaker (503 + Retry-After while PostgreSQL is down); POST /orders,
 // the benchmarked hot path, does not.
 import { SpanKind } from '@opentelemetry/api'
+import type { FastifyRequest } from 'fastify'
 import { databaseReadPolicy, guardedRead, migrate, traceDatabase } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import {
@@ -12,6 +13,7 @@ import {
   idempotencyKeyReused,
   payloadFingerprint,
   registerAdminRoutes,
+  tagRequest,
   tagRequestOrder,
 } from '../../platform/http/index.ts'
 import { createOutbox, type Outbox } from '../../platform/outbox/index.ts'
@@ -19,6 +21,7 @@ import { withSpan } from '../../platform/telemetry/index.ts'
 import type { BakeryDeps } from '../config.ts'
 import { declareOrderFlow, orderFlow } from '../orders/flow.ts'
 import type { ReceptionHooks } from '../orders/hooks.ts'
+import { isPastry } from '../orders/menu.ts'
 import { bakeryMigrations } from '../orders/migrations.ts'
 import { createOrderStore, type OrderStore } from '../orders/store.ts'
 import { orderView } from '../orders/view.ts'
@@ -90,7 +93,10 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
         scope.addContentTypeParser(
           '*',
           { parseAs: 'buffer', bodyLimit: ORDER_BODY_LIMIT },
-          (_req, body, done) => done(null, body),
+          (request, body, done) => {
+            tagPastry(request, body as Buffer)
+            done(null, body)
+          },
         )
         scope.post('/orders', { bodyLimit: ORDER_BODY_LIMIT }, async (request, reply) => {
           const order = parseOrderBody(request.body as Buffer | undefined)
@@ -195,5 +201,19 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
       await intake?.idle()
       await outbox?.stop()
     },
+  }
+}
+
+/**
+ * The pastry on the request span as soon as the body is read: a request refused before the handler
+ * (a fault, a rate limit) still says what was ordered. Only menu pastries, so the values stay few.
+ */
+function tagPastry(request: FastifyRequest, body: Buffer): void {
+  if (body.length === 0 || body[0] !== 0x7b) return
+  try {
+    const pastry = (JSON.parse(body.toString('utf8')) as { pastry?: unknown }).pastry
+    if (typeof pastry === 'string' && isPastry(pastry)) tagRequest(request, 'bakery.pastry', pastry)
+  } catch {
+    // The handler answers the malformed body with its 400.
   }
 }

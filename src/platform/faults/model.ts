@@ -169,6 +169,26 @@ export const FAULT_SERVICES: Readonly<Record<string, { kind: ServiceKind; seams:
   dashboard: { kind: 'http', seams: ['http', 'http-client', 'process'] },
 }
 
+/**
+ * The request or message fields each service's traffic carries (`route` aside, which every HTTP
+ * seam sees): a match on a field a service never receives would be stored and never hit.
+ */
+const SERVICE_FIELDS: Readonly<Record<string, readonly MatchKey[]>> = {
+  reception: ['pastry', 'customer'],
+  baker: ['pastry', 'customer'],
+  enrichment: ['pastry', 'customer'],
+  'response-builder': ['pastry', 'customer'],
+  'coffee-reception': ['coffeeType'],
+  'album-store': ['artist'],
+  'album-proxy': ['artist'],
+}
+
+/** The match keys a fault on this service's seam can hit: what the seam sees of what the service gets. */
+export function matchKeysOf(service: string, seam: Seam): MatchKey[] {
+  const fields = SERVICE_FIELDS[service] ?? []
+  return SEAM_MATCH_KEYS[seam].filter((key) => key === 'route' || fields.includes(key))
+}
+
 export function seamsOfType(type: string): Seam[] {
   return SEAMS.filter((seam) => type in FAULT_TYPES[seam])
 }

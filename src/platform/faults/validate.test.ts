@@ -45,7 +45,20 @@ test('fault validation names the bad target, seam, type or field and lists the v
   assert.match(problems({ target: 'baker.db', type: 'error', rate: 2 }), /rate must be a number from 0 to 1/)
   assert.match(
     problems({ target: 'baker.db', type: 'error', match: { pastry: 'x' } }),
-    /match\.pastry is not seen by seam db; valid there: none/,
+    /match\.pastry is never seen by baker\.db; valid there: none/,
+  )
+  // A field the service's requests never carry would be stored and never hit.
+  assert.match(
+    problems({ target: 'album-store.http', type: 'error', match: { pastry: 'escargot' } }),
+    /match\.pastry is never seen by album-store\.http; valid there: route, artist/,
+  )
+  assert.match(
+    problems({ target: 'payments.http', type: 'error', match: { customer: 'ann' } }),
+    /match\.customer is never seen by payments\.http; valid there: route/,
+  )
+  assert.equal(
+    problems({ target: 'coffee-reception.http', type: 'error', match: { coffeeType: 'latte' } }),
+    '',
   )
   assert.match(
     problems({ target: 'reception.http', type: 'error', match: { colour: 'x' } }),

@@ -10,8 +10,8 @@ import {
   type FaultType,
   MATCH_KEYS,
   type MatchKey,
+  matchKeysOf,
   paramDefs,
-  SEAM_MATCH_KEYS,
   type Seam,
 } from './model.ts'
 
@@ -85,19 +85,19 @@ function numberProblem(
   return undefined
 }
 
-function parseMatch(raw: unknown, seam: Seam, problems: string[]): FaultMatch {
+function parseMatch(raw: unknown, service: string, seam: Seam, problems: string[]): FaultMatch {
   if (raw === undefined) return {}
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push(`match must be an object of ${list(MATCH_KEYS)}`)
     return {}
   }
-  const allowed = SEAM_MATCH_KEYS[seam]
+  const allowed = matchKeysOf(service, seam)
   const match: FaultMatch = {}
   for (const [key, value] of Object.entries(raw)) {
     if (!(MATCH_KEYS as readonly string[]).includes(key)) {
       problems.push(`match.${key.slice(0, 32)} is not a match key; valid: ${list(MATCH_KEYS)}`)
     } else if (!allowed.includes(key as MatchKey)) {
-      problems.push(`match.${key} is not seen by seam ${seam}; valid there: ${list(allowed)}`)
+      problems.push(`match.${key} is never seen by ${service}.${seam}; valid there: ${list(allowed)}`)
     } else if (typeof value !== 'string' || value === '' || value.length > MAX_TEXT) {
       problems.push(`match.${key} must be a non-empty string of at most ${MAX_TEXT} characters`)
     } else match[key as MatchKey] = value
@@ -187,7 +187,7 @@ export function parseFault(body: unknown, by: string): Parsed {
   const rate = input.rate ?? 1
   const rateProblem = numberProblem('rate', rate, 0, 1)
   if (rateProblem) problems.push(rateProblem)
-  const match = parseMatch(input.match, seam, problems)
+  const match = parseMatch(input.match, service, seam, problems)
   const schedule = parseSchedule(input.schedule, problems)
   const who = input.by ?? by
   if (typeof who !== 'string' || who.length === 0 || who.length > 64)

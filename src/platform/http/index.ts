@@ -12,4 +12,4 @@ export {
 export { guardedRedisStore } from './redis-rate-limit.ts'
 export { createHttpService, type HttpApp, type HttpService, type HttpServiceOptions } from './server.ts'
 export { createServiceHttp, type ServiceHttpOptions } from './service-http.ts'
-export { tagRequestOrder } from './tracing.ts'
+export { tagRequest, tagRequestOrder } from './tracing.ts'

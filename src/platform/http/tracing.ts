@@ -87,6 +87,11 @@ export function registerHttpTelemetry(app: FastifyInstance, telemetry: ServiceTe
  * Names the order a request is about: the request's span gets `bakery.order_key` and its duration
  * exemplar the order_key label, so the order is found from a trace search and from a latency panel.
  */
+/** Sets an attribute on the request's server span (e.g. what was asked for, before any hook refuses it). */
+export function tagRequest(request: FastifyRequest, name: string, value: string): void {
+  spans.get(request)?.span.setAttribute(name, value)
+}
+
 export function tagRequestOrder(request: FastifyRequest, orderKey: string): void {
   const entry = spans.get(request)
   if (!entry) return
