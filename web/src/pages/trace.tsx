@@ -64,32 +64,14 @@ function SpanDetail({
         </>
       )}
       <h3>Attributes</h3>
-      <table class="kv">
-        <tbody>
-          {Object.entries(span.attributes).map(([k, v]) => (
-            <tr key={k}>
-              <th scope="row">{k}</th>
-              <td>{formatValue(v)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <KeyValues values={span.attributes} />
       {span.resource && Object.keys(span.resource).length > 0 && (
         <details data-testid="span-resource">
           <summary>
             <h3 class="inline">Resource</h3>{' '}
             <span class="muted small">({Object.keys(span.resource).length} attributes of the process)</span>
           </summary>
-          <table class="kv">
-            <tbody>
-              {Object.entries(span.resource).map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td>{formatValue(v)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <KeyValues values={span.resource} />
         </details>
       )}
       {spanLogs && (
@@ -216,5 +198,21 @@ export function TracePage({
       </section>
       {current && <SpanDetail span={current} detail={data} logs={logs} />}
     </>
+  )
+}
+
+/** Attributes (of a span or of its resource) as a two-column table. */
+function KeyValues({ values }: { values: Record<string, unknown> }) {
+  return (
+    <table class="kv">
+      <tbody>
+        {Object.entries(values).map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>{formatValue(v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }
