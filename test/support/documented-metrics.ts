@@ -2,6 +2,7 @@
 // Grafana dashboards, and used by alert rules. Read from the files as they are, so renames (unit
 // suffixes and the like) carry over to the tests that look for these names in a real Prometheus.
 import { globSync, readFileSync } from 'node:fs'
+import { BARISTA_QUEUE, RECEPTION_READY_QUEUE } from '../../src/coffee/events.ts'
 import { repoRoot } from './deploy.ts'
 import { exportedSeriesNames } from './exported-metrics.ts'
 
@@ -33,6 +34,9 @@ function bakeryPrefixes(): Set<string> {
   return new Set([...exportedSeriesNames()].map((n) => n.split('_')[0] ?? n))
 }
 
+// Queue names the docs show in inline code the way they show metric names.
+const QUEUE_NAMES = new Set([BARISTA_QUEUE, RECEPTION_READY_QUEUE])
+
 /** `metric_name` or `metric_name{labels}` in the inline code of README.md and docs/*.md. */
 export function docsMetricNames(): Map<string, string> {
   const prefixes = bakeryPrefixes()
@@ -41,7 +45,8 @@ export function docsMetricNames(): Map<string, string> {
     const text = read(file).replace(/```[\s\S]*?```/g, '')
     for (const [, code] of text.matchAll(/`([^`\n]+)`/g)) {
       const name = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?:\{[^}]*\})?$/.exec(code ?? '')?.[1]
-      if (name && prefixes.has(name.split('_')[0] ?? '') && name !== 'target_info') found.set(name, file)
+      if (!name || QUEUE_NAMES.has(name) || name === 'target_info') continue
+      if (prefixes.has(name.split('_')[0] ?? '')) found.set(name, file)
     }
   }
   return found
