@@ -43,7 +43,10 @@ test('admin faults refuses unknown targets, seams, types, fields and ranges with
     [{ target: 'baker.db', type: 'latency', colour: 'red' }, /field "colour" is not a field of db latency/],
     [{ target: 'reception.http', type: 'error', rate: 1.5 }, /rate must be a number from 0 to 1/],
     [{ target: 'reception.http', type: 'error', status: 200 }, /status must be an integer from 400 to 599/],
-    [{ target: 'baker.db', type: 'error', match: { pastry: 'x' } }, /match\.pastry is never seen by baker\.db/],
+    [
+      { target: 'baker.db', type: 'error', match: { pastry: 'x' } },
+      /match\.pastry is never seen by baker\.db/,
+    ],
   ]
   for (const [body, says] of cases) {
     const response = await admin('PUT', body)
