@@ -138,7 +138,7 @@ export const memoryLeak: Incident = {
     {
       target: 'reception.process',
       type: 'memory-leak',
-      params: { mbPerS: [16, 24], capMb: 128 },
+      params: { mbPerS: [16, 24], capMb: 192 },
       startS: [2, 3],
     },
   ],
@@ -147,7 +147,9 @@ export const memoryLeak: Incident = {
     { kind: 'orders', rate: [3, 5] },
     { kind: 'albums', rate: [1, 3] },
   ],
-  // Well above what garbage alone moves the heap by between two samples.
+  // Well above what garbage alone moves the heap by between two samples. The cap is three times
+  // the threshold so that the rise shows whether a major collection comes before the leak has
+  // grown by the threshold (counted from the low after it) or after (counted from the baseline).
   signals: [{ service: 'reception', span: 'v8js_memory_heap_used', signal: 'metric-rise', threshold: 64e6 }],
   services: [...BAKERY, 'album-store', 'album-proxy'],
   durationS: 15,

@@ -78,10 +78,18 @@ function metricCheck(
   baseline: number,
 ): Omit<SignalCheck, 'service' | 'span' | 'signal'> {
   const series = metrics.series(signal.service, signal.span, injectMs)
-  const level = (value: number) => (signal.signal === 'metric-rise' ? value - baseline : value)
-  const hit = series.find((p) => level(p.value) >= signal.threshold)
-  const last = series.at(-1)
-  const value = hit ? level(hit.value) : last ? level(last.value) : null
+  // A rise counts from the lowest value seen so far, not from one reading at injection: a major
+  // garbage collection during the run can drop the heap below a baseline that held old garbage,
+  // and a leak's growth after that drop is still the leak.
+  let floor = baseline
+  const levels = series.map((p) => {
+    if (signal.signal !== 'metric-rise') return { timeMs: p.timeMs, level: p.value }
+    const level = p.value - floor
+    floor = Math.min(floor, p.value)
+    return { timeMs: p.timeMs, level }
+  })
+  const hit = levels.find((p) => p.level >= signal.threshold)
+  const value = (hit ?? levels.at(-1))?.level ?? null
   if (!hit) return { seen: false, seen_in: null, detect_ms: null, example_trace_ids: [], value }
   return {
     seen: true,
