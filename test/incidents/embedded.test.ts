@@ -15,7 +15,7 @@ const RUNS = [
   { name: 'aggregator-cpu-burn', seed: 10, durationS: 8 },
   { name: 'baker-pool-of-one', seed: 1, durationS: 12 },
   { name: 'one-pastry-fails', seed: 3, durationS: 8 },
-  { name: 'memory-leak', seed: 4, durationS: 10 },
+  { name: 'memory-leak', seed: 4, durationS: 12 },
   { name: 'barista-too-slow', seed: 3, durationS: 12 },
   { name: 'retry-storm', seed: 11, durationS: 12 },
   { name: 'payments-half-errors', seed: 7, durationS: 10 },
