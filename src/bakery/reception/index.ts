@@ -89,17 +89,21 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
 
       app.register(async (scope) => {
         // Like the seed, any content type (or none) is read as JSON; errors name the body field.
+        // Parsed once, here: the pastry tag, the fault seam, the input guard and the handler all
+        // read the object on the request. A body that is not a JSON object stays raw, and the
+        // handler's check answers it with the 400 that names the problem.
         scope.removeAllContentTypeParsers()
         scope.addContentTypeParser(
           '*',
           { parseAs: 'buffer', bodyLimit: ORDER_BODY_LIMIT },
           (request, body, done) => {
-            tagPastry(request, body as Buffer)
-            done(null, body)
+            const value = jsonObjectOrRaw(body as Buffer)
+            tagPastry(request, value)
+            done(null, value)
           },
         )
         scope.post('/orders', { bodyLimit: ORDER_BODY_LIMIT }, async (request, reply) => {
-          const order = parseOrderBody(request.body as Buffer | undefined)
+          const order = parseOrderBody(request.body)
           const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key'])
           const idempotencyFingerprint = idempotencyKey === undefined ? undefined : payloadFingerprint(order)
           const result = await idempotency.run(idempotencyKey, idempotencyFingerprint ?? '', () =>
@@ -204,16 +208,24 @@ export function createReception(deps: BakeryDeps, hooks: ReceptionHooks = NO_HOO
   }
 }
 
+/** The body as a JSON object when it is one; otherwise the raw bytes, for the handler's 400. */
+function jsonObjectOrRaw(body: Buffer): Buffer | Record<string, unknown> {
+  // Only `{`: a JSON object is all an order can be, and other JSON values must stay raw so that
+  // the handler still tells "not an object" apart from "not JSON".
+  if (body.length === 0 || body[0] !== 0x7b) return body
+  try {
+    return JSON.parse(body.toString('utf8')) as Record<string, unknown>
+  } catch {
+    return body
+  }
+}
+
 /**
  * The pastry on the request span as soon as the body is read: a request refused before the handler
  * (a fault, a rate limit) still says what was ordered. Only menu pastries, so the values stay few.
  */
-function tagPastry(request: FastifyRequest, body: Buffer): void {
-  if (body.length === 0 || body[0] !== 0x7b) return
-  try {
-    const pastry = (JSON.parse(body.toString('utf8')) as { pastry?: unknown }).pastry
-    if (typeof pastry === 'string' && isPastry(pastry)) tagRequest(request, 'bakery.pastry', pastry)
-  } catch {
-    // The handler answers the malformed body with its 400.
-  }
+function tagPastry(request: FastifyRequest, body: Buffer | Record<string, unknown>): void {
+  if (Buffer.isBuffer(body)) return
+  const pastry = body.pastry
+  if (typeof pastry === 'string' && isPastry(pastry)) tagRequest(request, 'bakery.pastry', pastry)
 }

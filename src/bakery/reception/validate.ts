@@ -20,17 +20,12 @@ export function invalid(problems: FieldProblem[]): BakeryError {
   )
 }
 
-/** The seed reads any content type as JSON and ignores extra fields; so do we. */
-export function parseOrderBody(raw: Buffer | string | undefined): { customer: string; pastry: string } {
-  const text = raw === undefined ? '' : raw.toString()
-  if (text.trim() === '')
-    throw invalid([{ field: 'body', message: 'is empty; expected {"customer","pastry"}' }])
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    throw invalid([{ field: 'body', message: 'is not valid JSON' }])
-  }
+/**
+ * The seed reads any content type as JSON and ignores extra fields; so do we. Takes the raw body,
+ * or the value the content-type parser already parsed (anything but a Buffer, string or undefined).
+ */
+export function parseOrderBody(raw: unknown): { customer: string; pastry: string } {
+  const body = raw === undefined || typeof raw === 'string' || Buffer.isBuffer(raw) ? parseJson(raw) : raw
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid([{ field: 'body', message: 'must be a JSON object' }])
   }
@@ -50,6 +45,17 @@ export function parseOrderBody(raw: Buffer | string | undefined): { customer: st
   }
   if (problems.length > 0) throw invalid(problems)
   return { customer: customer as string, pastry: pastry as string }
+}
+
+function parseJson(raw: Buffer | string | undefined): unknown {
+  const text = raw === undefined ? '' : raw.toString()
+  if (text.trim() === '')
+    throw invalid([{ field: 'body', message: 'is empty; expected {"customer","pastry"}' }])
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw invalid([{ field: 'body', message: 'is not valid JSON' }])
+  }
 }
 
 export function checkOrderKey(key: string): void {
