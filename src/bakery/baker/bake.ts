@@ -1,9 +1,10 @@
 // Baking one order: claim it (pending → baking), bake for the menu's time (scaled), sometimes
 // make the original's "mistake" and bake again, then finish it (baking → finished). Claims and
-// finishes of concurrent orders share one batched, forward-only UPDATE each.
+// finishes of concurrent orders share batched, forward-only UPDATEs: one statement per batch.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api'
 import { createBatcher } from '../../platform/batching/index.ts'
+import { isDatabaseUnavailable } from '../../platform/db/index.ts'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import { withLeafSpan, withSpan } from '../../platform/telemetry/index.ts'
@@ -12,6 +13,11 @@ import type { OrderMessage } from '../orders/message.ts'
 import type { Claimed, OrderStore } from '../orders/store.ts'
 import { type OrderView, orderView } from '../orders/view.ts'
 import type { BakerMetrics } from './metrics.ts'
+
+interface Step {
+  step: 'claim' | 'finish'
+  key: string
+}
 
 export interface BakeOptions {
   store: OrderStore
@@ -25,23 +31,27 @@ export interface BakeOptions {
 /** Returns the baking of one message: resolves with the finished order, or undefined when skipped. */
 export function createBake(options: BakeOptions): (message: OrderMessage) => Promise<OrderView | undefined> {
   const { store, tracer, log, metrics } = options
-  const claims = createBatcher<string, Claimed | undefined>({
-    maxBatch: 500,
-    maxConcurrent: 2,
-    run: async (keys) => {
-      const claimed = await store.claim(keys)
-      return keys.map((k) => claimed.get(k))
-    },
-  })
-  const finishes = createBatcher<string, Date | undefined>({
-    maxBatch: 500,
-    maxConcurrent: 2,
-    run: async (keys) => {
+  // Claims and finishes share one batcher: the claims of new orders and the finishes of earlier
+  // ones go in the same statement, so each order costs about one round trip and one commit.
+  const steps = createBatcher<Step, Claimed | Date | undefined>({
+    maxBatch: 1000,
+    // As many connections as the two batchers (claims, finishes) it replaced used together.
+    maxConcurrent: 4,
+    // One order the database refuses must not fail the others of its batch; an outage would.
+    retryAlone: (error) => !isDatabaseUnavailable(error),
+    run: async (items) => {
       const at = new Date()
-      const moved = await store.finish(keys, at)
-      return keys.map((k) => (moved.has(k) ? at : undefined))
+      const claimKeys: string[] = []
+      const finishKeys: string[] = []
+      for (const item of items) (item.step === 'claim' ? claimKeys : finishKeys).push(item.key)
+      const { claimed, finished } = await store.advance(claimKeys, finishKeys, at)
+      return items.map((item) =>
+        item.step === 'claim' ? claimed.get(item.key) : finished.has(item.key) ? at : undefined,
+      )
     },
   })
+  const claim = (key: string) => steps.add({ step: 'claim', key }) as Promise<Claimed | undefined>
+  const finish = (key: string) => steps.add({ step: 'finish', key }) as Promise<Date | undefined>
 
   async function bake(span: Span, pastry: string): Promise<void> {
     const ms = bakeTimeMs(pastry, options.bakeTimeScale)
@@ -102,13 +112,13 @@ export function createBake(options: BakeOptions): (message: OrderMessage) => Pro
       { attributes: { 'baker.order_key': key } },
       async (processing) => {
         try {
-          const claimed = await updateSpan('baking', key, () => claims.add(key))
+          const claimed = await updateSpan('baking', key, () => claim(key))
           if (!claimed) return await unclaimed(key, processing)
           receive?.setAttribute('bakery.pastry', claimed.pastry)
           await withLeafSpan(tracer, 'baking', { attributes: { 'baker.pastry': claimed.pastry } }, (span) =>
             bake(span, claimed.pastry),
           )
-          const finishedAt = await updateSpan('finished', key, () => finishes.add(key))
+          const finishedAt = await updateSpan('finished', key, () => finish(key))
           processing.setAttribute('baker.error', false)
           if (!finishedAt) return undefined
           metrics.finished.add(1, { 'bakery.pastry': claimed.pastry })

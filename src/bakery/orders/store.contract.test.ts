@@ -144,6 +144,37 @@ for (const adapter of adapters) {
         )
       }
     })
+
+    test('advance claims some orders and finishes others in one statement, forward only', async (t) => {
+      const opened = await open(t, await adapter.url(t))
+      if (!opened) return
+      const { store, sent } = opened
+      const at = new Date('2025-01-01T12:00:00.000Z')
+      const [a, b, c, d] = Array.from({ length: 4 }, (_, i) => order(at, `advance-${i}`))
+      await insert(store, [a, b, c, d] as NewOrder[])
+      const key = (o: NewOrder | undefined) => (o as NewOrder).orderKey
+      await store.claim([key(a), key(b)])
+      const before = sent.length
+      // a: finish; b: claimed again (a redelivery) and finished in the same statement, so only
+      // finished; c: claimed; d: finished while pending, so nothing; an unknown key: nothing.
+      const unknown = 'f'.repeat(32)
+      const finishedAt = new Date('2025-01-01T12:00:05.000Z')
+      const result = await store.advance([key(b), key(c), unknown], [key(a), key(b), key(d)], finishedAt)
+      assert.equal(sent.length - before, 1, 'one statement')
+      assert.deepEqual([...result.claimed.keys()], [key(c)])
+      assert.equal(result.claimed.get(key(c))?.customer, 'advance-2')
+      assert.equal(result.claimed.get(key(c))?.bakes, 1)
+      assert.deepEqual(new Set(result.finished), new Set([key(a), key(b)]))
+      const status = async (o: NewOrder | undefined) => (await store.get(key(o)))?.status
+      assert.deepEqual(
+        [await status(a), await status(b), await status(c), await status(d)],
+        ['finished', 'finished', 'baking', 'pending'],
+      )
+      assert.equal((await store.get(key(a)))?.finishedTime?.getTime(), finishedAt.getTime())
+      // Finished orders are neither claimed nor finished again.
+      const again = await store.advance([key(a)], [key(b)], new Date())
+      assert.equal(again.claimed.size + again.finished.size, 0)
+    })
   })
 }
 

@@ -59,7 +59,16 @@ export interface OrderStore {
   claim(keys: readonly string[]): Promise<Map<string, Claimed>>
   /** Moves baking orders to finished; returns the keys that moved. */
   finish(keys: readonly string[], at: Date): Promise<Set<string>>
-  /** Current status, for orders a claim did not return. */
+  /**
+   * `claim(claimKeys)` and `finish(finishKeys, at)` in ONE statement (one round trip, one commit):
+   * a baker claims new orders while it finishes earlier ones. A key in both lists is only finished
+   * (one statement must not update a row twice); its claim is absent, as for a finished order.
+   */
+  advance(
+    claimKeys: readonly string[],
+    finishKeys: readonly string[],
+    at: Date,
+  ): Promise<{ claimed: Map<string, Claimed>; finished: Set<string> }>
 }
 
 interface Row {
@@ -70,6 +79,18 @@ interface Row {
   order_time: Date | string
   status: OrderStatus
   finished_time: Date | string | null
+}
+
+interface ClaimRow {
+  order_key: string
+  pastry: string
+  customer: string
+  order_time: Date | string
+  bakes: number
+}
+
+function toClaimed(r: ClaimRow): Claimed {
+  return { pastry: r.pastry, customer: r.customer, orderTime: new Date(r.order_time), bakes: Number(r.bakes) }
 }
 
 const COLUMNS = 'seq::text AS seq, order_key, customer, pastry, order_time, status, finished_time'
@@ -97,6 +118,22 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
         RETURNING order_key
     ), new_outbox AS (${outbox.sql} RETURNING id, message_id)
     SELECT message_id AS order_key, id::text AS id FROM new_outbox`
+
+  const claimSet = `SET status = 'baking', baking_time = now(), bakes = bakes + 1`
+  const claimReturning = 'RETURNING order_key, pastry, customer, order_time, bakes'
+  // Finish before claim only in the text: both see one snapshot; `NOT ... ANY($2)` keeps them apart.
+  const advanceSql = `WITH finished AS (
+      UPDATE ${orders} SET status = 'finished', finished_time = $3
+        WHERE order_key = ANY($2::text[]) AND status = 'baking'
+        RETURNING order_key
+    ), claimed AS (
+      UPDATE ${orders} ${claimSet}
+        WHERE order_key = ANY($1::text[]) AND NOT (order_key = ANY($2::text[]))
+          AND status IN ('pending', 'baking')
+        ${claimReturning}
+    )
+    SELECT true AS claim, order_key, pastry, customer, order_time, bakes FROM claimed
+    UNION ALL SELECT false, order_key, NULL, NULL, NULL, NULL FROM finished`
 
   // Newest first by orderTime, seq breaking ties, so the order is total and pages are stable
   // (keyset on the index (order_time, seq)). The cursor is the last row's seq; the row's
@@ -128,6 +165,28 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
         { orderKey: r.order_key, fingerprint: r.idempotency_fingerprint },
       ]),
     )
+  }
+
+  async function claim(keys: readonly string[]): Promise<Map<string, Claimed>> {
+    const { rows } = await db.query<ClaimRow>(
+      `UPDATE ${orders} ${claimSet}
+        WHERE order_key = ANY($1::text[]) AND status IN ('pending', 'baking')
+        ${claimReturning}`,
+      [keys],
+      { name: `${schema}.orders.claim` },
+    )
+    return new Map(rows.map((r) => [r.order_key, toClaimed(r)]))
+  }
+
+  async function finish(keys: readonly string[], at: Date): Promise<Set<string>> {
+    const { rows } = await db.query<{ order_key: string }>(
+      `UPDATE ${orders} SET status = 'finished', finished_time = $2
+        WHERE order_key = ANY($1::text[]) AND status = 'baking'
+        RETURNING order_key`,
+      [keys, at.toISOString()],
+      { name: `${schema}.orders.finish` },
+    )
+    return new Set(rows.map((r) => r.order_key))
   }
 
   return {
@@ -192,42 +251,24 @@ export function createOrderStore(db: Database, schema = 'bakery'): OrderStore {
       return { orders: page, nextCursor: rows.length > limit ? page.at(-1)?.seq : undefined }
     },
 
-    async claim(keys) {
-      const { rows } = await db.query<{
-        order_key: string
-        pastry: string
-        customer: string
-        order_time: Date | string
-        bakes: number
-      }>(
-        `UPDATE ${orders} SET status = 'baking', baking_time = now(), bakes = bakes + 1
-          WHERE order_key = ANY($1::text[]) AND status IN ('pending', 'baking')
-          RETURNING order_key, pastry, customer, order_time, bakes`,
-        [keys],
-        { name: `${schema}.orders.claim` },
-      )
-      return new Map(
-        rows.map((r) => [
-          r.order_key,
-          {
-            pastry: r.pastry,
-            customer: r.customer,
-            orderTime: new Date(r.order_time),
-            bakes: Number(r.bakes),
-          },
-        ]),
-      )
-    },
+    claim,
+    finish,
 
-    async finish(keys, at) {
-      const { rows } = await db.query<{ order_key: string }>(
-        `UPDATE ${orders} SET status = 'finished', finished_time = $2
-          WHERE order_key = ANY($1::text[]) AND status = 'baking'
-          RETURNING order_key`,
-        [keys, at.toISOString()],
-        { name: `${schema}.orders.finish` },
+    async advance(claimKeys, finishKeys, at) {
+      if (finishKeys.length === 0) return { claimed: await claim(claimKeys), finished: new Set() }
+      if (claimKeys.length === 0) return { claimed: new Map(), finished: await finish(finishKeys, at) }
+      const { rows } = await db.query<ClaimRow & { claim: boolean }>(
+        advanceSql,
+        [claimKeys, finishKeys, at.toISOString()],
+        { name: `${schema}.orders.advance` },
       )
-      return new Set(rows.map((r) => r.order_key))
+      const claimed = new Map<string, Claimed>()
+      const finished = new Set<string>()
+      for (const r of rows) {
+        if (r.claim) claimed.set(r.order_key, toClaimed(r))
+        else finished.add(r.order_key)
+      }
+      return { claimed, finished }
     },
   }
 }
