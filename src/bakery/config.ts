@@ -7,7 +7,7 @@ export const bakeryPorts = {
 } as const
 
 export const bakerySettings = {
-  bakerPrefetch: integer('BAKER_PREFETCH', 100, {
+  bakerPrefetch: integer('BAKER_PREFETCH', 500, {
     min: 1,
     max: 10000,
     doc: 'Orders one baker process works on at once (unacked messages)',
