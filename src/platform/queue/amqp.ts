@@ -1,7 +1,8 @@
 // The RabbitMQ adapter: one connection, a confirm channel for publishing (confirms pipelined, one
-// callback per message), one channel per consumer (prefetch is per channel). Queues and exchanges
-// are durable, messages persistent. When the connection drops it reconnects with exponential
-// backoff, declares again everything declared before, and resumes every consumer.
+// callback per message), one channel per consumer (prefetch is per channel; its acks coalesced
+// into `allUpTo` acks, amqp-acks.ts). Queues and exchanges are durable, messages persistent. When
+// the connection drops it reconnects with exponential backoff, declares again everything declared
+// before, and resumes every consumer.
 import {
   type Channel,
   type ChannelModel,
@@ -12,6 +13,7 @@ import {
 } from 'amqplib'
 import { BakeryError, ErrorCode, errorMessage } from '../errors.ts'
 import type { Logger } from '../log/index.ts'
+import { type AckCoalescer, createAckCoalescer } from './amqp-acks.ts'
 import { coalesceFrameWrites } from './amqp-coalesce.ts'
 import { assertSpec, stringHeaders } from './amqp-topology.ts'
 import type { Consumer, Delivery, PublishOptions, PublishTarget, Queue, QueueSpec } from './port.ts'
@@ -31,6 +33,8 @@ interface ConsumerEntry {
   prefetch: number
   handler: (delivery: Delivery) => Promise<void>
   channel: Channel | undefined
+  /** The acks of `channel`, coalesced per turn of the event loop. */
+  acks: AckCoalescer | undefined
   tag: string | undefined
   cancelled: boolean
   running: Set<Promise<void>>
@@ -60,7 +64,10 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
       connection = undefined
       publisher = undefined
       admin = undefined
-      for (const entry of consumers) entry.channel = undefined
+      for (const entry of consumers) {
+        entry.channel = undefined
+        entry.acks = undefined
+      }
       if (!closed) {
         log.warn('amqp connection lost; reconnecting')
         reconnect()
@@ -162,16 +169,21 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
       log.warn({ err: error, queue: entry.queue }, 'amqp consumer channel error'),
     )
     await channel.prefetch(entry.prefetch)
+    const acks = createAckCoalescer(channel, (error) =>
+      log.debug({ err: errorMessage(error) }, 'acking on a closed channel'),
+    )
     entry.channel = channel
+    entry.acks = acks
     const reply = await channel.consume(entry.queue, (message) => {
       // null = the broker cancelled the consumer (queue deleted); the next reconnect resumes it.
-      if (message) handle(entry, channel, message)
+      if (message) handle(entry, channel, acks, message)
     })
     entry.tag = reply.consumerTag
   }
 
-  function handle(entry: ConsumerEntry, channel: Channel, message: ConsumeMessage): void {
+  function handle(entry: ConsumerEntry, channel: Channel, acks: AckCoalescer, message: ConsumeMessage): void {
     let settled = false
+    acks.delivered(message)
     // After the channel closed, the broker already requeued the message: settling is a no-op.
     const settle = (action: () => void) => {
       if (settled) throw new BakeryError(ErrorCode.INTERNAL, 'message already settled')
@@ -183,6 +195,10 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
         log.debug({ err: errorMessage(error) }, 'settling on a closed channel')
       }
     }
+    const nackNow = (requeue: boolean) => {
+      acks.settled(message)
+      channel.nack(message, false, requeue)
+    }
     const properties = message.properties
     const delivery: Delivery = {
       body: message.content,
@@ -192,10 +208,10 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
       routingKey: message.fields.routingKey,
       redelivered: message.fields.redelivered,
       async ack() {
-        settle(() => channel.ack(message))
+        settle(() => acks.ack(message))
       },
       async nack({ requeue }) {
-        settle(() => channel.nack(message, false, requeue))
+        settle(() => nackNow(requeue))
       },
       async deadLetter(reason) {
         await publishConfirmed({ routingKey: deadLetterName(entry.queue) }, message.content, {
@@ -203,14 +219,14 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
           ...(properties.contentType ? { contentType: properties.contentType as string } : {}),
           ...(properties.messageId ? { messageId: properties.messageId as string } : {}),
         })
-        settle(() => channel.ack(message))
+        settle(() => acks.ack(message))
       },
     }
     const run = Promise.resolve()
       .then(() => entry.handler(delivery))
       .catch(() => undefined)
       .then(() => {
-        if (!settled) settle(() => channel.nack(message, false, true))
+        if (!settled) settle(() => nackNow(true))
       })
     entry.running.add(run)
     void run.finally(() => entry.running.delete(run))
@@ -265,6 +281,7 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
         prefetch: Math.max(1, consumeOptions.prefetch),
         handler,
         channel: undefined,
+        acks: undefined,
         tag: undefined,
         cancelled: false,
         running: new Set(),
@@ -298,7 +315,10 @@ export async function createAmqpQueue(url: URL, options: AmqpQueueOptions): Prom
     if (entry.channel && entry.tag) await entry.channel.cancel(entry.tag).catch(() => undefined)
     while (entry.running.size > 0) await Promise.all([...entry.running])
     const channel = entry.channel
+    // Acks still waiting for the end of this turn go out before the channel closes.
+    entry.acks?.flush()
     entry.channel = undefined
+    entry.acks = undefined
     // Closing the channel returns any message still unacked to the queue.
     if (channel) await channel.close().catch(() => undefined)
   }
