@@ -40,8 +40,11 @@ export interface HopWorkerOptions {
   init?: () => Promise<void>
   /** The hop's work: returns the message for the next hop. */
   work(message: HopMessage, context: HopContext): Promise<HopMessage>
-  /** For the last hop: writes the end through `finalise` instead of a plain record. */
-  finish?: (message: HopMessage, fields: Fields, context: HopContext) => Promise<void>
+  /**
+   * For the last hop: writes the end through `finalise` instead of a plain record, given the
+   * hop's own fields and those carried from earlier hops.
+   */
+  finish?: (message: HopMessage, own: Fields, carried: Fields, context: HopContext) => Promise<void>
 }
 
 /** A readiness check that fails while the hop is starting (the probe answers 503 meanwhile). */
@@ -75,7 +78,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         const run = await tracker.run(
           { key: message.orderKey, carried: message.journey ?? {}, redelivered: delivery.redelivered, span },
           () => options.work(message, ctx),
-          finish ? (fields, result) => finish(result, fields, ctx) : undefined,
+          finish ? (own, carried, result) => finish(result, own, carried, ctx) : undefined,
         )
         if (!options.output) return
         const next: HopMessage = { ...run.result, journey: run.fields }

@@ -53,13 +53,14 @@ export interface HopTracker {
   readonly workerId: string
   readonly tracer: Tracer
   /**
-   * Runs `work` as this hop of request `key`. With `final`, the end is written by `finalise`
-   * (the last hop) instead of a plain record write.
+   * Runs `work` as this hop of request `key`. With `finish`, the end is written by it (the last
+   * hop: `finalise`, given this hop's own fields and those carried from earlier hops) instead of
+   * a plain record write.
    */
   run<T>(
     input: HopInput,
     work: (span: Span) => Promise<T>,
-    finish?: (fields: Fields, result: T) => Promise<void>,
+    finish?: (own: Fields, carried: Fields, result: T) => Promise<void>,
   ): Promise<HopRun<T>>
 }
 
@@ -67,6 +68,7 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
   const { hop, store, tracer, log, heartbeatMs } = options
   const workerId = options.workerId ?? `${hop}@${hostname()}:${process.pid}`
   const latency = hopHistogram(options.meter)
+  const latencyAttributes = { 'tracking.hop': hop }
 
   return {
     hop,
@@ -74,11 +76,11 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
     tracer,
     async run(input, work, finish) {
       const start = input.startedAt ?? nowMs()
-      const begin: Fields = {
-        ...input.carried,
-        [field.start(hop)]: String(start),
-        [field.worker(hop)]: workerId,
-      }
+      // This hop's own fields; the carried ones (earlier hops) are written only where the record is
+      // missing (Redis lost it): everywhere else they are there already.
+      const carried = input.carried ?? {}
+      const own: Fields = { [field.start(hop)]: String(start), [field.worker(hop)]: workerId }
+      if (input.redelivered) own[field.redelivered(hop)] = 'true'
       // The hop span is a sibling of the work's own spans when `detached` (the baker keeps the
       // span tree its trace queries expect); otherwise the work runs inside it.
       const span =
@@ -87,13 +89,12 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
       span.setAttributes({ 'tracking.hop': hop, 'tracking.worker': workerId, 'bakery.order_key': input.key })
       const previousEnd = previousHopEnd(hop, input.carried)
       if (previousEnd !== undefined) span.setAttribute('tracking.hop.queued_ms', round(start - previousEnd))
-      const redelivered = input.redelivered ? { [field.redelivered(hop)]: 'true' } : undefined
       let beats = 0
       // The start is written with the first beat (the store keeps it from then on).
       let started: Promise<void> | undefined
       const beat = async () => {
         beats++
-        started ??= store.record(input.key, { ...begin, ...redelivered }, Date.now())
+        started ??= store.record(input.key, { ...own }, Date.now(), carried)
         await started
         await store.heartbeat(input.key, hop, Date.now())
       }
@@ -113,15 +114,20 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
             : await context.with(trace.setSpan(context.active(), span), () => work(span))
         clearInterval(timer)
         const end = input.endedAt ?? nowMs()
-        const fields: Fields = { ...begin, [field.end(hop)]: String(end) }
+        own[field.end(hop)] = String(end)
         const latencyMs = round(end - start)
         span.setAttributes({ 'tracking.hop.latency_ms': latencyMs, 'tracking.hop.heartbeats': beats })
-        // Everything known so far, not just the end: this write restores a record Redis lost. The
-        // redelivery mark stays in the record but does not travel on to the next hop.
-        const written = redelivered ? { ...fields, ...redelivered } : fields
-        if (finish) await finish(written, result)
-        else await store.record(input.key, written, Date.now())
-        latency.record(latencyMs, { 'tracking.hop': hop })
+        if (finish) await finish(own, carried, result)
+        else await store.record(input.key, own, Date.now(), carried)
+        // What the next hop carries: everything known so far but the redelivery mark, which stays
+        // in the record only.
+        const fields: Fields = {
+          ...carried,
+          [field.start(hop)]: own[field.start(hop)] as string,
+          [field.worker(hop)]: workerId,
+          [field.end(hop)]: own[field.end(hop)] as string,
+        }
+        latency.record(latencyMs, latencyAttributes)
         log.info({ order_key: input.key, hop, latency_ms: latencyMs }, 'hop finished')
         return { result, fields, latencyMs }
       } catch (error) {

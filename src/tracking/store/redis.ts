@@ -125,8 +125,8 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
 
   return {
     kind: 'redis',
-    async record(key, fields, at) {
-      await recordScript([recordKey(key), activeKey], [ttlMs, at, key, ...pairs(fields)])
+    async record(key, fields, at, restore) {
+      await recordScript([recordKey(key), activeKey], [ttlMs, at, key, restored(restore), ...pairs(fields)])
     },
     async heartbeat(key, hop, at) {
       const record = recordKey(key)
@@ -137,9 +137,12 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
         redis.zadd(activeKey, 'XX', at, key),
       ])
     },
-    async finalise(key, fields) {
+    async finalise(key, fields, restore) {
       // The marker comes last in the script, so a woken waiter always reads the final fields.
-      await finaliseScript([recordKey(key), activeKey, doneKey(key)], [ttlMs, key, ...pairs(fields)])
+      await finaliseScript(
+        [recordKey(key), activeKey, doneKey(key)],
+        [ttlMs, key, restored(restore), ...pairs(fields)],
+      )
     },
     async read(key) {
       const fields = await redis.hgetall(recordKey(key))
@@ -184,15 +187,22 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
   }
 }
 
-// KEYS: record, active. ARGV: ttl ms, at, key, then field/value pairs.
-const RECORD = `
-if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
+// The fields to restore travel as one JSON argument (one string for the client to encode, not
+// two per field) and are decoded only when the record is missing.
+const RESTORE = `
+if ARGV[RESTORE_AT] ~= '{}' and redis.call('EXISTS', KEYS[1]) == 0 then
+  for name, value in pairs(cjson.decode(ARGV[RESTORE_AT])) do redis.call('HSET', KEYS[1], name, value) end
+end`
+
+// KEYS: record, active. ARGV: ttl ms, at, key, restore JSON, then field/value pairs.
+const RECORD = `${RESTORE.replaceAll('RESTORE_AT', '4')}
+if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])`
 
-// KEYS: record, active, done. ARGV: ttl ms, key, then field/value pairs.
-const FINALISE = `
-if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+// KEYS: record, active, done. ARGV: ttl ms, key, restore JSON, then field/value pairs.
+const FINALISE = `${RESTORE.replaceAll('RESTORE_AT', '3')}
+if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[1])`
@@ -219,6 +229,10 @@ function script(redis: Redis, source: string): Script {
       return redis.eval(source, keys.length, ...keys, ...args)
     }
   }
+}
+
+function restored(fields: Fields | undefined): string {
+  return fields ? JSON.stringify(fields) : '{}'
 }
 
 function pairs(fields: Fields): string[] {
