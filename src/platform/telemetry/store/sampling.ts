@@ -6,6 +6,7 @@
 // order (reception, hops, baker: linked traces) is kept whole, and a trace's later spans follow
 // the choice made for its first. The in-memory ring of recent spans (live views) sees every span.
 import type { StoredSpan } from '../span-store.ts'
+import { createRecentMap } from './caps.ts'
 import { orderKeyOf } from './rows.ts'
 
 export interface SamplingCounters {
@@ -28,7 +29,7 @@ const REMEMBERED_TRACES = 50_000
 /** `perSecond` 0 writes every span. */
 export function createPersistSampler(perSecond: number, now: () => number = Date.now): PersistSampler {
   const counters: SamplingCounters = { spansSampledOut: 0, share: 1 }
-  const choices = new Map<string, boolean>()
+  const choices = createRecentMap<boolean>(2 * REMEMBERED_TRACES)
   let windowStart = now()
   let seen = 0
 
@@ -52,10 +53,6 @@ export function createPersistSampler(perSecond: number, now: () => number = Date
       if (keep === undefined) {
         if (counters.share >= 1) return true
         keep = fraction(orderKeyOf(span.attributes) ?? span.traceId) < counters.share
-        if (choices.size >= REMEMBERED_TRACES) {
-          const oldest = choices.keys().next().value
-          if (oldest !== undefined) choices.delete(oldest)
-        }
         choices.set(span.traceId, keep)
       }
       if (!keep) counters.spansSampledOut++
