@@ -5,7 +5,7 @@
 // within a heartbeat interval, and then their start and end go to the store in one write (a
 // journey's tracking writes were a sixth of its CPU). A hop shows `working` from its first beat.
 import { hostname } from 'node:os'
-import type { Histogram, Meter, Span, Tracer } from '@opentelemetry/api'
+import type { Attributes, Histogram, Meter, Span, Tracer } from '@opentelemetry/api'
 import { context, SpanKind, trace } from '@opentelemetry/api'
 import type { Logger } from '../platform/log/index.ts'
 import { markSpanError } from '../platform/telemetry/index.ts'
@@ -69,6 +69,12 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
   const workerId = options.workerId ?? `${hop}@${hostname()}:${process.pid}`
   const latency = hopHistogram(options.meter)
   const latencyAttributes = { 'tracking.hop': hop }
+  const names = {
+    start: field.start(hop),
+    end: field.end(hop),
+    worker: field.worker(hop),
+    redelivered: field.redelivered(hop),
+  }
 
   return {
     hop,
@@ -79,16 +85,24 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
       // This hop's own fields; the carried ones (earlier hops) are written only where the record is
       // missing (Redis lost it): everywhere else they are there already.
       const carried = input.carried ?? {}
-      const own: Fields = { [field.start(hop)]: String(start), [field.worker(hop)]: workerId }
-      if (input.redelivered) own[field.redelivered(hop)] = 'true'
+      const own: Fields = { [names.start]: String(start), [names.worker]: workerId }
+      if (input.redelivered) own[names.redelivered] = 'true'
+      const attributes: Attributes = {
+        'tracking.hop': hop,
+        'tracking.worker': workerId,
+        'bakery.order_key': input.key,
+      }
+      const previousEnd = previousHopEnd(hop, input.carried)
+      if (previousEnd !== undefined) attributes['tracking.hop.queued_ms'] = round(start - previousEnd)
       // The hop span is a sibling of the work's own spans when `detached` (the baker keeps the
       // span tree its trace queries expect); otherwise the work runs inside it.
-      const span =
-        input.span ??
-        tracer.startSpan(`hop ${hop}`, { kind: SpanKind.INTERNAL, startTime: Math.floor(start) })
-      span.setAttributes({ 'tracking.hop': hop, 'tracking.worker': workerId, 'bakery.order_key': input.key })
-      const previousEnd = previousHopEnd(hop, input.carried)
-      if (previousEnd !== undefined) span.setAttribute('tracking.hop.queued_ms', round(start - previousEnd))
+      const span = input.span
+        ? input.span.setAttributes(attributes)
+        : tracer.startSpan(`hop ${hop}`, {
+            kind: SpanKind.INTERNAL,
+            startTime: Math.floor(start),
+            attributes,
+          })
       let beats = 0
       // The start is written with the first beat (the store keeps it from then on).
       let started: Promise<void> | undefined
@@ -114,7 +128,7 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
             : await context.with(trace.setSpan(context.active(), span), () => work(span))
         clearInterval(timer)
         const end = input.endedAt ?? nowMs()
-        own[field.end(hop)] = String(end)
+        own[names.end] = String(end)
         const latencyMs = round(end - start)
         span.setAttributes({ 'tracking.hop.latency_ms': latencyMs, 'tracking.hop.heartbeats': beats })
         if (finish) await finish(own, carried, result)
@@ -123,9 +137,9 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         // in the record only.
         const fields: Fields = {
           ...carried,
-          [field.start(hop)]: own[field.start(hop)] as string,
-          [field.worker(hop)]: workerId,
-          [field.end(hop)]: own[field.end(hop)] as string,
+          [names.start]: own[names.start] as string,
+          [names.worker]: workerId,
+          [names.end]: own[names.end] as string,
         }
         latency.record(latencyMs, latencyAttributes)
         log.info({ order_key: input.key, hop, latency_ms: latencyMs }, 'hop finished')
