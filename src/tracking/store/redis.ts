@@ -219,7 +219,7 @@ type Script = (keys: string[], args: (string | number)[]) => Promise<unknown>
  * A Lua script called by its SHA1, loaded with EVAL the first time Redis does not know it (also
  * after a restart, which forgets scripts).
  */
-function script(redis: Redis, source: string): Script {
+export function script(redis: Redis, source: string): Script {
   const sha = createHash('sha1').update(source).digest('hex')
   return async (keys, args) => {
     try {
