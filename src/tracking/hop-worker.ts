@@ -1,5 +1,5 @@
 // A tracking hop as a queue worker: consume the hop's queue, run the hop (tracked: start,
-// heartbeats, end, span, latency), hand the message on to the next queue; the shared consumer
+// heartbeats, end, one consumer span, latency), hand the message on to the next queue; the shared consumer
 // runner acks, retries with backoff and dead-letters (unparseable messages at once).
 
 import { hostname } from 'node:os'
@@ -40,8 +40,11 @@ export interface HopWorkerOptions {
   init?: () => Promise<void>
   /** The hop's work: returns the message for the next hop. */
   work(message: HopMessage, context: HopContext): Promise<HopMessage>
-  /** For the last hop: writes the end through `finalise` instead of a plain record. */
-  finish?: (message: HopMessage, fields: Fields, context: HopContext) => Promise<void>
+  /**
+   * For the last hop: writes the end through `finalise` instead of a plain record, given the
+   * hop's own fields and those carried from earlier hops.
+   */
+  finish?: (message: HopMessage, own: Fields, carried: Fields, context: HopContext) => Promise<void>
 }
 
 /** A readiness check that fails while the hop is starting (the probe answers 503 meanwhile). */
@@ -58,13 +61,14 @@ export function createHopWorker(options: HopWorkerOptions): Service {
   async function handle(message: HopMessage, delivery: Delivery): Promise<void> {
     if (!hop) throw notStarted(options.name)
     const { queue, tracker } = hop
-    const span = startConsumerSpan(deps.telemetry.tracer, `receive ${options.input.name}`, delivery.headers, {
+    // The consumer span of the message is the hop span too: one span per hop, linked to the
+    // producer of the message, whose context the next hop's message carries.
+    const span = startConsumerSpan(deps.telemetry.tracer, `hop ${options.hop}`, delivery.headers, {
       attributes: {
         'messaging.system': queue.kind === 'amqp' ? 'rabbitmq' : 'memory',
         'messaging.operation.type': 'receive',
         'messaging.destination.name': options.input.name,
         'messaging.message.redelivered': delivery.redelivered,
-        'bakery.order_key': message.orderKey,
       },
     })
     try {
@@ -72,9 +76,9 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         const ctx: HopContext = { store: hop?.store as TrackingStore, queue }
         const finish = options.finish
         const run = await tracker.run(
-          { key: message.orderKey, carried: message.journey ?? {}, redelivered: delivery.redelivered },
+          { key: message.orderKey, carried: message.journey ?? {}, redelivered: delivery.redelivered, span },
           () => options.work(message, ctx),
-          finish ? (fields, result) => finish(result, fields, ctx) : undefined,
+          finish ? (own, carried, result) => finish(result, own, carried, ctx) : undefined,
         )
         if (!options.output) return
         const next: HopMessage = { ...run.result, journey: run.fields }

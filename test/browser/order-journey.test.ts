@@ -2,25 +2,11 @@
 // hop stalled (heartbeats stop), then redelivered to a second baker and the journey finished.
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { type TestContext, test } from 'node:test'
+import { test } from 'node:test'
 import { buildWeb, openBrowser } from '../support/browser.ts'
-import { startCli } from '../support/cli.ts'
 import { startDashboard } from '../support/dashboard.ts'
-import { defer } from '../support/defer.ts'
 import { startServices } from '../support/services.ts'
-import { postOrder, setups } from '../tracking/setup.ts'
-
-async function startBaker(t: TestContext, env: Record<string, string>) {
-  const cli = startCli(['baker'], ['baker'], { PORT: '0', ...env })
-  defer(t, async () => {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) {
-      cli.child.kill('SIGTERM')
-      await once(cli.child, 'exit')
-    }
-  })
-  await cli.urls
-  return cli.child
-}
+import { postOrder, setups, startBaker } from '../tracking/setup.ts'
 
 test('order page shows every hop of the journey, a killed baker as stalled, then redelivered and finished', async (t) => {
   buildWeb()

@@ -1,7 +1,11 @@
 // Environments for the order-journey tests: everything embedded, or the real servers (Redis with
 // a key prefix, RabbitMQ queues and a PostgreSQL schema of their own).
+import type { ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import type { TestContext } from 'node:test'
 import { type Dispatcher, fetch as undiciFetch } from 'undici'
+import { startCli } from '../support/cli.ts'
+import { defer } from '../support/defer.ts'
 import { dropQueuesLater, dropSchemaLater, isolatedNames } from '../support/isolated.ts'
 import { redisClient, uniquePrefix } from '../support/redis.ts'
 import { requireServer } from '../support/servers.ts'
@@ -72,4 +76,17 @@ export async function postOrder(
 export async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url)
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+/** A baker in a process of its own (so a test can kill it mid-bake), stopped after the test. */
+export async function startBaker(t: TestContext, env: Record<string, string>): Promise<ChildProcess> {
+  const cli = startCli(['baker'], ['baker'], { PORT: '0', ...env })
+  defer(t, async () => {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) {
+      cli.child.kill('SIGTERM')
+      await once(cli.child, 'exit')
+    }
+  })
+  await cli.urls
+  return cli.child
 }

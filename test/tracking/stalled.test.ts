@@ -2,24 +2,10 @@
 // redelivers its message to another worker, and the journey finishes.
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { type TestContext, test } from 'node:test'
+import { test } from 'node:test'
 import type { HopView, JourneyView } from '../../src/tracking/journey.ts'
-import { startCli } from '../support/cli.ts'
-import { defer } from '../support/defer.ts'
 import { startServices } from '../support/services.ts'
-import { getJson, postOrder, setups } from './setup.ts'
-
-async function startBaker(t: TestContext, env: Record<string, string>) {
-  const cli = startCli(['baker'], ['baker'], { PORT: '0', ...env })
-  defer(t, async () => {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) {
-      cli.child.kill('SIGTERM')
-      await once(cli.child, 'exit')
-    }
-  })
-  await cli.urls
-  return cli.child
-}
+import { getJson, postOrder, setups, startBaker } from './setup.ts'
 
 async function until<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + seconds * 1000

@@ -265,6 +265,11 @@ export const telemetry = {
     max: 1000000,
     doc: 'Spans the telemetry store keeps per trace id; later ones are dropped and counted',
   }),
+  telemetrySpansPerSecond: integer('BAKERY_TELEMETRY_SPANS_PER_S', 1000, {
+    min: 0,
+    max: 10000000,
+    doc: 'Ok spans a second the telemetry store writes in full; beyond, it writes error spans and the spans of a share of orders that keeps to this rate (counted, never hidden). 0 = every span',
+  }),
 } as const
 
 /** Every platform setting; the composed config (src/config.ts) lists them among the systems' own. */

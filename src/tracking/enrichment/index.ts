@@ -25,14 +25,18 @@ export function createEnrichment(deps: TrackingDeps): Service {
     if (customer === undefined || pastry === undefined) {
       throw malformed(`order ${message.orderKey} carries no customer or pastry`)
     }
+    // The tally, and what the tracking store holds (the accepted hop, carried on so a later write
+    // can rebuild it), in one round trip.
+    const [customerOrders, record = {}] = await Promise.all([
+      store.tally(`customer:${customer}`, message.orderKey),
+      store.read(message.orderKey),
+    ])
     const enrichment: Enrichment = {
       customer,
       pastry,
-      customerOrders: await store.tally(`customer:${customer}`, message.orderKey),
+      customerOrders,
       bakeProfile: { bakeMs: bakeTimeMs(pastry, 1), mistakeRate: deps.config.bakerMistakeRate },
     }
-    // Carry what the tracking store holds (the accepted hop), so a later write can rebuild it.
-    const record = (await store.read(message.orderKey)) ?? {}
     return { ...message, journey: { ...record, ...message.journey }, enrichment }
   }
   return createHopWorker({

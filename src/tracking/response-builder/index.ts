@@ -25,17 +25,17 @@ export function createResponseBuilder(deps: TrackingDeps): Service {
       if (message.enrichment) response.enrichment = message.enrichment
       return { ...message, response }
     },
-    async finish(message, fields, { store }) {
-      const end = Number(fields[field.end('boxed')])
-      await store.finalise(message.orderKey, {
-        ...fields,
-        [field.response]: JSON.stringify(message.response),
-        [field.done]: String(end),
-      })
+    async finish(message, own, carried, { store }) {
+      const end = Number(own[field.end('boxed')])
+      await store.finalise(
+        message.orderKey,
+        { ...own, [field.response]: JSON.stringify(message.response), [field.done]: String(end) },
+        carried,
+      )
       // The accepted hop may not have travelled with the message (the reception records it as it
       // answers, possibly after enrichment read the record): then it is in the store.
       const accepted =
-        fields[field.start('accepted')] ?? (await store.read(message.orderKey))?.[field.start('accepted')]
+        carried[field.start('accepted')] ?? (await store.read(message.orderKey))?.[field.start('accepted')]
       const start = Number(accepted)
       if (accepted !== undefined && Number.isFinite(start)) total.record(end - start)
     },

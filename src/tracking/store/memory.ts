@@ -32,8 +32,8 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
     }
     return entry
   }
-  const upsert = (key: string): Entry => {
-    const entry = live(key) ?? { fields: {}, expiresAt: 0 }
+  const upsert = (key: string, restore?: Fields): Entry => {
+    const entry = live(key) ?? { fields: { ...restore }, expiresAt: 0 }
     entry.expiresAt = Date.now() + ttlMs
     records.set(key, entry)
     return entry
@@ -52,8 +52,8 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
 
   return {
     kind: 'memory',
-    async record(key, fields, at) {
-      Object.assign(upsert(key).fields, fields)
+    async record(key, fields, at, restore) {
+      Object.assign(upsert(key, restore).fields, fields)
       active.set(key, at)
     },
     async heartbeat(key, hop, at) {
@@ -62,8 +62,8 @@ export function createMemoryTrackingStore(options: TrackingStoreOptions): Tracki
       entry.fields[`${hop}.beat`] = String(at)
       if (active.has(key)) active.set(key, at)
     },
-    async finalise(key, fields) {
-      Object.assign(upsert(key).fields, fields)
+    async finalise(key, fields, restore) {
+      Object.assign(upsert(key, restore).fields, fields)
       active.delete(key)
       done.set(key, Date.now() + ttlMs)
       setImmediate(() => {

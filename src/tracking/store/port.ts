@@ -21,12 +21,16 @@ export interface FinalisedListener {
 
 export interface TrackingStore {
   readonly kind: 'redis' | 'memory'
-  /** Merges fields into the record, refreshes its TTL and marks it active at `at` (epoch ms). */
-  record(key: string, fields: Fields, at: number): Promise<void>
+  /**
+   * Merges fields into the record, refreshes its TTL and marks it active at `at` (epoch ms).
+   * `restore` (the fields of earlier hops) is written only when the record is missing: a record
+   * Redis lost is rebuilt, and a present one is not sent the fields it holds.
+   */
+  record(key: string, fields: Fields, at: number, restore?: Fields): Promise<void>
   /** Counts one heartbeat of a hop: `<hop>.beats` += 1, `<hop>.beat` = at; marks it active. */
   heartbeat(key: string, hop: string, at: number): Promise<void>
   /** Writes the last fields, creates the completion marker and drops the request from in-flight. */
-  finalise(key: string, fields: Fields): Promise<void>
+  finalise(key: string, fields: Fields, restore?: Fields): Promise<void>
   read(key: string): Promise<Fields | undefined>
   isFinalised(key: string): Promise<boolean>
   /**

@@ -42,6 +42,21 @@ for (const adapter of adapters) {
       })
     })
 
+    test('store restores the fields of earlier hops only when the record is missing', async (t) => {
+      const store = await open(t)
+      if (!store) return
+      const earlier = { 'accepted.start': '1', 'accepted.end': '2' }
+      // Lost (never written here): the write rebuilds it from what the hop carried.
+      await store.record('lost', { 'enriched.end': '3' }, 3, earlier)
+      assert.deepEqual(await store.read('lost'), { ...earlier, 'enriched.end': '3' })
+      // Present: the carried fields are not written again (the record's own values stay).
+      await store.record('kept', { 'accepted.start': '0' }, 1)
+      await store.record('kept', { 'enriched.end': '3' }, 3, earlier)
+      assert.deepEqual(await store.read('kept'), { 'accepted.start': '0', 'enriched.end': '3' })
+      await store.finalise('gone', { done: '4' }, earlier)
+      assert.deepEqual(await store.read('gone'), { ...earlier, done: '4' })
+    })
+
     test('store counts in-flight and stalled requests when some go quiet', async (t) => {
       const store = await open(t)
       if (!store) return

@@ -11,6 +11,8 @@ interface StoreStats {
   fileBytes: number
   cut: Record<string, number>
   writes: Record<string, number | string | null>
+  /** Older servers do not sample. */
+  sampled?: { spansSampledOut: number; share: number }
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
@@ -58,6 +60,7 @@ export function RunsPage() {
             .map(([k, v]) => `${k} ${v}`)
             .join(', ')}{' '}
           · dropped writes: {Number(s.writes.spansDropped) + Number(s.writes.logsDropped)}
+          {s.sampled && ` · ok spans sampled out under load: ${s.sampled.spansSampledOut}`}
         </p>
       )}
       <section class="card">

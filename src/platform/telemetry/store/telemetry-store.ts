@@ -9,6 +9,7 @@ import { openDatabase, setMaxBytes } from './database.ts'
 import { createLogQueries, type LogQueries } from './log-queries.ts'
 import { createPruner, type PruneCounters } from './pruning.ts'
 import type { Attributes, ExemplarRecord, LogInput, RunInfo } from './rows.ts'
+import { createPersistSampler, type SamplingCounters } from './sampling.ts'
 import { createPersistentSpanStore, createSpanQueries, type SpanQueries } from './span-queries.ts'
 import { createWriter, type MetricSnapshotInput, type WriteCounters } from './writer.ts'
 
@@ -29,6 +30,8 @@ export interface TelemetryStoreOptions {
   label?: string
   /** Least time between two budget checks (each reads the file size). */
   pruneCheckMs?: number
+  /** Ok spans a second written in full; beyond, a share of orders is (see sampling.ts). 0 = all. */
+  spansPerSecond?: number
 }
 
 export interface TelemetryStoreStats {
@@ -41,6 +44,7 @@ export interface TelemetryStoreStats {
   cut: CapCounters & { logValuesTruncated: number }
   writes: WriteCounters
   pruned: PruneCounters
+  sampled: SamplingCounters
 }
 
 export interface TelemetryStore {
@@ -94,6 +98,7 @@ export function openTelemetryStore(options: TelemetryStoreOptions): TelemetrySto
     run = createRun('live', options.label ?? `pid ${process.pid}`, Date.now() * 1000)
 
   const capper = createCapper(caps)
+  const sampler = createPersistSampler(options.spansPerSecond ?? 0)
   let logValuesTruncated = 0
   const writer = createWriter(db, () => run ?? 0)
   const spanQueries = createSpanQueries(db)
@@ -118,7 +123,9 @@ export function openTelemetryStore(options: TelemetryStoreOptions): TelemetrySto
   const spans = createPersistentSpanStore(
     ring,
     spanQueries,
-    (span: StoredSpan) => writer.addSpan(span),
+    (span: StoredSpan) => {
+      if (sampler.keep(span)) writer.addSpan(span)
+    },
     () => writer.flush(),
   )
   const cappedSpans: SpanStore = {
@@ -221,6 +228,7 @@ export function openTelemetryStore(options: TelemetryStoreOptions): TelemetrySto
       cut: { ...capper.counters, logValuesTruncated },
       writes: { ...writer.counters },
       pruned: { ...pruner.counters },
+      sampled: { ...sampler.counters },
     }),
     flush: () => writer.flush(),
     close() {
