@@ -8,7 +8,8 @@ export interface StoredAlbum extends AlbumData {
 }
 
 export interface AlbumRepository {
-  list(query: ListQuery): Promise<StoredAlbum[]>
+  /** A page as the API returns it (no version): rows go out as PostgreSQL returned them. */
+  list(query: ListQuery): Promise<AlbumData[]>
   get(id: number): Promise<StoredAlbum | undefined>
   /** undefined when the id exists. */
   create(album: AlbumData): Promise<StoredAlbum | undefined>
@@ -20,6 +21,9 @@ export interface AlbumRepository {
 }
 
 const COLUMNS = 'id::float8 AS id, title, artist, price, version'
+// A page needs no version, and its rows need no copy: id is cast to float8 and price is double
+// precision, so both arrive as numbers and each row already is the API's album, fields in order.
+const PAGE_COLUMNS = 'id::float8 AS id, title, artist, price'
 
 interface Row {
   id: number
@@ -67,11 +71,13 @@ export function createAlbumRepository(db: Queryable, schema: string): AlbumRepos
       if (query.minPrice !== undefined) add('price >= ?', query.minPrice)
       if (query.maxPrice !== undefined) add('price <= ?', query.maxPrice)
       params.push(query.limit)
-      const sql = `SELECT ${COLUMNS} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`
+      const sql = `SELECT ${PAGE_COLUMNS} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`
       // A named statement per filter combination: PostgreSQL parses and plans a page query once per
       // connection instead of on every page (the walk through the catalogue is the hot path).
-      const { rows } = await db.query<Row>(sql, params, { name: `${table}.list.${filterMask(query)}` })
-      return rows.map(toAlbum)
+      const { rows } = await db.query<AlbumData>(sql, params, {
+        name: `${table}.page.${filterMask(query)}`,
+      })
+      return rows
     },
     get: current,
     async create(album) {

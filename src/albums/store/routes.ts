@@ -4,7 +4,14 @@ import { trace } from '@opentelemetry/api'
 import { BakeryError, ErrorCode } from '../../platform/errors.ts'
 import type { HttpApp } from '../../platform/http/index.ts'
 import { routeSchemas } from '../api/schemas.ts'
-import { encodeCursor, parseId, parseListQuery, validateAlbum, validateUpdate } from '../api/validate.ts'
+import {
+  type AlbumData,
+  encodeCursor,
+  parseId,
+  parseListQuery,
+  validateAlbum,
+  validateUpdate,
+} from '../api/validate.ts'
 import type { AlbumRepository, StoredAlbum } from './repository.ts'
 
 const etagOf = (album: StoredAlbum) => `"v${album.version}"`
@@ -46,20 +53,24 @@ function nextLink(query: Record<string, unknown>, cursor: string): string {
 export function registerStoreRoutes(app: HttpApp, repository: () => AlbumRepository): void {
   app.get('/status', { schema: routeSchemas.status }, async () => ({ status: 'OK' as const }))
 
-  // The page is built from exactly the documented fields (`body`), so plain JSON.stringify writes
-  // what the response schema says; the schema-compiled serializer cost twice as much per page.
+  // The page holds exactly the documented fields (the repository's page columns), so plain
+  // JSON.stringify writes what the response schema says; the schema-compiled serializer cost
+  // twice as much per page.
   app.get(
     '/albums',
     { schema: routeSchemas.list, serializerCompiler: () => JSON.stringify },
     async (request, reply) => {
       const raw = request.query as Record<string, unknown>
       const query = parseListQuery(raw)
-      // One row more than asked tells whether a next page exists without a COUNT.
-      const rows = await repository().list({ ...query, limit: query.limit + 1 })
-      const page = rows.slice(0, query.limit)
-      const last = page.at(-1)
-      if (rows.length > query.limit && last) reply.header('link', nextLink(raw, encodeCursor(last.id)))
-      return page.map(body)
+      // One row more than asked tells whether a next page exists without a COUNT. The rows are
+      // the documented fields already (the repository's page columns), so they go out as they are.
+      const page = await repository().list({ ...query, limit: query.limit + 1 })
+      if (page.length > query.limit) {
+        page.length = query.limit
+        const last = page[query.limit - 1] as AlbumData
+        reply.header('link', nextLink(raw, encodeCursor(last.id)))
+      }
+      return page
     },
   )
 

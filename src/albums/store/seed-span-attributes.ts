@@ -13,19 +13,24 @@ export function capped(text: string): string {
   return `${Buffer.from(text.slice(0, SEED_BODY_MAX)).toString()}…`
 }
 
+// Callback hooks, not async ones: an async hook costs a promise and a microtask turn per request,
+// and these run on every page of a catalogue walk.
 export function recordSeedSpanAttributes(scope: HttpApp): void {
-  scope.addHook('preHandler', async (request) => {
-    if (request.body === undefined) return
-    const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body)
-    trace.getActiveSpan()?.setAttribute('album-store.request.body', capped(body ?? ''))
+  scope.addHook('preHandler', (request, _reply, done) => {
+    if (request.body !== undefined) {
+      const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body)
+      trace.getActiveSpan()?.setAttribute('album-store.request.body', capped(body ?? ''))
+    }
+    done()
   })
-  scope.addHook('onSend', async (_request, reply, payload) => {
+  scope.addHook('onSend', (_request, reply, payload, done) => {
     const span = trace.getActiveSpan()
-    if (!span) return payload
-    span.setAttribute('album-store.response.code', reply.statusCode)
-    if (typeof payload === 'string') span.setAttribute('album-store.response.body', capped(payload))
-    else if (Buffer.isBuffer(payload))
-      span.setAttribute('album-store.response.body', capped(payload.toString('utf8')))
-    return payload
+    if (span) {
+      span.setAttribute('album-store.response.code', reply.statusCode)
+      if (typeof payload === 'string') span.setAttribute('album-store.response.body', capped(payload))
+      else if (Buffer.isBuffer(payload))
+        span.setAttribute('album-store.response.body', capped(payload.toString('utf8')))
+    }
+    done(null, payload)
   })
 }

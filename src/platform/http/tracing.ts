@@ -3,16 +3,22 @@
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ServiceTelemetry } from '../telemetry/index.ts'
-import { extractTraceContext } from '../telemetry/index.ts'
+import { extractHttpTraceContext } from '../telemetry/index.ts'
 
 interface RequestTelemetry {
   span: Span
-  start: number
   /** The order this request is about, for the duration histogram's exemplar. */
   orderKey: string | undefined
 }
 
-const spans = new WeakMap<FastifyRequest, RequestTelemetry>()
+// The request's telemetry lives in a request decoration, not a WeakMap: Fastify gives every
+// request the field up front (one object shape), and a WeakMap entry per request is an ephemeron
+// the garbage collector must process on every young-generation pass, at thousands per second.
+const TELEMETRY = 'bakeryTelemetry'
+type TracedRequest = FastifyRequest & { [TELEMETRY]: RequestTelemetry | null }
+const telemetryOf = (request: FastifyRequest): RequestTelemetry | null | undefined =>
+  (request as TracedRequest)[TELEMETRY]
+
 // Probes and scrapes would drown real traffic in the trace viewer.
 const UNTRACED = new Set(['/healthz', '/readyz', '/metrics', '/-/liveness', '/-/readiness'])
 
@@ -25,19 +31,22 @@ export function registerHttpTelemetry(app: FastifyInstance, telemetry: ServiceTe
       explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     },
   })
+  app.decorateRequest(TELEMETRY, null)
 
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url
     if (route !== undefined && UNTRACED.has(route)) return done()
-    const parent: Context = extractTraceContext(request.headers)
+    const parent: Context = extractHttpTraceContext(request.headers)
+    const query = request.url.indexOf('?')
+    const path = query === -1 ? request.url : request.url.slice(0, query)
     const span = tracer.startSpan(
-      `${request.method} ${route ?? request.url.split('?')[0]}`,
+      `${request.method} ${route ?? path}`,
       {
         kind: SpanKind.SERVER,
         attributes: {
           'http.request.method': request.method,
           'http.route': route ?? '',
-          'url.path': request.url.split('?')[0] ?? request.url,
+          'url.path': path,
           'url.scheme': 'http',
           'server.port': port,
           'client.address': request.ip,
@@ -46,20 +55,20 @@ export function registerHttpTelemetry(app: FastifyInstance, telemetry: ServiceTe
       },
       parent,
     )
-    spans.set(request, { span, start: performance.now(), orderKey: undefined })
+    ;(request as TracedRequest)[TELEMETRY] = { span, orderKey: undefined }
     // Fastify runs the rest of the request inside this callback, so the span becomes active there.
     context.with(trace.setSpan(parent, span), done)
   })
 
   app.addHook('onResponse', (request, reply, done) => {
-    const entry = spans.get(request)
+    const entry = telemetryOf(request)
     const route = request.routeOptions.url ?? 'unmatched'
     const status = reply.statusCode
     if (entry) {
       entry.span.setAttribute('http.response.status_code', status)
       if (status >= 500) entry.span.setStatus({ code: SpanStatusCode.ERROR })
       entry.span.end()
-      spans.delete(request)
+      ;(request as TracedRequest)[TELEMETRY] = null
     }
     if (!UNTRACED.has(route)) {
       duration.record(
@@ -77,8 +86,7 @@ export function registerHttpTelemetry(app: FastifyInstance, telemetry: ServiceTe
   })
 
   app.addHook('onError', (request, _reply, error, done) => {
-    const entry = spans.get(request)
-    if (entry) entry.span.recordException(error)
+    telemetryOf(request)?.span.recordException(error)
     done()
   })
 }
@@ -89,11 +97,11 @@ export function registerHttpTelemetry(app: FastifyInstance, telemetry: ServiceTe
  */
 /** Sets an attribute on the request's server span (e.g. what was asked for, before any hook refuses it). */
 export function tagRequest(request: FastifyRequest, name: string, value: string): void {
-  spans.get(request)?.span.setAttribute(name, value)
+  telemetryOf(request)?.span.setAttribute(name, value)
 }
 
 export function tagRequestOrder(request: FastifyRequest, orderKey: string): void {
-  const entry = spans.get(request)
+  const entry = telemetryOf(request)
   if (!entry) return
   entry.orderKey = orderKey
   entry.span.setAttribute('bakery.order_key', orderKey)

@@ -15,6 +15,7 @@ export { logsExported } from './log-export.ts'
 export { OPENMETRICS_CONTENT_TYPE, serializeOpenMetrics } from './openmetrics.ts'
 export {
   type Carrier,
+  extractHttpTraceContext,
   extractTraceContext,
   injectTraceContext,
   markSpanError,
