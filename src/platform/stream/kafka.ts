@@ -225,11 +225,28 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
     }
   }
 
+  // The linger: an idle lane starts its send one event-loop turn later (setImmediate, after the
+  // I/O callbacks of this turn), not at once, so batches of requests that arrived together (4
+  // clients' posts read in one poll) go in one produce request instead of one each; the delay is
+  // no timer, so a lone batch waits only for the callbacks already due. While a lane is starting,
+  // later batches wait for it instead of claiming another lane.
+  let starting = false
+  const startSoon = (lane: number) =>
+    new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      starting = false
+      return drain(lane)
+    })
+
   return {
     enqueue(messages: readonly StreamMessage[]): Promise<void> {
       const done = new Promise<void>((resolve, reject) => waiting.push({ messages, resolve, reject }))
-      const idle = running.indexOf(undefined)
-      if (idle >= 0) running[idle] = drain(idle)
+      if (!starting) {
+        const idle = running.indexOf(undefined)
+        if (idle >= 0) {
+          starting = true
+          running[idle] = startSoon(idle)
+        }
+      }
       return done
     },
     async close() {
