@@ -170,6 +170,16 @@ type Base = { bootstrapBrokers: string[]; timeout: number; retries: number; retr
  */
 export const SEND_LANES = 4
 
+/** Bytes of record values one send gathers while another lane is idle: a few small API batches
+ * (100 events are ~4 KB), not a batch of 1,000, which goes on its own lane as before. */
+export const LINGER_BYTES = 32 * 1024
+
+const bytesOf = (messages: readonly StreamMessage[]): number => {
+  let bytes = 0
+  for (const m of messages) bytes += m.value.length
+  return bytes
+}
+
 type Waiting = { messages: readonly StreamMessage[]; resolve: () => void; reject: (e: unknown) => void }
 
 function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
@@ -195,17 +205,26 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
     }
   }
 
+  /**
+   * The next send's batches: while another lane is idle, at most LINGER_BYTES of values, so large
+   * batches still go out in parallel on their own lanes; when every lane is busy, anything waiting
+   * up to MAX_MESSAGES (group commit).
+   */
   function take(): Waiting[] {
     const group: Waiting[] = []
+    const lingering = running.includes(undefined)
     let count = 0
-    while (
-      waiting.length > 0 &&
-      (group.length === 0 || count + (waiting[0]?.messages.length ?? 0) <= MAX_MESSAGES)
-    ) {
-      const next = waiting.shift()
-      if (!next) break
+    let bytes = 0
+    while (waiting.length > 0) {
+      const next = waiting[0] as Waiting
+      const size = bytesOf(next.messages)
+      const full = count + next.messages.length > MAX_MESSAGES || (lingering && bytes + size > LINGER_BYTES)
+      if (group.length > 0 && full) break
+      waiting.shift()
+      waitingBytes -= size
       group.push(next)
       count += next.messages.length
+      bytes += size
     }
     return group
   }
@@ -213,6 +232,8 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
   async function drainAll(lane: number): Promise<void> {
     while (waiting.length > 0) {
       const group = take()
+      // What did not fit goes on another lane now, not after this send.
+      if (waiting.length > 0 && !starting) startIdle(false)
       try {
         await open(lane).send({ messages: group.flatMap((g) => g.messages.map(toKafka)) })
         for (const g of group) g.resolve()
@@ -226,32 +247,39 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
   }
 
   // The linger: an idle lane starts its send one event-loop turn later (setImmediate, after the
-  // I/O callbacks of this turn), not at once, so batches of requests that arrived together (4
-  // clients' posts read in one poll) go in one produce request instead of one each; the delay is
-  // no timer, so a lone batch waits only for the callbacks already due. While a lane is starting,
-  // later batches wait for it instead of claiming another lane.
+  // I/O callbacks of this turn), not at once, so small batches of requests that arrived together
+  // (4 clients' posts read in one poll) go in one produce request instead of one each. The delay
+  // is no timer, so a lone batch waits only for the callbacks already due; and it is bounded in
+  // bytes like a Kafka producer's batch: once LINGER_BYTES wait, the send starts at once.
   let starting = false
+  let waitingBytes = 0
   const startSoon = (lane: number) =>
     new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       starting = false
       return drain(lane)
     })
+  function startIdle(linger: boolean): void {
+    const idle = running.indexOf(undefined)
+    if (idle < 0) return
+    if (linger) {
+      starting = true
+      running[idle] = startSoon(idle)
+    } else running[idle] = drain(idle)
+  }
 
   return {
     enqueue(messages: readonly StreamMessage[]): Promise<void> {
       const done = new Promise<void>((resolve, reject) => waiting.push({ messages, resolve, reject }))
-      if (!starting) {
-        const idle = running.indexOf(undefined)
-        if (idle >= 0) {
-          starting = true
-          running[idle] = startSoon(idle)
-        }
-      }
+      waitingBytes += bytesOf(messages)
+      // While a lane is starting, batches join its send until the bound is reached.
+      if (starting && waitingBytes < LINGER_BYTES) return done
+      startIdle(waitingBytes < LINGER_BYTES)
       return done
     },
     async close() {
       await Promise.all(running)
       waiting = []
+      waitingBytes = 0
       await Promise.all(producers.map((p) => p?.close().catch(() => {})))
     },
   }
