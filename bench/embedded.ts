@@ -11,11 +11,10 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { PASTRIES } from '../src/bakery/orders/menu.ts'
-import { schema } from '../src/config.ts'
 import { parseDuration, startLoad } from '../src/load/index.ts'
 import {
   fixed,
-  freePort,
+  freePortsEnv,
   median,
   processCpuSeconds,
   processRssMb,
@@ -45,10 +44,7 @@ const { values } = parseArgs({
 })
 
 async function startEmbedded(n: number): Promise<Server> {
-  const env: Record<string, string> = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', BAKE_TIME_SCALE: '0' }
-  for (const [key, field] of Object.entries(schema)) {
-    if (key.endsWith('Port')) env[field.env] = String(await freePort())
-  }
+  const env = await freePortsEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', BAKE_TIME_SCALE: '0' })
   // Embedded means no server URLs at all, whatever the caller's environment says.
   for (const name of [
     'DATABASE_URL',

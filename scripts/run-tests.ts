@@ -6,9 +6,9 @@ import { globSync } from 'node:fs'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 
-/** Lines of `src/` the tests must cover, in percent: the first full run measured 96.52 %; a point
+/** Lines of `src/` the tests must cover, in percent: full runs measure 96.52-96.76 %; under a point
  * of margin keeps runs that take other branches on a busy machine from failing. Raise, never lower. */
-export const COVERAGE_GATE_LINES = 95
+export const COVERAGE_GATE_LINES = 96
 
 const argv = process.argv.slice(2)
 const only = argv.filter((a) => !a.startsWith('-'))
