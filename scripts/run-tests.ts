@@ -14,6 +14,9 @@ const argv = process.argv.slice(2)
 const only = argv.filter((a) => !a.startsWith('-'))
 // Coverage on the normal run, not a second one; `--coverage` asks for it on a partial run too.
 const coverage = (only.length === 0 || argv.includes('--coverage')) && !argv.includes('--no-coverage')
+// The CLI turns on Node's compile cache (src/cli.ts); V8 counts no block coverage in functions
+// loaded from that cache, so the processes the tests start must compile afresh.
+if (coverage) process.env.NODE_DISABLE_COMPILE_CACHE = '1'
 const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).sort()
 const isDrill = (f: string) => f.startsWith('test/drills/')
 // A fragment picks drills only when it names them ("drills", "test/drills/coffee"): a drill stops
