@@ -44,7 +44,7 @@ module.exports = {
       comment:
         'Systems receive their config and hooks; they do not import the CLI, services.ts or the commands.',
       from: { path: [`^src/${SYSTEMS}/`, '^src/load/'], pathNot: TESTS },
-      to: { path: '^src/(cli|services|migrations|db-commands|telemetry-commands)\\.ts$' },
+      to: { path: '^src/(cli|cli-main|services|migrations|db-commands|telemetry-commands)\\.ts$' },
     },
     {
       name: 'load-tool-through-contracts',

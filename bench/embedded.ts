@@ -11,11 +11,10 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { PASTRIES } from '../src/bakery/orders/menu.ts'
-import { schema } from '../src/config.ts'
 import { parseDuration, startLoad } from '../src/load/index.ts'
 import {
   fixed,
-  freePort,
+  freePortsEnv,
   median,
   processCpuSeconds,
   processRssMb,
@@ -45,10 +44,7 @@ const { values } = parseArgs({
 })
 
 async function startEmbedded(n: number): Promise<Server> {
-  const env: Record<string, string> = { HOST: '127.0.0.1', LOG_LEVEL: 'warn', BAKE_TIME_SCALE: '0' }
-  for (const [key, field] of Object.entries(schema)) {
-    if (key.endsWith('Port')) env[field.env] = String(await freePort())
-  }
+  const env = await freePortsEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'warn', BAKE_TIME_SCALE: '0' })
   // Embedded means no server URLs at all, whatever the caller's environment says.
   for (const name of [
     'DATABASE_URL',
@@ -116,12 +112,15 @@ async function postOrders(
 
 const starts = Number(values.starts)
 const readyMs: number[] = []
+/** RSS sampled once, right after each start-up's first ready probe: PGlite's start-up shows here. */
+const readyRss: number[] = []
 progress(`embedded benchmark: ${starts} start-ups, then ${values.vus} users for ${values.duration}`)
 let server: Server | undefined
 for (let i = 1; i <= starts; i++) {
   server = await startEmbedded(i)
   readyMs.push(server.readyMs)
-  progress(`  start ${i}: ready in ${Math.round(server.readyMs)} ms, RSS ${rssMb(server.pid)} MB`)
+  readyRss.push(rssMb(server.pid))
+  progress(`  start ${i}: ready in ${Math.round(server.readyMs)} ms, RSS ${readyRss.at(-1)} MB`)
   if (i < starts) await server.stop()
 }
 if (!server) throw new Error('--starts must be at least 1')
@@ -157,6 +156,7 @@ try {
     startupReadyMs: { median: Math.round(median(readyMs)), all: readyMs.map(Math.round) },
     rssMb: {
       tree: values.npm,
+      afterReady: { median: median(readyRss), all: readyRss },
       atRest: restRss,
       afterOrders: afterOrdersRss,
       ordersPosted: posted,
@@ -173,6 +173,7 @@ try {
     table(
       [
         'start-up to ready ms (median)',
+        'RSS right after ready MB (median)',
         values.npm ? 'RSS of npm start tree at rest MB' : 'RSS at rest MB',
         `RSS after ${values.orders} orders MB`,
         'RSS under load MB (median / max)',
@@ -186,6 +187,7 @@ try {
       [
         [
           result.startupReadyMs.median,
+          result.rssMb.afterReady.median,
           restRss,
           afterOrdersRss,
           `${result.rssMb.underLoadMedian} / ${result.rssMb.underLoadMax}`,

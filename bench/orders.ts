@@ -23,12 +23,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import amqp from 'amqplib'
 import pg from 'pg'
-import { schema as configSchema } from '../src/config.ts'
 import { type LoadSummary, parseDuration, startLoad } from '../src/load/index.ts'
 import { reachable } from '../test/support/servers.ts'
 import {
   fixed,
   freePort,
+  freePortsEnv,
   median,
   processCpuSeconds,
   progress,
@@ -91,19 +91,16 @@ async function ensureDatabase(name: string): Promise<string> {
 
 /** Every other service of `bakery start` on a free port, the stream embedded, no demo traffic. */
 async function everythingEnv(receptionPort: number): Promise<Record<string, string>> {
-  const env: Record<string, string> = {
+  return freePortsEnv({
+    BAKERY_RECEPTION_PORT: String(receptionPort),
+    BAKERY_WORKER_PORT: '0',
     KAFKA_BROKERS: 'memory://',
     INFLUX_URL: 'memory://',
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
     BAKERY_DEMO_TRAFFIC: 'false',
     BAKERY_RATE_LIMIT_WRITES: '0',
     BAKERY_DASHBOARD_OTLP_GRPC_PORT: '0',
-  }
-  for (const field of Object.values(configSchema))
-    if (field.env.endsWith('_PORT') && !(field.env in env)) env[field.env] = String(await freePort())
-  env.BAKERY_RECEPTION_PORT = String(receptionPort)
-  env.BAKERY_WORKER_PORT = '0'
-  return env
+  })
 }
 
 /** Starts one variant; returns the server and a cleanup for what it created. */

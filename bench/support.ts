@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { schema as configSchema } from '../src/config.ts'
 import { formatProgress, type LoadProgress } from '../src/load/index.ts'
 
 export const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -24,6 +25,17 @@ export function freePort(): Promise<number> {
     })
     server.on('error', reject)
   })
+}
+
+/**
+ * Every port setting (`*_PORT`) not given in `env` set to a free port: never the defaults, which a
+ * user's own bakery may hold, nor a port another benchmark process is using.
+ */
+export async function freePortsEnv(env: Record<string, string> = {}): Promise<Record<string, string>> {
+  const ports: Record<string, string> = { ...env }
+  for (const field of Object.values(configSchema))
+    if (field.env.endsWith('_PORT') && !(field.env in ports)) ports[field.env] = String(await freePort())
+  return ports
 }
 
 export interface Server {

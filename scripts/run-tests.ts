@@ -6,14 +6,17 @@ import { globSync } from 'node:fs'
 import { run } from 'node:test'
 import { spec } from 'node:test/reporters'
 
-/** Lines of `src/` the tests must cover, in percent: the first full run measured 96.52 %; a point
+/** Lines of `src/` the tests must cover, in percent: full runs measure 96.52-96.76 %; under a point
  * of margin keeps runs that take other branches on a busy machine from failing. Raise, never lower. */
-export const COVERAGE_GATE_LINES = 95
+export const COVERAGE_GATE_LINES = 96
 
 const argv = process.argv.slice(2)
 const only = argv.filter((a) => !a.startsWith('-'))
 // Coverage on the normal run, not a second one; `--coverage` asks for it on a partial run too.
 const coverage = (only.length === 0 || argv.includes('--coverage')) && !argv.includes('--no-coverage')
+// The CLI turns on Node's compile cache (src/cli.ts); V8 counts no block coverage in functions
+// loaded from that cache, so the processes the tests start must compile afresh.
+if (coverage) process.env.NODE_DISABLE_COMPILE_CACHE = '1'
 const all = globSync(['src/**/*.test.ts', 'test/**/*.test.ts']).sort()
 const isDrill = (f: string) => f.startsWith('test/drills/')
 // A fragment picks drills only when it names them ("drills", "test/drills/coffee"): a drill stops
