@@ -1,5 +1,5 @@
 // A tracking hop as a queue worker: consume the hop's queue, run the hop (tracked: start,
-// heartbeats, end, one consumer span, latency), hand the message on to the next queue; the shared consumer
+// heartbeats, end, span, latency), hand the message on to the next queue; the shared consumer
 // runner acks, retries with backoff and dead-letters (unparseable messages at once).
 
 import { hostname } from 'node:os'
@@ -61,14 +61,15 @@ export function createHopWorker(options: HopWorkerOptions): Service {
   async function handle(message: HopMessage, delivery: Delivery): Promise<void> {
     if (!hop) throw notStarted(options.name)
     const { queue, tracker } = hop
-    // The consumer span of the message is the hop span too: one span per hop, linked to the
-    // producer of the message, whose context the next hop's message carries.
-    const span = startConsumerSpan(deps.telemetry.tracer, `hop ${options.hop}`, delivery.headers, {
+    // The consumer span keeps the messaging convention's name (`receive <queue>`), which trace
+    // tools and dashboards group by; the hop's own span (`hop <name>`) runs inside it.
+    const span = startConsumerSpan(deps.telemetry.tracer, `receive ${options.input.name}`, delivery.headers, {
       attributes: {
         'messaging.system': queue.kind === 'amqp' ? 'rabbitmq' : 'memory',
         'messaging.operation.type': 'receive',
         'messaging.destination.name': options.input.name,
         'messaging.message.redelivered': delivery.redelivered,
+        'bakery.order_key': message.orderKey,
       },
     })
     try {
@@ -76,7 +77,7 @@ export function createHopWorker(options: HopWorkerOptions): Service {
         const ctx: HopContext = { store: hop?.store as TrackingStore, queue }
         const finish = options.finish
         const run = await tracker.run(
-          { key: message.orderKey, carried: message.journey ?? {}, redelivered: delivery.redelivered, span },
+          { key: message.orderKey, carried: message.journey ?? {}, redelivered: delivery.redelivered },
           () => options.work(message, ctx),
           finish ? (own, carried, result) => finish(result, own, carried, ctx) : undefined,
         )

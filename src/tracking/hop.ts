@@ -41,11 +41,6 @@ export interface HopInput {
   endedAt?: number | undefined
   /** Do not make the hop span the parent of the work's spans. */
   detached?: boolean
-  /**
-   * The span to use as the hop span (e.g. the consumer span of the hop's message), which the
-   * caller ends; by default the hop starts and ends its own.
-   */
-  span?: Span
 }
 
 export interface HopTracker {
@@ -96,13 +91,11 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
       if (previousEnd !== undefined) attributes['tracking.hop.queued_ms'] = round(start - previousEnd)
       // The hop span is a sibling of the work's own spans when `detached` (the baker keeps the
       // span tree its trace queries expect); otherwise the work runs inside it.
-      const span = input.span
-        ? input.span.setAttributes(attributes)
-        : tracer.startSpan(`hop ${hop}`, {
-            kind: SpanKind.INTERNAL,
-            startTime: Math.floor(start),
-            attributes,
-          })
+      const span = tracer.startSpan(`hop ${hop}`, {
+        kind: SpanKind.INTERNAL,
+        startTime: Math.floor(start),
+        attributes,
+      })
       let beats = 0
       // The start is written with the first beat (the store keeps it from then on).
       let started: Promise<void> | undefined
@@ -145,13 +138,12 @@ export function createHopTracker(options: HopTrackerOptions): HopTracker {
         log.info({ order_key: input.key, hop, latency_ms: latencyMs }, 'hop finished')
         return { result, fields, latencyMs }
       } catch (error) {
-        // A span the caller passed in is the caller's to mark (it sees this error too).
-        if (!input.span) markSpanError(span, error)
+        markSpanError(span, error)
         log.warn({ order_key: input.key, hop, err: error }, 'hop failed')
         throw error
       } finally {
         clearInterval(timer)
-        if (!input.span) span.end()
+        span.end()
       }
     },
   }
