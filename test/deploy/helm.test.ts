@@ -204,9 +204,9 @@ test('helm values schema rejects a service of an unknown kind or a bad port', ()
 })
 
 test('helm runs `bakery migrate` as a hook Job exactly when the CLI has it, after install with the in-chart PostgreSQL', async () => {
-  const cliHasMigrate = readRepoFile('src/cli.ts').includes("'migrate'")
+  const cliHasMigrate = readRepoFile('src/cli-main.ts').includes("'migrate'")
   const values = parse(readRepoFile(`${CHART}/values.yaml`)) as { migrations: { enabled: boolean } }
-  assert.equal(values.migrations.enabled, cliHasMigrate, 'migrations.enabled follows src/cli.ts')
+  assert.equal(values.migrations.enabled, cliHasMigrate, 'migrations.enabled follows src/cli-main.ts')
   for (const [hook, extra] of [
     // The in-chart PostgreSQL is one of the release's objects: it exists only after install.
     ['post-install,pre-upgrade', ['--set', 'migrations.enabled=true']],
