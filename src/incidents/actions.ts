@@ -13,8 +13,12 @@ export interface IncidentAction {
   undo(): Promise<void>
 }
 
-/** Enough albums that a scan is measurably slower than an index lookup (tens of ms embedded). */
-export const SLOW_PLAN_ALBUMS = 60_000
+/**
+ * Enough albums that a scan is measurably slower than an index lookup: tens of ms on either engine.
+ * PostgreSQL scans 60,000 rows in 3-5 ms, under the incident's threshold without the process's own
+ * overhead on top; 400,000 take it 40 ms (a parallel scan). PGlite is an order of magnitude slower.
+ */
+export const SLOW_PLAN_ALBUMS = { pglite: 60_000, postgres: 400_000 } as const
 
 function dropArtistIndex(database: () => Promise<Database>): IncidentAction {
   const table = `${ALBUM_SCHEMA}.albums`
@@ -23,7 +27,7 @@ function dropArtistIndex(database: () => Promise<Database>): IncidentAction {
       const db = await database()
       await migrate(db, ALBUM_SCHEMA, albumMigrations)
       const { rows } = await db.query<{ n: number }>(`SELECT count(*)::float8 AS n FROM ${table}`)
-      const missing = SLOW_PLAN_ALBUMS - Number(rows[0]?.n ?? 0)
+      const missing = SLOW_PLAN_ALBUMS[db.engine] - Number(rows[0]?.n ?? 0)
       if (missing > 0) await seedAlbums(createAlbumRepository(db, ALBUM_SCHEMA), missing, 5000)
       await db.query(`ANALYZE ${table}`)
     },
