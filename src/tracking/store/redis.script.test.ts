@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Redis } from 'ioredis'
+import { redisClient, uniquePrefix } from '../../../test/support/redis.ts'
+import { requireServer } from '../../../test/support/servers.ts'
 import { script } from './redis.ts'
 
-test('tracking script is loaded with EVAL when Redis does not know its SHA (a restart forgets scripts)', async () => {
-  const calls: string[] = []
-  const fake = {
-    async evalsha() {
-      calls.push('evalsha')
-      throw new Error('NOSCRIPT No matching script. Please use EVAL.')
-    },
-    async eval(source: string, keys: number, ...args: unknown[]) {
-      calls.push('eval')
-      return [source.trim(), keys, ...args]
-    },
-  } as unknown as Redis
-  const run = script(fake, ' return 1 ')
-  assert.deepEqual(await run(['k'], [1, 'a']), ['return 1', 1, 'k', 1, 'a'])
-  assert.deepEqual(calls, ['evalsha', 'eval'])
-  const failing = script(
-    {
-      async evalsha() {
-        throw new Error('WRONGTYPE')
-      },
-    } as unknown as Redis,
-    'return 1',
+test('tracking script still runs when Redis has forgotten it (a restart forgets scripts)', async (t) => {
+  const url = await requireServer(t, 'redis')
+  if (!url) return
+  const prefix = uniquePrefix()
+  const redis = redisClient(t, url, prefix)
+  const run = script(redis, 'bakeryTestIncrement', "return redis.call('INCRBY', KEYS[1], ARGV[1])")
+  const key = `${prefix}n`
+  assert.equal(await run([key], [2]), 2)
+  // What a restart does to the script cache; the next call must load the script again.
+  await redis.script('FLUSH')
+  assert.equal(await run([key], [3]), 5)
+  await assert.rejects(
+    script(redis, 'bakeryTestFailing', "return redis.call('INCRBY', KEYS[1], 'x')")([key], []),
+    /not an integer/,
   )
-  await assert.rejects(failing([], []), /WRONGTYPE/)
 })

@@ -6,7 +6,6 @@
 // Commands go over the given connection (the process's shared one, see platform/cache: while
 // Redis restarts they wait in its offline queue instead of failing at once), and at most ONE
 // subscriber connection serves notifications however many wait.
-import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
@@ -119,9 +118,9 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
   // of three or four (the tracking writes were a sixth of a journey process's CPU). The connection
   // auto-pipelines, so the writes of concurrent orders still leave together, and one connection
   // runs its commands in the order sent, so a completion marker is read after the fields before it.
-  const recordScript = script(redis, RECORD)
-  const finaliseScript = script(redis, FINALISE)
-  const tallyScript = script(redis, TALLY)
+  const recordScript = script(redis, 'bakeryTrackingRecord', RECORD)
+  const finaliseScript = script(redis, 'bakeryTrackingFinalise', FINALISE)
+  const tallyScript = script(redis, 'bakeryTrackingTally', TALLY)
 
   return {
     kind: 'redis',
@@ -214,21 +213,17 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return redis.call('SCARD', KEYS[1])`
 
 type Script = (keys: string[], args: (string | number)[]) => Promise<unknown>
+type Command = (...args: (string | number)[]) => Promise<unknown>
 
 /**
- * A Lua script called by its SHA1, loaded with EVAL the first time Redis does not know it (also
- * after a restart, which forgets scripts).
+ * A Lua script as an ioredis custom command: ioredis sends it by its SHA1 and falls back to EVAL
+ * when Redis does not know it (also after a restart, which forgets scripts), and auto-pipelines it
+ * like any command. Without a fixed key count, the count goes first in each call.
  */
-export function script(redis: Redis, source: string): Script {
-  const sha = createHash('sha1').update(source).digest('hex')
-  return async (keys, args) => {
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args)
-    } catch (error) {
-      if (!errorMessage(error).startsWith('NOSCRIPT')) throw error
-      return redis.eval(source, keys.length, ...keys, ...args)
-    }
-  }
+export function script(redis: Redis, name: string, lua: string): Script {
+  if (!(name in redis)) redis.defineCommand(name, { lua })
+  const command = (redis as unknown as Record<string, Command>)[name] as Command
+  return (keys, args) => command.call(redis, keys.length, ...keys, ...args)
 }
 
 function restored(fields: Fields | undefined): string {
