@@ -180,7 +180,13 @@ const bytesOf = (messages: readonly StreamMessage[]): number => {
   return bytes
 }
 
-type Waiting = { messages: readonly StreamMessage[]; resolve: () => void; reject: (e: unknown) => void }
+type Waiting = {
+  messages: readonly StreamMessage[]
+  /** Bytes of the record values, counted once when enqueued. */
+  bytes: number
+  resolve: () => void
+  reject: (e: unknown) => void
+}
 
 function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
   const MAX_MESSAGES = 20_000
@@ -217,7 +223,7 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
     let bytes = 0
     while (waiting.length > 0) {
       const next = waiting[0] as Waiting
-      const size = bytesOf(next.messages)
+      const size = next.bytes
       const full = count + next.messages.length > MAX_MESSAGES || (lingering && bytes + size > LINGER_BYTES)
       if (group.length > 0 && full) break
       waiting.shift()
@@ -269,8 +275,9 @@ function createSendQueue(base: Base, clientId: string, lanes = SEND_LANES) {
 
   return {
     enqueue(messages: readonly StreamMessage[]): Promise<void> {
-      const done = new Promise<void>((resolve, reject) => waiting.push({ messages, resolve, reject }))
-      waitingBytes += bytesOf(messages)
+      const bytes = bytesOf(messages)
+      const done = new Promise<void>((resolve, reject) => waiting.push({ messages, bytes, resolve, reject }))
+      waitingBytes += bytes
       // While a lane is starting, batches join its send until the bound is reached.
       if (starting && waitingBytes < LINGER_BYTES) return done
       startIdle(waitingBytes < LINGER_BYTES)
