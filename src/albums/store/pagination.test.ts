@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { albumAdapters, closeAlbumInfras, startStore } from '../../../test/support/albums.ts'
 import { validateUpdate } from '../api/validate.ts'
-import { createAlbumRepository } from './repository.ts'
+import { createAlbumRepository, pageStatement } from './repository.ts'
 import { buildAlbum, seedAlbums } from './test-data.ts'
 
 after(closeAlbumInfras)
@@ -81,6 +81,19 @@ for (const adapter of albumAdapters) {
       const missing = [...original].filter((id) => !seen.has(id))
       assert.deepEqual(missing, [])
       assert.ok(seen.size >= original.size)
+
+      // Each page walks an index from the cursor on; it never sorts the rest of the table.
+      await db.query(`ANALYZE ${schema}.albums`)
+      for (const query of [
+        { limit: 50, after: COUNT / 2 },
+        { limit: 50, after: COUNT / 2, artist: buildAlbum(1, 1).artist },
+      ]) {
+        const page = pageStatement(`${schema}.albums`, query)
+        const { rows: plan } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${page.sql}`, page.params)
+        const text = plan.map((row) => row['QUERY PLAN']).join('\n')
+        assert.doesNotMatch(text, /Sort/, text)
+        assert.match(text, /Index/, text)
+      }
     })
   })
 }

@@ -48,6 +48,38 @@ const filterMask = (query: ListQuery): number =>
   (query.minPrice === undefined ? 0 : 4) |
   (query.maxPrice === undefined ? 0 : 8)
 
+/**
+ * One page of the catalogue: keyset pagination ("id > last seen id" never repeats or skips a row
+ * that existed when the walk began, whatever is inserted meanwhile; OFFSET would shift under
+ * inserts). A named statement per filter combination: PostgreSQL parses and plans a page query once
+ * per connection instead of on every page (the walk through the catalogue is the hot path).
+ */
+export function pageStatement(
+  table: string,
+  query: ListQuery,
+): { sql: string; params: unknown[]; name: string } {
+  const where: string[] = []
+  const params: unknown[] = []
+  const add = (clause: string, value: unknown) => {
+    params.push(value)
+    where.push(clause.replace('?', `$${params.length}`))
+  }
+  if (query.after !== undefined) add('id > ?', query.after)
+  if (query.artist !== undefined) add('artist = ?', query.artist)
+  if (query.minPrice !== undefined) add('price >= ?', query.minPrice)
+  if (query.maxPrice !== undefined) add('price <= ?', query.maxPrice)
+  params.push(query.limit)
+  // The order names the table's column: a bare `id` would be the output's `id::float8`, which no
+  // index holds, so PostgreSQL would sort every row past the cursor instead of walking the primary
+  // key (or the (artist, id) index) for one page.
+  const filter = where.length ? ` WHERE ${where.join(' AND ')}` : ''
+  return {
+    sql: `SELECT ${PAGE_COLUMNS} FROM ${table}${filter} ORDER BY ${table}.id LIMIT $${params.length}`,
+    params,
+    name: `${table}.page.${filterMask(query)}`,
+  }
+}
+
 export function createAlbumRepository(db: Queryable, schema: string): AlbumRepository {
   const table = `${schema}.albums`
 
@@ -58,25 +90,8 @@ export function createAlbumRepository(db: Queryable, schema: string): AlbumRepos
 
   return {
     async list(query) {
-      // Keyset pagination: "id > last seen id" never repeats or skips a row that existed when the
-      // walk began, whatever is inserted meanwhile (OFFSET would shift under inserts).
-      const where: string[] = []
-      const params: unknown[] = []
-      const add = (clause: string, value: unknown) => {
-        params.push(value)
-        where.push(clause.replace('?', `$${params.length}`))
-      }
-      if (query.after !== undefined) add('id > ?', query.after)
-      if (query.artist !== undefined) add('artist = ?', query.artist)
-      if (query.minPrice !== undefined) add('price >= ?', query.minPrice)
-      if (query.maxPrice !== undefined) add('price <= ?', query.maxPrice)
-      params.push(query.limit)
-      const sql = `SELECT ${PAGE_COLUMNS} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${params.length}`
-      // A named statement per filter combination: PostgreSQL parses and plans a page query once per
-      // connection instead of on every page (the walk through the catalogue is the hot path).
-      const { rows } = await db.query<AlbumData>(sql, params, {
-        name: `${table}.page.${filterMask(query)}`,
-      })
+      const page = pageStatement(table, query)
+      const { rows } = await db.query<AlbumData>(page.sql, page.params, { name: page.name })
       return rows
     },
     get: current,
