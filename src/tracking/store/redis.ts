@@ -7,6 +7,7 @@
 // Redis restarts they wait in its offline queue instead of failing at once), and at most ONE
 // subscriber connection serves notifications however many wait.
 import type { Redis } from 'ioredis'
+import { createBatcher } from '../../platform/batching/index.ts'
 import { BakeryError, ErrorCode, errorMessage } from '../../platform/errors.ts'
 import type { Logger } from '../../platform/log/index.ts'
 import { mergeNotifyFlags } from './notify-flags.ts'
@@ -114,18 +115,44 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     return subscriber
   }
 
-  // Each write is one script call: one command for ioredis to encode and Redis to parse instead
-  // of three or four (the tracking writes were a sixth of a journey process's CPU). The connection
-  // auto-pipelines, so the writes of concurrent orders still leave together, and one connection
-  // runs its commands in the order sent, so a completion marker is read after the fields before it.
-  const recordScript = script(redis, 'bakeryTrackingRecord', RECORD)
-  const finaliseScript = script(redis, 'bakeryTrackingFinalise', FINALISE)
+  // The record and finalise writes of every hop in this process go to Redis in batches: while one
+  // batch runs, the writes asked for meanwhile wait and then leave as ONE script call that applies
+  // them in order. Per write, that is one command fewer for ioredis to encode and Redis to parse
+  // (the tracking writes were the largest part of a journey's CPU: the same journey with the
+  // in-process store ran 1.5x the orders per second). An idle store sends a write at once. One
+  // connection runs its commands in the order sent, so a completion marker is read after the
+  // fields before it, and a batch never overtakes an earlier one.
+  const writes = createBatcher<Write, void>({
+    maxBatch: WRITE_BATCH,
+    maxConcurrent: 1,
+    async run(batch) {
+      const keys: string[] = [activeKey]
+      const args: (string | number)[] = [ttlMs]
+      for (const write of batch) {
+        keys.push(recordKey(write.key))
+        if (write.finalise) keys.push(doneKey(write.key))
+        args.push(
+          write.finalise ? 'f' : 'r',
+          write.key,
+          write.at,
+          restored(write.restore),
+          write.pairs.length / 2,
+        )
+        for (const value of write.pairs) args.push(value)
+      }
+      await writeScript(keys, args)
+      return batch.map(() => undefined)
+    },
+    // A script error is one write's (tried alone, so it fails alone); a lost connection is everyone's.
+    retryAlone: (error) => error instanceof Error && error.name === 'ReplyError',
+  })
+  const writeScript = script(redis, 'bakeryTrackingWrite', WRITE)
   const tallyScript = script(redis, 'bakeryTrackingTally', TALLY)
 
   return {
     kind: 'redis',
-    async record(key, fields, at, restore) {
-      await recordScript([recordKey(key), activeKey], [ttlMs, at, key, restored(restore), ...pairs(fields)])
+    record(key, fields, at, restore) {
+      return writes.add({ key, at, restore, pairs: pairs(fields), finalise: false })
     },
     async heartbeat(key, hop, at) {
       const record = recordKey(key)
@@ -136,12 +163,9 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
         redis.zadd(activeKey, 'XX', at, key),
       ])
     },
-    async finalise(key, fields, restore) {
-      // The marker comes last in the script, so a woken waiter always reads the final fields.
-      await finaliseScript(
-        [recordKey(key), activeKey, doneKey(key)],
-        [ttlMs, key, restored(restore), ...pairs(fields)],
-      )
+    finalise(key, fields, restore) {
+      // The marker comes after the fields in the script, so a woken waiter reads the final fields.
+      return writes.add({ key, at: Date.now(), restore, pairs: pairs(fields), finalise: true })
     },
     async read(key) {
       const fields = await redis.hgetall(recordKey(key))
@@ -186,25 +210,46 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
   }
 }
 
-// The fields to restore travel as one JSON argument (one string for the client to encode, not
-// two per field) and are decoded only when the record is missing.
-const RESTORE = `
-if ARGV[RESTORE_AT] ~= '{}' and redis.call('EXISTS', KEYS[1]) == 0 then
-  for name, value in pairs(cjson.decode(ARGV[RESTORE_AT])) do redis.call('HSET', KEYS[1], name, value) end
+/** Most writes one script call applies (Lua's stack holds a write's arguments with room to spare). */
+const WRITE_BATCH = 256
+
+interface Write {
+  key: string
+  at: number
+  restore: Fields | undefined
+  pairs: string[]
+  /** Finalise (drop from in-flight, set the completion marker) rather than record. */
+  finalise: boolean
+}
+
+// KEYS: active, then per write its record (and for a finalise its completion marker).
+// ARGV: ttl ms, then per write: 'r' (record) or 'f' (finalise), request key, at, restore JSON, the
+// number of fields, the field/value pairs. The fields to restore travel as one JSON argument (one
+// string for the client to encode, not two per field) and are decoded only when the record is
+// missing: a record Redis lost is rebuilt, and a present one is not sent what it holds.
+const WRITE = `
+local ttl = ARGV[1]
+local a = 2
+local k = 2
+while a <= #ARGV do
+  local record = KEYS[k]
+  local restore = ARGV[a + 3]
+  local n = tonumber(ARGV[a + 4])
+  if restore ~= '{}' and redis.call('EXISTS', record) == 0 then
+    for name, value in pairs(cjson.decode(restore)) do redis.call('HSET', record, name, value) end
+  end
+  if n > 0 then redis.call('HSET', record, unpack(ARGV, a + 5, a + 4 + 2 * n)) end
+  redis.call('PEXPIRE', record, ttl)
+  if ARGV[a] == 'f' then
+    redis.call('ZREM', KEYS[1], ARGV[a + 1])
+    redis.call('SET', KEYS[k + 1], '1', 'PX', ttl)
+    k = k + 2
+  else
+    redis.call('ZADD', KEYS[1], ARGV[a + 2], ARGV[a + 1])
+    k = k + 1
+  end
+  a = a + 5 + 2 * n
 end`
-
-// KEYS: record, active. ARGV: ttl ms, at, key, restore JSON, then field/value pairs.
-const RECORD = `${RESTORE.replaceAll('RESTORE_AT', '4')}
-if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])`
-
-// KEYS: record, active, done. ARGV: ttl ms, key, restore JSON, then field/value pairs.
-const FINALISE = `${RESTORE.replaceAll('RESTORE_AT', '3')}
-if #ARGV > 3 then redis.call('HSET', KEYS[1], unpack(ARGV, 4)) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], '1', 'PX', ARGV[1])`
 
 // KEYS: tally. ARGV: ttl ms, item. Returns the tally's size.
 const TALLY = `

@@ -57,6 +57,34 @@ for (const adapter of adapters) {
       assert.deepEqual(await store.read('gone'), { ...earlier, done: '4' })
     })
 
+    test('store keeps every write of many concurrent hops, in order per record', async (t) => {
+      const store = await open(t)
+      if (!store) return
+      // Writes asked for together leave together (Redis: one script call per batch); each record
+      // must still get its own fields, restores and marker, and a later write wins over an earlier.
+      const keys = Array.from({ length: 600 }, (_, i) => `c${i}`)
+      const now = Date.now()
+      await Promise.all(
+        keys.map((key, i) =>
+          i % 3 === 0
+            ? store.finalise(key, { done: String(i) }, { 'accepted.start': String(i) })
+            : store.record(key, { 'enriched.end': String(i), empty: '' }, now),
+        ),
+      )
+      await Promise.all(
+        keys.map((key, i) => (i % 3 === 1 ? store.record(key, { 'enriched.end': 'later' }, now) : undefined)),
+      )
+      for (const [i, key] of keys.entries()) {
+        const expected =
+          i % 3 === 0
+            ? { 'accepted.start': String(i), done: String(i) }
+            : { 'enriched.end': i % 3 === 1 ? 'later' : String(i), empty: '' }
+        assert.deepEqual(await store.read(key), expected, key)
+        assert.equal(await store.isFinalised(key), i % 3 === 0, key)
+      }
+      assert.deepEqual(await store.activity(now - 60_000), { inFlight: 400, stalled: 0 })
+    })
+
     test('store counts in-flight and stalled requests when some go quiet', async (t) => {
       const store = await open(t)
       if (!store) return
