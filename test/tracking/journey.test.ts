@@ -161,13 +161,12 @@ describe('order journey waits (real Redis)', () => {
     const count = (name: string) => commands.filter((c) => c === name).length
     const tally = Object.fromEntries([...new Set(commands)].map((c) => [c, count(c)]))
     console.log(`# commands on the record during one waited order: ${JSON.stringify(tally)}`)
-    // Heartbeats wrote to the record all along (hincrby), yet the record was read a fixed
-    // handful of times: by the waiting request when it began and when the completion was
-    // announced, by enrichment, and by the response-builder when the accepted hop did not travel
-    // with the message. Polling would read again and again while the baker works.
+    // Heartbeats wrote to the record all along (hincrby), yet the record was read only by the
+    // waiting request, when it began and when the completion was announced: no hop reads it.
+    // Polling would read again and again while the baker works.
     assert.ok(count('hincrby') >= 5, `heartbeats: ${count('hincrby')}`)
     assert.equal(count('exists'), 0)
-    assert.ok(count('hgetall') <= 4, `record reads: ${count('hgetall')}`)
+    assert.ok(count('hgetall') <= 2, `record reads: ${count('hgetall')}`)
     assert.equal(count('get'), 0)
     assert.equal(count('hget'), 0)
   })
