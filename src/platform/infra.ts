@@ -64,6 +64,7 @@ export function createInfra(config: PlatformConfig, log: Logger): Infra {
       openDatabase(config.databaseUrl, {
         poolSize: config.databasePoolSize,
         log: log.child({ adapter: 'database' }),
+        pgliteSnapshotDir: config.pgliteSnapshotDir || undefined,
       }),
     ),
     queue: once(() => openQueue(config.amqpUrl, { log: log.child({ adapter: 'queue' }) })),

@@ -1,4 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
+import type { Logger } from '../log/index.ts'
+import { createSnapshotPglite } from './pglite-snapshot.ts'
 import type { Database, Queryable, QueryResult } from './port.ts'
 
 type PgliteLike = Pick<PGlite, 'query' | 'exec'>
@@ -19,10 +21,24 @@ function queryable(pg: PgliteLike): Queryable {
 // shrinks; the embedded stack's tables fit in far less.
 const SHARED_BUFFERS = '16MB'
 
+export interface PgliteOptions {
+  /** On disk here; in memory when absent. */
+  dataDir?: string
+  /** In memory: start from the fresh-cluster snapshot kept here (written on first use). */
+  snapshotDir?: string | undefined
+  log?: Logger | undefined
+}
+
 /** Embedded PostgreSQL: in memory, or in `dataDir` when given. One instance costs ~0.5 GB: share it. */
-export async function createPgliteDatabase(dataDir?: string): Promise<Database> {
+export async function createPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
+  const { dataDir, snapshotDir, log } = options
   const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`]
-  const pg = await PGlite.create(dataDir === undefined ? { startParams } : { dataDir, startParams })
+  const pg =
+    dataDir !== undefined
+      ? await PGlite.create({ dataDir, startParams })
+      : snapshotDir
+        ? await createSnapshotPglite(snapshotDir, { startParams }, log)
+        : await PGlite.create({ startParams })
   const base = queryable(pg)
   return {
     engine: 'pglite',
