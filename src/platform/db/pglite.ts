@@ -21,6 +21,13 @@ function queryable(pg: PgliteLike): Queryable {
 // shrinks; the embedded stack's tables fit in far less.
 const SHARED_BUFFERS = '16MB'
 
+// A cluster that was not shut down cleanly (a snapshot taken while running, pglite:///dir after a
+// crash) goes through recovery at start, which arms PostgreSQL's startup-progress timer, repeating
+// every log_startup_progress_interval (10 s). A postmaster's startup process exits and takes it
+// along; PGlite runs recovery in its one process, so the timer (a ref'd setTimeout) stays armed
+// forever and keeps Node alive after the last query. Nothing reads that progress log here.
+const NO_STARTUP_PROGRESS = ['-c', 'log_startup_progress_interval=0']
+
 export interface PgliteOptions {
   /** On disk here; in memory when absent. */
   dataDir?: string
@@ -32,7 +39,12 @@ export interface PgliteOptions {
 /** Embedded PostgreSQL: in memory, or in `dataDir` when given. One instance costs ~0.5 GB: share it. */
 export async function createPgliteDatabase(options: PgliteOptions = {}): Promise<Database> {
   const { dataDir, snapshotDir, log } = options
-  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`]
+  const startParams = [
+    ...PGlite.defaultStartParams,
+    ...NO_STARTUP_PROGRESS,
+    '-c',
+    `shared_buffers=${SHARED_BUFFERS}`,
+  ]
   const pg =
     dataDir !== undefined
       ? await PGlite.create({ dataDir, startParams })
