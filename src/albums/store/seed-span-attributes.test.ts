@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { after, test } from 'node:test'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base'
-import { startStore } from '../../../test/support/albums.ts'
+import { closeAlbumInfras, startStore } from '../../../test/support/albums.ts'
 import { SEED_BODY_MAX } from './seed-span-attributes.ts'
+
+// The file's PGlite, like every album test file's: an open one keeps the process up for its timers.
+after(closeAlbumInfras)
 
 test('album store server spans carry the seed attributes: request body, response body and code, size-capped', async (t) => {
   const exporter = new InMemorySpanExporter()
