@@ -3,7 +3,8 @@
 // in full. A fresh cluster is the same every time for one PGlite version, so the first start keeps
 // a tarball of it in a cache directory and later starts load that (PGlite's own `loadDataDir`)
 // instead. Only the empty cluster is kept: each service still applies its own migrations.
-import { mkdirSync, openAsBlob, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite'
@@ -20,9 +21,11 @@ export function snapshotPath(dir: string): string {
   return join(dir, `fresh-cluster-${pgliteVersion()}.tar`)
 }
 
+// Read whole, not openAsBlob: PGlite takes the blob's arrayBuffer(), which a file-backed blob builds
+// from chunks; that left ~40 MB more resident after start (312 vs 352 MB, PGlite alone).
 async function readSnapshot(file: string): Promise<Blob | undefined> {
   try {
-    return await openAsBlob(file)
+    return new Blob([await readFile(file)])
   } catch {
     return undefined
   }
