@@ -115,6 +115,9 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     return subscriber
   }
 
+  const writeScript = script(redis, 'bakeryTrackingWrite', WRITE)
+  const tallyScript = script(redis, 'bakeryTrackingTally', TALLY)
+
   // The record and finalise writes of every hop in this process go to Redis in batches: while one
   // batch runs, the writes asked for meanwhile wait and then leave as ONE script call that applies
   // them in order. Per write, that is one command fewer for ioredis to encode and Redis to parse
@@ -146,9 +149,6 @@ export function createRedisTrackingStore(redis: Redis, options: RedisTrackingSto
     // A script error is one write's (tried alone, so it fails alone); a lost connection is everyone's.
     retryAlone: (error) => error instanceof Error && error.name === 'ReplyError',
   })
-  const writeScript = script(redis, 'bakeryTrackingWrite', WRITE)
-  const tallyScript = script(redis, 'bakeryTrackingTally', TALLY)
-
   return {
     kind: 'redis',
     record(key, fields, at, restore) {
