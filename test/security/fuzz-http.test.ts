@@ -8,6 +8,7 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import { startStack } from '../support/dashboard.ts'
 import { fuzzRuns } from '../support/fuzz.ts'
+import { heldBytes, retainedBytes } from '../support/memory.ts'
 import { waitFor } from '../support/processes.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1903)
@@ -150,8 +151,8 @@ test('every public HTTP API answers hostile requests with a 4xx, never a 5xx, an
       (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) })).ok ? true : undefined,
     )
   }
-  const rssBefore = process.memoryUsage().rss
-  let peakRss = rssBefore
+  const retainedBefore = retainedBytes()
+  let peak = retainedBefore
   for (const route of ROUTES) {
     const request = fc.record({ path: route.path, query: queryFor(route), body: bodyFor(route) })
     await fc.assert(
@@ -169,7 +170,7 @@ test('every public HTTP API answers hostile requests with a 4xx, never a 5xx, an
           res.status < 500 || shed,
           `${route.method} ${url.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`,
         )
-        peakRss = Math.max(peakRss, process.memoryUsage().rss)
+        peak = Math.max(peak, heldBytes())
       }),
       { numRuns: fuzzRuns(40), seed: SEED, endOnFailure: true },
     )
@@ -177,7 +178,11 @@ test('every public HTTP API answers hostile requests with a 4xx, never a 5xx, an
   for (const [name, url] of Object.entries(urls)) {
     assert.equal((await fetch(`${url}/healthz`)).status, 200, `${name} is up`)
   }
-  const grownMb = (peakRss - rssBefore) / 1e6
-  console.log(`fuzz: peak RSS growth ${grownMb.toFixed(0)} MB`)
-  assert.ok(grownMb < 400, `RSS grew ${grownMb.toFixed(0)} MB`)
+  // Peak: no request blows memory up while it runs. Retained: none leaves it behind.
+  const mb = (bytes: number) => Math.round((bytes - retainedBefore) / 1e6)
+  const peakMb = mb(peak)
+  const retainedMb = mb(retainedBytes())
+  console.log(`fuzz: heap + external grew ${peakMb} MB at peak, ${retainedMb} MB retained`)
+  assert.ok(peakMb < 256, `heap + external grew ${peakMb} MB at peak`)
+  assert.ok(retainedMb < 64, `heap + external retained ${retainedMb} MB`)
 })
