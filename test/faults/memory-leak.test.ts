@@ -4,17 +4,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { catalogue } from '../../src/catalogue.ts'
 import { startServicesFor } from '../incidents/support.ts'
+import { collectGarbage } from '../support/memory.ts'
 
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
 const MB = 1024 * 1024
 
 function retainedHeap(): number {
-  gc()
+  collectGarbage()
   return process.memoryUsage().heapUsed
 }
 

@@ -2,15 +2,11 @@
 // InfluxDB's retention would bound them; what they drop is counted.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { createMemoryStream } from '../../src/platform/stream/memory.ts'
 import { createMemoryTimeSeries } from '../../src/platform/tsdb/memory.ts'
+import { collectGarbage } from '../support/memory.ts'
 
 const MB = 1024 * 1024
-setFlagsFromString('--expose-gc')
-// Collects before each reading, so RSS shows what is kept, not garbage not yet collected.
-const gc = runInNewContext('gc') as () => void
 
 test('embedded stream keeps at most its byte cap per partition, counts what it drops, and consumers read on', async (t) => {
   const stream = createMemoryStream({ maxBytesPerPartition: 4 * MB, maxAgeMs: 3_600_000 })
@@ -32,7 +28,7 @@ test('embedded stream keeps at most its byte cap per partition, counts what it d
     const usage = process.memoryUsage()
     return usage.heapUsed + usage.arrayBuffers
   }
-  gc()
+  collectGarbage()
   const before = kept()
   const value = Buffer.alloc(512 * 1024, 'x')
   // 20 batches of 8 events of 512 KiB: 80 MiB produced.
@@ -42,7 +38,7 @@ test('embedded stream keeps at most its byte cap per partition, counts what it d
   const stats = stream.retentionStats()
   assert.ok(stats.droppedRecords >= 150, `dropped ${stats.droppedRecords}`)
   assert.ok(stats.droppedBytes >= 75 * MB)
-  gc()
+  collectGarbage()
   const grownMb = (kept() - before) / 1e6
   assert.ok(grownMb < 40, `heap and buffers grew ${grownMb.toFixed(0)} MB`)
   // Offsets stay stable: the next record is offset 160, and the group reaches it.
